@@ -1,0 +1,28 @@
+# `make demo` and `make test` set everything up on a fresh machine with Python >= 3.11, pip and make.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
+VENV ?= .venv
+BIN = $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint oracle bench soak clean
+
+$(BIN)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python >= 3.11 is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,dev,postgres,mysql]'
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/python -m pony.orm.examples.demo
+
+test: $(BIN)/.installed
+	bash scripts/start-databases.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check pony tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,4 @@
+"""The public API of Pony ORM: ``from pony.orm import *``."""
+
+from pony.orm.core import *  # noqa: F403
+from pony.orm.core import __all__  # noqa: F401

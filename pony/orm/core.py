@@ -1,0 +1,44 @@
+"""Compatibility facade: the names users import from ``pony.orm.core``."""
+
+from __future__ import annotations
+
+import pony
+
+from .database import Database
+from .debugging import set_sql_debug, sql_debug, sql_debugging
+from .errors import *  # noqa: F403
+from .errors import (
+    DBException, DatabaseContainsIncorrectEmptyValue, DatabaseContainsIncorrectValue,
+    PartialCommitException, PonyRuntimeWarning, TransactionRolledBack,
+)
+from .log import debug_flags as local
+from .log import log_orm, log_sql
+from .session.api import commit, flush, rollback
+from .session.db_session import DBSessionContextManager, db_session
+from .session.stats import QueryStat
+from .types import FloatArray, IntArray, Json, LongStr, LongUnicode, RawSQL, StrArray
+
+buffer = bytes
+unicode = str
+
+__all__ = [
+    "pony",
+    "DBException", "RowNotFound", "MultipleRowsFound", "TooManyRowsFound",
+    "Warning", "Error", "InterfaceError", "DatabaseError", "DataError", "OperationalError",
+    "IntegrityError", "InternalError", "ProgrammingError", "NotSupportedError",
+    "OrmError", "ERDiagramError", "DBSchemaError", "MappingError", "BindingError", "TableDoesNotExist",
+    "TableIsNotEmpty", "ConstraintError", "CacheIndexError", "ObjectNotFound", "MultipleObjectsFoundError",
+    "TooManyObjectsFoundError", "OperationWithDeletedObjectError", "TransactionError",
+    "ConnectionClosedError", "TransactionIntegrityError", "IsolationError", "CommitException",
+    "RollbackException", "UnrepeatableReadError", "OptimisticCheckError", "UnresolvableCyclicDependency",
+    "UnexpectedError", "DatabaseSessionIsOver", "PonyRuntimeWarning", "DatabaseContainsIncorrectValue",
+    "DatabaseContainsIncorrectEmptyValue", "TranslationError", "ExprEvalError", "PermissionError",
+    "Database", "sql_debug", "set_sql_debug", "sql_debugging",
+    "flush", "commit", "rollback", "db_session",
+    "LongStr", "LongUnicode", "Json", "IntArray", "StrArray", "FloatArray",
+    "buffer", "unicode",
+]
+
+_unused = (DBSessionContextManager, QueryStat, local, log_orm, log_sql, RawSQL, PartialCommitException,
+           TransactionRolledBack, DatabaseContainsIncorrectEmptyValue, DatabaseContainsIncorrectValue,
+           PonyRuntimeWarning, DBException)

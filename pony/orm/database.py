@@ -1,0 +1,282 @@
+"""``Database``: binding to a provider, raw SQL, statistics and the entities of one database."""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from . import errors
+from .dbproviders.base.provider import DBAPIProvider
+from .query.raw import RawQuery, py2sql, row_class
+from .session.context import current_session
+from .session.stats import GlobalStatistics, Statistics
+from .sql import ast, dollar
+
+KNOWN_PROVIDERS = ("sqlite", "postgres", "mysql", "oracle", "cockroach")
+ON_CONNECT_PROVIDERS = ("sqlite", "postgres", "mysql", "oracle")
+_database_ids = itertools.count(1)
+
+
+def _split_sql_prefix(sql: str) -> str:
+    stripped = sql.lstrip()
+    return stripped[:6].lower()
+
+
+class Database:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.id = next(_database_ids)
+        self.priority = 0
+        self.entities: dict[str, type] = {}
+        self.schema: Any = None
+        self.provider: DBAPIProvider | None = None
+        self.provider_name: str | None = None
+        self._on_connect_funcs: list[tuple[Callable, str | None]] = []
+        self._stats = Statistics()
+        self._global_stats = GlobalStatistics()
+        self._raw_queries: dict[str, RawQuery] = {}
+        self._mapping_generated = False
+        self.Entity = self._make_entity_base()
+        if args or kwargs:
+            self._bind(*args, **kwargs)
+
+    def _make_entity_base(self) -> type:
+        from .entity import make_entity_base
+        return make_entity_base(self)
+
+    def __deepcopy__(self, memo: dict) -> Database:
+        return self
+
+    def __repr__(self) -> str:
+        return f"<Database {self.provider_name or 'unbound'}>"
+
+    # --- binding ----------------------------------------------------------------------------
+
+    def bind(self, *args: Any, **kwargs: Any) -> None:
+        self._bind(*args, **kwargs)
+
+    def _bind(self, *args: Any, **kwargs: Any) -> None:
+        if self.provider is not None:
+            raise errors.BindingError(f"Database object was already bound to {self.provider.dialect} provider")
+        if len(args) == 1 and not kwargs and isinstance(args[0], Mapping):
+            args, kwargs = (), dict(args[0])
+        if "provider" in kwargs:
+            provider = kwargs.pop("provider")
+        elif args:
+            provider, args = args[0], args[1:]
+        else:
+            raise TypeError("Database provider is not specified")
+        if isinstance(provider, type) and issubclass(provider, DBAPIProvider):
+            provider_cls = provider
+            provider_name = getattr(provider_cls, "provider_name", provider_cls.dialect.lower())
+        else:
+            if not isinstance(provider, str):
+                raise TypeError(f"Provider name must be a string. Got: {provider!r}")
+            if provider == "pygresql":
+                raise TypeError("Pygresql cannot be used as a provider since 0.7; use 'postgres'")
+            if provider not in KNOWN_PROVIDERS:
+                raise errors.BindingError(f"Unknown database provider {provider!r}. "
+                                          f"Known providers are: {', '.join(KNOWN_PROVIDERS)}")
+            module = importlib.import_module(f"pony.orm.dbproviders.{provider}")
+            provider_cls = module.provider_cls
+            provider_name = provider
+        self.provider_name = provider_name
+        try:
+            self.provider = provider_cls(*args, pony_database=self, on_connect=self._run_on_connect, **kwargs)
+            # A test connection: fails early on wrong credentials, reads the server version.
+            con = self.provider.connect()
+            self.provider.release(con)
+        except BaseException:
+            self.provider = None
+            self.provider_name = None
+            raise
+
+    def on_connect(self, func: Callable | None = None, provider: str | None = None) -> Any:
+        if isinstance(func, str) and provider is None:
+            func, provider = None, func
+        if provider is not None and provider not in ON_CONNECT_PROVIDERS:
+            raise errors.BindingError(f"Unknown provider {provider!r}")
+        if func is None:
+            return lambda f: self.on_connect(f, provider=provider)
+        if not callable(func):
+            raise TypeError(f"on_connect expects a function. Got: {func!r}")
+        self._on_connect_funcs.append((func, provider))
+        return func
+
+    def _run_on_connect(self, con: Any) -> None:
+        ran = False
+        for func, provider in self._on_connect_funcs:
+            if provider is None or provider == self.provider_name:
+                func(self, con)
+                ran = True
+        if ran:
+            con.commit()
+
+    def _require_provider(self) -> DBAPIProvider:
+        if self.provider is None:
+            raise errors.MappingError("Database object is not bound with a provider yet")
+        return self.provider
+
+    # --- sessions ---------------------------------------------------------------------------
+
+    def _get_cache(self) -> Any:
+        session = current_session.get()
+        if session is None:
+            session = self._implicit_session()
+        self._require_provider()
+        return session.cache_for(self)
+
+    def _implicit_session(self) -> Any:
+        from .session.interactive import implicit_session
+        session = implicit_session()
+        if session is None:
+            raise errors.TransactionError("db_session is required when working with the database")
+        return session
+
+    def _session_cache_created(self, cache: Any) -> None:
+        pass
+
+    def _flush_cache(self, cache: Any) -> None:
+        flush = getattr(self, "_flush_hook", None)
+        if flush is not None:
+            flush(cache)
+
+    def _after_commit(self, cache: Any) -> None:
+        pass
+
+    def _after_rollback(self, cache: Any) -> None:
+        hook = getattr(self, "_rollback_hook", None)
+        if hook is not None:
+            hook(cache)
+
+    def _session_cache_closed(self, cache: Any, strict: bool) -> None:
+        hook = getattr(self, "_close_hook", None)
+        if hook is not None:
+            hook(cache, strict)
+
+    def get_connection(self) -> Any:
+        cache = self._get_cache()
+        cache.immediate = True
+        cache.get_connection()
+        cache.begin()
+        return cache.connection
+
+    def disconnect(self) -> None:
+        provider = self._require_provider()
+        session = current_session.get()
+        if session is not None and self in session.caches:
+            raise errors.TransactionError("disconnect() cannot be called inside of db_session")
+        provider.disconnect()
+
+    def flush(self) -> None:
+        self._flush_cache(self._get_cache())
+
+    def commit(self) -> None:
+        session = current_session.get()
+        if session is None:
+            self._implicit_session()
+        if session is not None:
+            session.commit()
+
+    def rollback(self) -> None:
+        session = current_session.get()
+        if session is not None:
+            session.rollback()
+
+    # --- raw SQL ----------------------------------------------------------------------------
+
+    def _raw(self, sql: str) -> RawQuery:
+        query = self._raw_queries.get(sql)
+        if query is None:
+            query = self._raw_queries[sql] = RawQuery(self._require_provider(), sql)
+        return query
+
+    def _exec_raw(self, sql: str, globals: dict | None, locals: dict | None, frame_depth: int,
+                  write: bool = False) -> Any:
+        cache = self._get_cache()
+        query = self._raw(sql)
+        if query.compiled.param_keys:
+            g, lc = dollar.caller_namespaces(frame_depth + 1, globals, locals)
+            arguments = query.arguments(g, lc)
+        else:
+            arguments = None
+        if not write and cache.dirty:
+            self._flush_cache(cache)
+        cursor, _ = cache.execute(query.compiled.sql, arguments, write=write)
+        return cursor
+
+    def select(self, sql: str, globals: dict | None = None, locals: dict | None = None,
+               frame_depth: int = 0) -> list:
+        if _split_sql_prefix(sql) != "select" and not sql.lstrip().lower().startswith("with"):
+            sql = "select " + sql
+        cursor = self._exec_raw(sql, globals, locals, frame_depth + 1)
+        return self._fetch_rows(cursor)
+
+    def _fetch_rows(self, cursor: Any) -> list:
+        from .. import options
+        max_count = options.MAX_FETCH_COUNT
+        rows = cursor.fetchmany(max_count + 1) if max_count is not None else cursor.fetchall()
+        if max_count is not None and len(rows) > max_count:
+            raise errors.TooManyRowsFound(f"Query returned more than {max_count} rows")
+        description = cursor.description
+        if description is None:
+            return []
+        if len(description) == 1:
+            return [row[0] for row in rows]
+        cls = row_class(tuple(col[0] for col in description))
+        return [cls(*row) if hasattr(cls, "_make") else cls(row) for row in rows]
+
+    def get(self, sql: str, globals: dict | None = None, locals: dict | None = None) -> Any:
+        rows = self.select(sql, globals, locals, frame_depth=1)
+        if not rows:
+            raise errors.RowNotFound("Row not found")
+        if len(rows) > 1:
+            raise errors.MultipleRowsFound("Multiple rows found")
+        return rows[0]
+
+    def exists(self, sql: str, globals: dict | None = None, locals: dict | None = None) -> bool:
+        if _split_sql_prefix(sql) != "select":
+            sql = "select " + sql
+        cursor = self._exec_raw(sql, globals, locals, 1)
+        return cursor.fetchone() is not None
+
+    def execute(self, sql: str, globals: dict | None = None, locals: dict | None = None) -> Any:
+        return self._exec_raw(sql, globals, locals, 1, write=True)
+
+    def insert(self, table_name: Any, returning: str | None = None, **kwargs: Any) -> Any:
+        provider = self._require_provider()
+        cache = self._get_cache()
+        if isinstance(table_name, type) and hasattr(table_name, "_table_"):
+            table_name = table_name._table_
+        columns = tuple(kwargs)
+        node = ast.Insert(table_name, columns, tuple(ast.Param(i) for i in range(len(columns))),
+                          returning=returning)
+        compiled = provider.compiler.compile(node)
+        arguments = compiled.arguments([py2sql(provider, v) for v in kwargs.values()])
+        cursor, new_id = cache.execute(compiled.sql, arguments, write=True, returning_id=True)
+        if returning is not None and not provider.SUPPORTS_RETURNING:
+            return new_id
+        return new_id
+
+    # --- statistics -------------------------------------------------------------------------
+
+    @property
+    def last_sql(self) -> str | None:
+        return self._stats.last_sql
+
+    @property
+    def local_stats(self) -> dict:
+        return self._stats.stats
+
+    @property
+    def global_stats(self) -> dict:
+        return self._global_stats.snapshot()
+
+    @property
+    def global_stats_lock(self) -> Any:
+        return self._global_stats.lock
+
+    def merge_local_stats(self) -> None:
+        self._global_stats.merge(self._stats)
+

@@ -1,0 +1,1 @@
+"""Shared provider machinery: the provider base class, pool, converters and error wrapping."""

@@ -1,0 +1,588 @@
+"""Type converters: validate Python values, convert them to and from driver values, name the
+column type. One converter per attribute; a dialect overrides only what differs.
+
+A converter is built with the attribute it serves (any object with ``name``, ``kwargs`` and a
+``__str__`` like ``Person.name``; ``None`` for free values such as query parameters) and pops the
+type-specific options it understands from ``attr.kwargs``; the model layer reports leftovers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from uuid import UUID
+
+from ...types import Array, Json, LongStr, TrackedValue
+
+
+def _attr_name(attr: Any) -> str:
+    return str(attr) if attr is not None else "value"
+
+
+class Converter:
+    EQ = "EQ"
+    # Is the value compared exactly in optimistic checks (False for floats)?
+    optimistic = True
+
+    def __init__(self, provider: Any, py_type: Any, attr: Any = None) -> None:
+        self.provider = provider
+        self.py_type = py_type
+        self.attr = attr
+        kwargs = attr.kwargs if attr is not None else {}
+        self.init(kwargs)
+
+    def init(self, kwargs: dict) -> None:
+        pass
+
+    def validate(self, val: Any, obj: Any = None) -> Any:
+        return val
+
+    def py2sql(self, val: Any) -> Any:
+        return val
+
+    def sql2py(self, val: Any) -> Any:
+        return val
+
+    def dbvals_equal(self, x: Any, y: Any) -> bool:
+        return x == y
+
+    def sql_type(self) -> str:
+        raise NotImplementedError
+
+    def fk_sql_type(self) -> str:
+        """The column type of a foreign key that points at a column of this type."""
+        return self.sql_type()
+
+    def _positional(self, kwargs: dict) -> list:
+        attr = self.attr
+        return list(attr.args) if attr is not None and getattr(attr, "args", None) else []
+
+
+class NoneConverter(Converter):
+    def sql_type(self) -> str:
+        raise TypeError("No SQL type for NoneType")
+
+
+class BoolConverter(Converter):
+    def validate(self, val: Any, obj: Any = None) -> Any:
+        return bool(val)
+
+    def sql2py(self, val: Any) -> Any:
+        return bool(val)
+
+    def sql_type(self) -> str:
+        return "BOOLEAN"
+
+
+class StrConverter(Converter):
+    def init(self, kwargs: dict) -> None:
+        attr = self.attr
+        max_len = kwargs.pop("max_len", None)
+        args = list(getattr(attr, "args", ()) or ()) if attr is not None else []
+        if args:
+            if len(args) > 1:
+                raise TypeError(f"Too many positional parameters for attribute {attr}")
+            if max_len is not None:
+                raise TypeError(f"Max length option specified twice for attribute {attr}")
+            max_len = args[0]
+            attr.args = ()
+        if self.py_type is LongStr and max_len is not None:
+            raise TypeError(f"Max length is not supported for CLOBs (attribute {attr})")
+        if max_len is not None and (not isinstance(max_len, int) or isinstance(max_len, bool) or max_len <= 0):
+            raise ValueError(f"Max length argument must be positive integer. Got: {max_len!r}")
+        self.max_len = max_len
+        self.db_encoding = kwargs.pop("db_encoding", None)
+        self.autostrip = kwargs.pop("autostrip", True)
+
+    def validate(self, val: Any, obj: Any = None) -> Any:
+        if not isinstance(val, str):
+            raise TypeError(f"Value type for attribute {_attr_name(self.attr)} must be str. Got: {type(val)!r}")
+        if self.autostrip:
+            val = val.strip()
+        max_len = self.max_len
+        if max_len is not None and len(val) > max_len:
+            raise ValueError(f"Value for attribute {_attr_name(self.attr)} is too long. "
+                             f"Max length is {max_len}, value length is {len(val)}")
+        if self.py_type is LongStr and not isinstance(val, LongStr):
+            return val
+        return val
+
+    def sql_type(self) -> str:
+        if self.py_type is LongStr:
+            return "TEXT"
+        return f"VARCHAR({self.max_len})" if self.max_len else "TEXT"
+
+
+class IntConverter(Converter):
+    SIGNED_RANGES = {8: (-2**7, 2**7 - 1), 16: (-2**15, 2**15 - 1), 24: (-2**23, 2**23 - 1),
+                     32: (-2**31, 2**31 - 1), 64: (-2**63, 2**63 - 1)}
+    UNSIGNED_RANGES = {8: (0, 2**8 - 1), 16: (0, 2**16 - 1), 24: (0, 2**24 - 1),
+                       32: (0, 2**32 - 1), 64: (0, 2**64 - 1)}
+    SIGNED_TYPES = {8: "TINYINT", 16: "SMALLINT", 24: "MEDIUMINT", 32: "INTEGER", 64: "BIGINT"}
+    UNSIGNED_TYPES = {8: "TINYINT UNSIGNED", 16: "SMALLINT UNSIGNED", 24: "MEDIUMINT UNSIGNED",
+                      32: "INTEGER UNSIGNED", 64: "BIGINT UNSIGNED"}
+
+    def init(self, kwargs: dict) -> None:
+        attr = self.attr
+        size = kwargs.pop("size", None)
+        unsigned = kwargs.pop("unsigned", False)
+        if size is None:
+            size = 64 if (attr is not None and getattr(attr, "py_type", None) is not None
+                          and getattr(attr.py_type, "__name__", "") == "long") else None
+        if size is None:
+            size = 32
+            self.explicit_size = False
+        else:
+            self.explicit_size = True
+        if size not in self.SIGNED_RANGES:
+            raise TypeError(f"Incorrect value of 'size' option for attribute {attr}: {size!r}. "
+                            "Allowed values are 8, 16, 24, 32 and 64")
+        if unsigned and size == 64 and not self.provider.UNSIGNED_BIGINT:
+            raise TypeError(f"{self.provider.dialect} provider does not support unsigned bigint type "
+                            f"(attribute {attr})")
+        self.size = size
+        self.unsigned = unsigned
+        lo, hi = (self.UNSIGNED_RANGES if unsigned else self.SIGNED_RANGES)[size]
+        min_val = kwargs.pop("min", None)
+        max_val = kwargs.pop("max", None)
+        if min_val is not None:
+            if not isinstance(min_val, int) or min_val < lo:
+                raise TypeError(f"Invalid value for 'min' argument of attribute {attr}: {min_val!r}")
+            lo = min_val
+        if max_val is not None:
+            if not isinstance(max_val, int) or max_val > hi:
+                raise TypeError(f"Invalid value for 'max' argument of attribute {attr}: {max_val!r}")
+            hi = max_val
+        self.min_val, self.max_val = lo, hi
+
+    def validate(self, val: Any, obj: Any = None) -> Any:
+        if isinstance(val, bool) or not isinstance(val, int):
+            if isinstance(val, str):
+                try:
+                    val = int(val.strip())
+                except ValueError:
+                    raise ValueError(f"Value type for attribute {_attr_name(self.attr)} must be int. "
+                                     f"Got string {val!r}")
+            elif isinstance(val, bool):
+                val = int(val)
+            elif hasattr(val, "__index__"):
+                val = val.__index__()
+            elif isinstance(val, float) and val.is_integer():
+                val = int(val)
+            elif isinstance(val, Decimal) and val == val.to_integral_value():
+                val = int(val)
+            else:
+                raise TypeError(f"Value type for attribute {_attr_name(self.attr)} must be int. "
+                                f"Got: {type(val)!r}")
+        if val < self.min_val:
+            raise ValueError(f"Value {val} of attr {_attr_name(self.attr)} is less than the minimum "
+                             f"allowed value {self.min_val}")
+        if val > self.max_val:
+            raise ValueError(f"Value {val} of attr {_attr_name(self.attr)} is greater than the maximum "
+                             f"allowed value {self.max_val}")
+        return val
+
+    def sql2py(self, val: Any) -> Any:
+        return int(val) if val is not None else val
+
+    def sql_type(self) -> str:
+        types = self.UNSIGNED_TYPES if self.unsigned else self.SIGNED_TYPES
+        return types[self.size]
+
+    def auto_sql_type(self) -> str:
+        """Column type of an auto-incremented primary key of this size."""
+        return self.sql_type()
+
+
+class RealConverter(Converter):
+    optimistic = False
+    default_tolerance = 1e-14
+
+    def init(self, kwargs: dict) -> None:
+        self.min_val = kwargs.pop("min", None)
+        self.max_val = kwargs.pop("max", None)
+        self.tolerance = kwargs.pop("tolerance", self.default_tolerance)
+
+    def validate(self, val: Any, obj: Any = None) -> Any:
+        try:
+            val = float(val)
+        except (ValueError, TypeError):
+            raise TypeError(f"Invalid value for attribute {_attr_name(self.attr)}: {val!r}")
+        if self.min_val is not None and val < self.min_val:
+            raise ValueError(f"Value {val!r} of attr {_attr_name(self.attr)} is less than the minimum "
+                             f"allowed value {self.min_val!r}")
+        if self.max_val is not None and val > self.max_val:
+            raise ValueError(f"Value {val!r} of attr {_attr_name(self.attr)} is greater than the maximum "
+                             f"allowed value {self.max_val!r}")
+        return val
+
+    def sql2py(self, val: Any) -> Any:
+        return float(val) if val is not None else val
+
+    def dbvals_equal(self, x: Any, y: Any) -> bool:
+        if x is None or y is None:
+            return x is y
+        if x == y:
+            return True
+        tolerance = self.tolerance
+        denominator = max(abs(x), abs(y))
+        return denominator == 0 or abs(x - y) / denominator <= tolerance
+
+    def sql_type(self) -> str:
+        return "REAL"
+
+
+class DecimalConverter(Converter):
+    def init(self, kwargs: dict) -> None:
+        attr = self.attr
+        args = list(getattr(attr, "args", ()) or ()) if attr is not None else []
+        precision = kwargs.pop("precision", None)
+        scale = kwargs.pop("scale", None)
+        if args:
+            if len(args) > 2:
+                raise TypeError(f"Too many positional parameters for attribute {attr}")
+            if precision is not None:
+                raise TypeError(f"Precision option specified twice for attribute {attr}")
+            precision = args[0]
+            if len(args) == 2:
+                if scale is not None:
+                    raise TypeError(f"Scale option specified twice for attribute {attr}")
+                scale = args[1]
+            attr.args = ()
+        if precision is None:
+            precision = 12
+        if scale is None:
+            scale = 2
+        if not isinstance(precision, int) or precision <= 0:
+            raise TypeError(f"Precision must be positive integer. Got: {precision!r}")
+        if not isinstance(scale, int) or scale < 0:
+            raise TypeError(f"Scale must be non-negative integer. Got: {scale!r}")
+        if scale > precision:
+            raise ValueError("Scale must be less or equal to precision")
+        self.precision, self.scale = precision, scale
+        self.exp = Decimal(10) ** -scale
+        self.min_val = kwargs.pop("min", None)
+        self.max_val = kwargs.pop("max", None)
+
+    def validate(self, val: Any, obj: Any = None) -> Any:
+        if isinstance(val, float):
+            val = Decimal(repr(val))
+        try:
+            val = Decimal(val)
+        except (InvalidOperation, TypeError, ValueError):
+            raise TypeError(f"Invalid value for attribute {_attr_name(self.attr)}: {val!r}")
+        if not val.is_finite():
+            raise ValueError(f"Value {val} of attr {_attr_name(self.attr)} is not a finite number")
+        if self.min_val is not None and val < self.min_val:
+            raise ValueError(f"Value {val} of attr {_attr_name(self.attr)} is less than the minimum "
+                             f"allowed value {self.min_val}")
+        if self.max_val is not None and val > self.max_val:
+            raise ValueError(f"Value {val} of attr {_attr_name(self.attr)} is greater than the maximum "
+                             f"allowed value {self.max_val}")
+        limit = Decimal(10) ** (self.precision - self.scale)
+        if abs(val.quantize(self.exp)) >= limit:
+            raise ValueError(f"Value {val} of attr {_attr_name(self.attr)} is out of range for "
+                             f"DECIMAL({self.precision}, {self.scale})")
+        return val
+
+    def py2sql(self, val: Any) -> Any:
+        return val
+
+    def sql2py(self, val: Any) -> Any:
+        if val is None:
+            return None
+        if isinstance(val, float):
+            val = Decimal(repr(val))
+        return Decimal(val).quantize(self.exp)
+
+    def dbvals_equal(self, x: Any, y: Any) -> bool:
+        if x is None or y is None:
+            return x is y
+        return Decimal(x).quantize(self.exp) == Decimal(y).quantize(self.exp)
+
+    def sql_type(self) -> str:
+        return f"DECIMAL({self.precision}, {self.scale})"
+
+
+def _parse_datetime(text: str) -> datetime:
+    return datetime.fromisoformat(text.strip().replace("T", " ", 1))
+
+
+class DateConverter(Converter):
+    def validate(self, val: Any, obj: Any = None) -> Any:
+        if isinstance(val, datetime):
+            return val.date()
+        if isinstance(val, date):
+            return val
+        if isinstance(val, str):
+            try:
+                return date.fromisoformat(val.strip()[:10])
+            except ValueError:
+                pass
+        raise TypeError(f"Attribute {_attr_name(self.attr)}: expected type is 'date'. Got: {val!r}")
+
+    def sql2py(self, val: Any) -> Any:
+        if isinstance(val, datetime):
+            return val.date()
+        if isinstance(val, str):
+            return date.fromisoformat(val[:10])
+        return val
+
+    def sql_type(self) -> str:
+        return "DATE"
+
+
+class _PrecisionConverter(Converter):
+    def init(self, kwargs: dict) -> None:
+        attr = self.attr
+        args = list(getattr(attr, "args", ()) or ()) if attr is not None else []
+        precision = kwargs.pop("precision", None)
+        if args:
+            if len(args) > 1:
+                raise TypeError(f"Too many positional parameters for attribute {attr}")
+            if precision is not None:
+                raise TypeError(f"Precision option specified twice for attribute {attr}")
+            precision = args[0]
+            attr.args = ()
+        if precision is None:
+            precision = self.provider.DEFAULT_TIME_PRECISION
+        if not isinstance(precision, int) or not 0 <= precision <= 6:
+            raise ValueError(f"Precision value of attribute {attr} must be between 0 and 6. "
+                             f"Got: {precision!r}")
+        self.precision = precision
+
+    def round_microseconds(self, microsecond: int) -> int:
+        step = 10 ** (6 - self.precision)
+        return microsecond // step * step
+
+
+class DatetimeConverter(_PrecisionConverter):
+    def validate(self, val: Any, obj: Any = None) -> Any:
+        if isinstance(val, datetime):
+            pass
+        elif isinstance(val, str):
+            try:
+                val = _parse_datetime(val)
+            except ValueError:
+                raise TypeError(f"Attribute {_attr_name(self.attr)}: expected type is 'datetime'. "
+                                f"Got: {val!r}")
+        else:
+            raise TypeError(f"Attribute {_attr_name(self.attr)}: expected type is 'datetime'. Got: {val!r}")
+        if self.precision < 6:
+            val = val.replace(microsecond=self.round_microseconds(val.microsecond))
+        return val
+
+    def sql2py(self, val: Any) -> Any:
+        if isinstance(val, str):
+            return _parse_datetime(val)
+        return val
+
+    def sql_type(self) -> str:
+        return "DATETIME" if self.precision == self.provider.DEFAULT_TIME_PRECISION \
+            else f"DATETIME({self.precision})"
+
+
+class TimeConverter(_PrecisionConverter):
+    def validate(self, val: Any, obj: Any = None) -> Any:
+        if isinstance(val, time):
+            pass
+        elif isinstance(val, str):
+            try:
+                val = time.fromisoformat(val.strip())
+            except ValueError:
+                raise TypeError(f"Attribute {_attr_name(self.attr)}: expected type is 'time'. Got: {val!r}")
+        else:
+            raise TypeError(f"Attribute {_attr_name(self.attr)}: expected type is 'time'. Got: {val!r}")
+        if self.precision < 6:
+            val = val.replace(microsecond=self.round_microseconds(val.microsecond))
+        return val
+
+    def sql2py(self, val: Any) -> Any:
+        if isinstance(val, str):
+            return time.fromisoformat(val)
+        if isinstance(val, timedelta):  # MySQL drivers return TIME columns as timedelta
+            seconds = int(val.total_seconds())
+            return time(seconds // 3600, seconds // 60 % 60, seconds % 60, val.microseconds)
+        return val
+
+    def sql_type(self) -> str:
+        return "TIME" if self.precision == self.provider.DEFAULT_TIME_PRECISION else f"TIME({self.precision})"
+
+
+_TIMEDELTA_RE = re.compile(r"^(-?)(?:(\d+) days?, )?(\d+):(\d\d):(\d\d)(?:\.(\d+))?$")
+
+
+def str2timedelta(text: str) -> timedelta:
+    match = _TIMEDELTA_RE.match(text.strip())
+    if not match:
+        raise ValueError(f"Unrecognized timedelta format: {text!r}")
+    sign, days, hours, minutes, seconds, frac = match.groups()
+    micro = int((frac or "0").ljust(6, "0")[:6])
+    delta = timedelta(days=int(days or 0), hours=int(hours), minutes=int(minutes), seconds=int(seconds),
+                      microseconds=micro)
+    return -delta if sign else delta
+
+
+class TimedeltaConverter(_PrecisionConverter):
+    def validate(self, val: Any, obj: Any = None) -> Any:
+        if isinstance(val, timedelta):
+            pass
+        elif isinstance(val, str):
+            try:
+                val = str2timedelta(val)
+            except ValueError:
+                raise TypeError(f"Attribute {_attr_name(self.attr)}: expected type is 'timedelta'. "
+                                f"Got: {val!r}")
+        else:
+            raise TypeError(f"Attribute {_attr_name(self.attr)}: expected type is 'timedelta'. Got: {val!r}")
+        if self.precision < 6:
+            val = timedelta(val.days, val.seconds, self.round_microseconds(val.microseconds))
+        return val
+
+    def sql_type(self) -> str:
+        return "INTERVAL"
+
+
+class BlobConverter(Converter):
+    def validate(self, val: Any, obj: Any = None) -> Any:
+        if isinstance(val, (bytes, bytearray, memoryview)):
+            return bytes(val)
+        if isinstance(val, str):
+            return val.encode("utf-8")
+        raise TypeError(f"Attribute {_attr_name(self.attr)}: expected type is 'bytes'. Got: {type(val)!r}")
+
+    def sql2py(self, val: Any) -> Any:
+        if isinstance(val, (bytearray, memoryview)):
+            return bytes(val)
+        return val
+
+    def sql_type(self) -> str:
+        return "BLOB"
+
+
+class UuidConverter(Converter):
+    def init(self, kwargs: dict) -> None:
+        if self.attr is not None and kwargs.get("auto"):
+            kwargs["default"] = kwargs.get("default") or __import__("uuid").uuid4
+
+    def validate(self, val: Any, obj: Any = None) -> Any:
+        if isinstance(val, UUID):
+            return val
+        try:
+            if isinstance(val, bytes):
+                return UUID(bytes=val)
+            if isinstance(val, str):
+                return UUID(hex=val)
+            if isinstance(val, int) and not isinstance(val, bool):
+                return UUID(int=val)
+        except ValueError as exc:
+            raise ValueError(f"Value of attribute {_attr_name(self.attr)} is not a valid UUID: {exc}")
+        raise ValueError(f"Value type of attribute {_attr_name(self.attr)} must be UUID. Got: {type(val)!r}")
+
+    def py2sql(self, val: Any) -> Any:
+        return val.bytes if val is not None else None
+
+    def sql2py(self, val: Any) -> Any:
+        if val is None or isinstance(val, UUID):
+            return val
+        if isinstance(val, (bytes, bytearray, memoryview)):
+            return UUID(bytes=bytes(val))
+        return UUID(val)
+
+    def sql_type(self) -> str:
+        return "UUID"
+
+
+class JsonConverter(Converter):
+    json_kwargs: dict = {"separators": (",", ":"), "sort_keys": True, "ensure_ascii": False}
+
+    def validate(self, val: Any, obj: Any = None) -> Any:
+        if isinstance(val, Json):
+            val = val.wrapped
+        # Round-trip through JSON text so only JSON-compatible values are accepted, as stored.
+        try:
+            text = json.dumps(val, **self.json_kwargs)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"Value of attribute {_attr_name(self.attr)} is not JSON serializable: {exc}")
+        if obj is None or self.attr is None:
+            return json.loads(text)
+        return TrackedValue.make(obj, self.attr, json.loads(text))
+
+    def py2sql(self, val: Any) -> Any:
+        return json.dumps(val, **self.json_kwargs)
+
+    def sql2py(self, val: Any) -> Any:
+        if isinstance(val, (str, bytes, bytearray)):
+            return json.loads(val)
+        return val
+
+    def dbvals_equal(self, x: Any, y: Any) -> bool:
+        if isinstance(x, str):
+            x = json.loads(x)
+        if isinstance(y, str):
+            y = json.loads(y)
+        return x == y
+
+    def sql_type(self) -> str:
+        return "JSON"
+
+
+class ArrayConverter(Converter):
+    ITEM_TYPE_NAMES = {int: "INTEGER", str: "TEXT", float: "DOUBLE PRECISION"}
+
+    def init(self, kwargs: dict) -> None:
+        if not self.provider.SUPPORTS_ARRAYS:
+            raise NotImplementedError(f"Array type is not supported for {self.provider.dialect} "
+                                      f"(attribute {self.attr})")
+        self.item_type = self.py_type.item_type
+
+    def validate(self, val: Any, obj: Any = None) -> Any:
+        if isinstance(val, (str, bytes)) or not hasattr(val, "__iter__"):
+            items = [val]
+        else:
+            items = list(val)
+        item_type = self.item_type
+        result = []
+        for item in items:
+            if item_type is int and not isinstance(item, int) and hasattr(item, "__index__"):
+                item = item.__index__()
+            elif item_type is float and isinstance(item, int) and not isinstance(item, bool):
+                item = float(item)
+            if not isinstance(item, item_type) or (item_type is not bool and isinstance(item, bool)):
+                raise TypeError(f"Cannot store {type(item).__name__} item in array of "
+                                f"{item_type.__name__} (attribute {_attr_name(self.attr)})")
+            result.append(item)
+        if obj is None or self.attr is None:
+            return result
+        return TrackedValue.make(obj, self.attr, result)
+
+    def py2sql(self, val: Any) -> Any:
+        return list(val)
+
+    def sql2py(self, val: Any) -> Any:
+        if isinstance(val, str):
+            return json.loads(val)
+        return list(val) if val is not None else None
+
+    def sql_type(self) -> str:
+        return self.ITEM_TYPE_NAMES[self.item_type] + "[]"
+
+
+BASE_CONVERTERS: tuple = (
+    (bool, BoolConverter),
+    (str, StrConverter),
+    (int, IntConverter),
+    (float, RealConverter),
+    (Decimal, DecimalConverter),
+    (datetime, DatetimeConverter),
+    (date, DateConverter),
+    (time, TimeConverter),
+    (timedelta, TimedeltaConverter),
+    (UUID, UuidConverter),
+    (bytes, BlobConverter),
+    (Json, JsonConverter),
+    (Array, ArrayConverter),
+)

@@ -1,0 +1,40 @@
+"""Wrap a driver's DB-API exceptions into the ``pony.orm`` classes, keeping ``original_exc``."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from ... import errors
+
+# Most specific first: a driver class is matched by the first DB-API name in its MRO.
+_DBAPI_CLASSES = {name: getattr(errors, name) for name in errors.DBAPI_ERROR_NAMES}
+
+
+def wrap_exception(exc: BaseException) -> errors.DBException | None:
+    """The pony.orm exception for a driver exception, or None if it is not a DB-API error."""
+    if isinstance(exc, errors.DBException):
+        return exc
+    for cls in type(exc).__mro__:
+        target = _DBAPI_CLASSES.get(cls.__name__)
+        if target is not None and cls.__module__ not in ("builtins", errors.__name__):
+            wrapped = target(exc, *exc.args)
+            should_retry = getattr(exc, "should_retry", None)
+            if should_retry is not None:
+                wrapped.should_retry = should_retry  # type: ignore[attr-defined]
+            return wrapped
+    return None
+
+
+@contextlib.contextmanager
+def wrap_dbapi_exceptions() -> Iterator[None]:
+    """Re-raise driver errors as pony.orm DB-API errors, chained to the original."""
+    try:
+        yield
+    except errors.DBException:
+        raise
+    except Exception as exc:
+        wrapped = wrap_exception(exc)
+        if wrapped is None:
+            raise
+        raise wrapped from exc

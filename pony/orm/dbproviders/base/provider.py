@@ -1,0 +1,216 @@
+"""The provider base class: everything that differs between databases hangs off a provider.
+
+Code above this layer never asks which database it is talking to; it reads the UPPER_CASE
+capability flags below (each with the question it answers) or calls a provider method.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from ... import errors
+from ...log import log_orm, log_sql
+from ...sql.compiler import SQLCompiler
+from .converters import BASE_CONVERTERS, Converter
+from .errors import wrap_dbapi_exceptions
+from .pool import Pool
+
+
+class DBAPIProvider:
+    dialect: str = ""
+    dbapi_module: Any = None
+    compiler_cls: type[SQLCompiler] = SQLCompiler
+    converter_classes: tuple = BASE_CONVERTERS
+
+    paramstyle = "qmark"
+    quote_char = '"'
+    max_name_len = 128
+    # How many bound parameters fit in one statement (batch loading uses it)?
+    max_params_count = 999
+    # Default fractional-second digits of datetime/time columns.
+    DEFAULT_TIME_PRECISION = 6
+
+    # --- capability flags ---------------------------------------------------------------------
+    # Can INSERT ... RETURNING give back the generated key in the same statement?
+    SUPPORTS_RETURNING = False
+    # Are IntArray/StrArray/FloatArray columns available?
+    SUPPORTS_ARRAYS = False
+    # Does SELECT ... FOR UPDATE lock rows?
+    SUPPORTS_FOR_UPDATE = True
+    # Are FOR UPDATE NOWAIT and SKIP LOCKED available?
+    SUPPORTS_NOWAIT = True
+    SUPPORTS_SKIP_LOCKED = True
+    # Can a transaction be made SERIALIZABLE?
+    SUPPORTS_SERIALIZABLE = True
+    # Is BIGINT UNSIGNED a column type?
+    UNSIGNED_BIGINT = False
+    # Are schema changes transactional (rolled back with the transaction)?
+    TRANSACTIONAL_DDL = False
+    # Does CREATE TABLE / CREATE INDEX accept IF NOT EXISTS?
+    TABLE_IF_NOT_EXISTS = True
+    INDEX_IF_NOT_EXISTS = True
+    # Does the database begin a transaction implicitly with the first statement?
+    IMPLICIT_TRANSACTIONS = False
+    # Are names folded to one case ('lower', 'upper') for table names?
+    NAME_CASE: str | None = None
+    # Must a single string attribute have a length to be indexed/unique?
+    VARCHAR_DEFAULT_MAX_LEN: int | None = None
+    # Does an optional str column have to be nullable (Oracle stores '' as NULL)?
+    EMPTY_STRING_IS_NULL = False
+    # Can one connection be shared by all threads (in-memory SQLite)?
+    SINGLE_CONNECTION = False
+
+    def __init__(self, *args: Any, pony_database: Any = None, on_connect: Callable[[Any], None] | None = None,
+                 **kwargs: Any) -> None:
+        self.database = pony_database
+        self.on_connect = on_connect
+        self.server_version: tuple = ()
+        self.compiler_local = threading.local()
+        self.pool = self.get_pool(*args, **kwargs)
+
+    # --- connections --------------------------------------------------------------------------
+
+    def get_pool(self, *args: Any, **kwargs: Any) -> Pool:
+        raise NotImplementedError
+
+    def new_connection_setup(self, con: Any) -> None:
+        """Run on every new connection: provider set-up, then the user's on_connect hooks."""
+        self.inspect_connection(con)
+        if self.on_connect is not None:
+            self.on_connect(con)
+
+    def inspect_connection(self, con: Any) -> None:
+        """Read the server version and anything else the capability flags depend on."""
+
+    def connect(self) -> Any:
+        with wrap_dbapi_exceptions():
+            con, _ = self.pool.connect()
+        return con
+
+    def release(self, con: Any) -> None:
+        self.pool.release(con)
+
+    def drop(self, con: Any) -> None:
+        self.pool.drop(con)
+
+    def disconnect(self) -> None:
+        self.pool.disconnect()
+
+    # --- transactions -------------------------------------------------------------------------
+
+    def begin(self, con: Any, immediate: bool = False, serializable: bool = False) -> None:
+        """Start a transaction for writing (or at once when ``immediate``)."""
+        raise NotImplementedError
+
+    def commit(self, con: Any) -> None:
+        log_orm("COMMIT")
+        with wrap_dbapi_exceptions():
+            con.commit()
+
+    def rollback(self, con: Any) -> None:
+        log_orm("ROLLBACK")
+        with wrap_dbapi_exceptions():
+            con.rollback()
+
+    def end_transaction(self, con: Any) -> None:
+        """Called after commit/rollback: return the connection to its between-sessions mode."""
+
+    def is_connection_error(self, exc: BaseException) -> bool:
+        """Does ``exc`` mean the connection is gone (so a read-only session may reconnect)?"""
+        return isinstance(exc, (errors.InterfaceError, errors.OperationalError)) and \
+            self._is_closed_connection_message(str(exc).lower())
+
+    def _is_closed_connection_message(self, text: str) -> bool:
+        return any(part in text for part in ("closed", "lost connection", "gone away", "terminat",
+                                             "broken pipe", "connection reset", "not connected"))
+
+    # --- statements ---------------------------------------------------------------------------
+
+    @property
+    def compiler(self) -> SQLCompiler:
+        """A compiler per thread: compiling keeps state."""
+        compiler = getattr(self.compiler_local, "compiler", None)
+        if compiler is None:
+            compiler = self.compiler_local.compiler = self.compiler_cls()
+        return compiler
+
+    def execute(self, cursor: Any, sql: str, arguments: Any = None, returning_id: bool = False) -> Any:
+        """Run one statement; returns the new key when ``returning_id``."""
+        log_sql(sql, arguments)
+        with wrap_dbapi_exceptions():
+            if arguments is None:
+                cursor.execute(sql)
+            else:
+                cursor.execute(sql, arguments)
+            if returning_id:
+                return self.last_insert_id(cursor)
+        return None
+
+    def executemany(self, cursor: Any, sql: str, arguments_list: list) -> None:
+        log_sql(sql, arguments_list[0] if arguments_list else None, executemany_count=len(arguments_list))
+        with wrap_dbapi_exceptions():
+            cursor.executemany(sql, arguments_list)
+
+    def last_insert_id(self, cursor: Any) -> Any:
+        if self.SUPPORTS_RETURNING:
+            return cursor.fetchone()[0]
+        return cursor.lastrowid
+
+    # --- names --------------------------------------------------------------------------------
+
+    def normalize_name(self, name: str) -> str:
+        name = name[:self.max_name_len]
+        if self.NAME_CASE == "lower":
+            return name.lower()
+        if self.NAME_CASE == "upper":
+            return name.upper()
+        return name
+
+    def quote_name(self, name: Any) -> str:
+        return self.compiler.quote(name)
+
+    def split_table_name(self, table_name: Any) -> tuple:
+        if isinstance(table_name, str):
+            return None, table_name
+        return tuple(table_name)
+
+    # --- converters ---------------------------------------------------------------------------
+
+    def converter_class_for(self, py_type: Any) -> type[Converter]:
+        for base, converter_cls in self.converter_classes:
+            if isinstance(py_type, type) and issubclass(py_type, base):
+                return converter_cls
+        raise TypeError(f"No database converter found for type {py_type!r}")
+
+    def get_converter_by_attr(self, attr: Any) -> Converter:
+        return self.converter_class_for(attr.py_type)(self, attr.py_type, attr)
+
+    def get_converter_by_py_type(self, py_type: Any) -> Converter:
+        return self.converter_class_for(py_type)(self, py_type)
+
+    # --- introspection (used by create/check/drop of tables) ----------------------------------
+
+    def table_exists(self, con: Any, table_name: Any, case_sensitive: bool = True) -> str | None:
+        """The table's stored name if it exists, else None."""
+        raise NotImplementedError
+
+    def table_has_data(self, con: Any, table_name: Any) -> bool:
+        cursor = con.cursor()
+        self.execute(cursor, f"SELECT 1 FROM {self.quote_name(table_name)} LIMIT 1")
+        return cursor.fetchone() is not None
+
+    def drop_table(self, con: Any, table_name: Any) -> None:
+        cursor = con.cursor()
+        self.execute(cursor, f"DROP TABLE {self.quote_name(table_name)}")
+
+    def disable_fk_checks(self, con: Any) -> Any:
+        """Turn foreign key checks off for DDL; returns what ``enable_fk_checks`` needs."""
+        return None
+
+    def enable_fk_checks(self, con: Any, prev: Any) -> None:
+        pass
+
+
+Pool = Pool

@@ -1,0 +1,203 @@
+"""The SQLite provider: file, ``:memory:`` and ``:sharedmemory:`` databases."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sqlite3
+import sys
+import threading
+from typing import Any
+
+from ... import errors
+from ...log import log_orm
+from ..base.errors import wrap_dbapi_exceptions
+from ..base.pool import Pool
+from ..base.provider import DBAPIProvider
+from .compiler import SQLiteCompiler
+from .converters import SQLITE_CONVERTERS
+from .functions import register_functions
+
+_shared_memory_ids = itertools.count(1)
+
+
+class SQLitePool(Pool):
+    def __init__(self, filename: str, create_db: bool, kwargs: dict, on_new: Any) -> None:
+        self.filename = filename
+        self.create_db = create_db
+        self.kwargs = kwargs
+        super().__init__(self._open, on_new)
+
+    def _open(self) -> sqlite3.Connection:
+        filename = self.filename
+        if filename != ":memory:" and not self.kwargs.get("uri") and not os.path.exists(filename):
+            if not self.create_db:
+                raise OSError(f"Database file is not found: {filename!r}")
+        return sqlite3.connect(filename, **self.kwargs)
+
+
+class SharedMemoryPool(Pool):
+    """One connection for every thread: an in-memory database lives as long as it does."""
+
+    def __init__(self, kwargs: dict, on_new: Any) -> None:
+        self.kwargs = kwargs
+        self.shared_con: Any = None
+        self.lock = threading.Lock()
+        super().__init__(self._open, on_new)
+
+    def _open(self) -> sqlite3.Connection:
+        return sqlite3.connect(":memory:", **self.kwargs)
+
+    def connect(self) -> tuple[Any, bool]:
+        with self.lock:
+            if self.shared_con is None:
+                con, is_new = super().connect()
+                self.shared_con = con
+                return con, is_new
+        self.con = self.shared_con
+        log_orm("GET CONNECTION FROM THE LOCAL POOL")
+        return self.shared_con, False
+
+    def drop(self, con: Any) -> None:
+        # Closing would destroy the database: roll back instead.
+        try:
+            con.rollback()
+        except Exception:
+            pass
+
+    def disconnect(self) -> None:
+        pass
+
+
+def _caller_dir() -> str:
+    """Directory of the first module outside this package on the stack (the one that bound)."""
+    package_dir = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not os.path.abspath(filename).startswith(package_dir) and not filename.startswith("<frozen"):
+            if filename.startswith("<"):
+                return os.getcwd()
+            return os.path.dirname(os.path.abspath(filename))
+        frame = frame.f_back  # type: ignore[assignment]
+    return os.getcwd()
+
+
+class SQLiteProvider(DBAPIProvider):
+    dialect = "SQLite"
+    dbapi_module = sqlite3
+    compiler_cls = SQLiteCompiler
+    converter_classes = SQLITE_CONVERTERS
+    paramstyle = "qmark"
+    max_name_len = 1024
+    max_params_count = 999
+
+    SUPPORTS_RETURNING = False
+    SUPPORTS_ARRAYS = True
+    SUPPORTS_FOR_UPDATE = False
+    SUPPORTS_NOWAIT = False
+    SUPPORTS_SKIP_LOCKED = False
+    UNSIGNED_BIGINT = False
+    TRANSACTIONAL_DDL = True
+
+    # One lock per database file: SQLite allows one writer, and in-process writers that wait
+    # on each other here never hit "database is locked".
+    _write_locks: dict[str, threading.RLock] = {}
+    _write_locks_guard = threading.Lock()
+
+    def get_pool(self, filename: str = ":memory:", create_db: bool = False, timeout: float = 5.0,
+                 **kwargs: Any) -> Pool:
+        if not isinstance(filename, str):
+            raise TypeError(f"SQLite filename must be a str. Got: {filename!r}")
+        kwargs.update(timeout=timeout, check_same_thread=False, isolation_level=None)
+        self.filename = filename
+        if filename == ":sharedmemory:":
+            lock_key = f":sharedmemory:{next(_shared_memory_ids)}"
+            pool: Pool = SharedMemoryPool(kwargs, self.new_connection_setup)
+        else:
+            if filename != ":memory:" and not kwargs.get("uri"):
+                if not os.path.isabs(filename):
+                    filename = os.path.join(_caller_dir(), filename)
+                filename = os.path.abspath(filename)
+                self.filename = filename
+            lock_key = filename if filename != ":memory:" else f":memory:{id(self)}"
+            pool = SQLitePool(filename, create_db, kwargs, self.new_connection_setup)
+        with self._write_locks_guard:
+            self.write_lock = self._write_locks.setdefault(lock_key, threading.RLock())
+        return pool
+
+    def inspect_connection(self, con: Any) -> None:
+        self.server_version = sqlite3.sqlite_version_info
+        con.execute("PRAGMA foreign_keys = true")
+        con.execute("PRAGMA case_sensitive_like = true")
+        register_functions(con)
+
+    # --- transactions: reads in autocommit, BEGIN IMMEDIATE at the first write ---------------
+
+    def begin(self, con: Any, immediate: bool = False, serializable: bool = False) -> None:
+        self.write_lock.acquire()
+        log_orm("BEGIN IMMEDIATE TRANSACTION")
+        try:
+            with wrap_dbapi_exceptions():
+                con.execute("BEGIN IMMEDIATE TRANSACTION")
+        except BaseException:
+            self.write_lock.release()
+            raise
+
+    def _end(self, con: Any, action: str) -> None:
+        try:
+            log_orm(action)
+            with wrap_dbapi_exceptions():
+                if con.in_transaction:
+                    getattr(con, action.lower())()
+        finally:
+            self._release_write_lock()
+
+    def _release_write_lock(self) -> None:
+        try:
+            self.write_lock.release()
+        except RuntimeError:
+            pass  # this thread did not hold it: the session only read
+
+    def commit(self, con: Any) -> None:
+        self._end(con, "COMMIT")
+
+    def rollback(self, con: Any) -> None:
+        self._end(con, "ROLLBACK")
+
+    def drop(self, con: Any) -> None:
+        if con.in_transaction:
+            self._release_write_lock()
+        super().drop(con)
+
+    def is_connection_error(self, exc: BaseException) -> bool:
+        return isinstance(exc, errors.ProgrammingError) and "closed" in str(exc).lower()
+
+    # --- introspection ------------------------------------------------------------------------
+
+    def table_exists(self, con: Any, table_name: Any, case_sensitive: bool = True) -> str | None:
+        _, name = self.split_table_name(table_name)
+        cursor = con.cursor()
+        if case_sensitive:
+            sql = "SELECT name FROM sqlite_master WHERE type='table' AND name=?"
+        else:
+            sql = "SELECT name FROM sqlite_master WHERE type='table' AND lower(name)=lower(?)"
+        self.execute(cursor, sql, (name,))
+        row = cursor.fetchone()
+        return row[0] if row else None
+
+    def index_exists(self, con: Any, table_name: Any, index_name: str) -> bool:
+        cursor = con.cursor()
+        self.execute(cursor, "SELECT name FROM sqlite_master WHERE type='index' AND name=?", (index_name,))
+        return cursor.fetchone() is not None
+
+    def disable_fk_checks(self, con: Any) -> Any:
+        cursor = con.cursor()
+        self.execute(cursor, "PRAGMA foreign_keys")
+        prev = cursor.fetchone()[0]
+        self.execute(cursor, "PRAGMA foreign_keys = false")
+        return prev
+
+    def enable_fk_checks(self, con: Any, prev: Any) -> None:
+        if prev:
+            self.execute(con.cursor(), "PRAGMA foreign_keys = true")

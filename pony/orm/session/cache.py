@@ -1,0 +1,188 @@
+"""One database's part of a session: its connection, transaction and identity map.
+
+Pony calls this ``SessionCache``. Reads run in the connection's autocommit mode until the first
+write (or at once with ``immediate``), when the provider begins a transaction; a connection lost
+before anything was written is replaced silently, after a write it is a clear error.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Protocol
+
+from .. import errors
+from ..log import log_orm
+from .stats import Statistics
+
+
+class DatabaseLike(Protocol):
+    """What the session needs of a Database (declared here, implemented in database.py)."""
+
+    provider: Any
+    priority: int
+    _stats: Statistics
+
+
+class SessionCache:
+    def __init__(self, database: DatabaseLike, session: Any) -> None:
+        self.database = database
+        self.provider = database.provider
+        self.session = session
+        self.stats = database._stats
+        self.connection: Any = None
+        self.in_transaction = False
+        # Something was written in the current transaction: a lost connection can't be replaced.
+        self.modified = False
+        self.immediate = session.immediate
+        self.serializable = session.serializable
+        self.optimistic = session.optimistic and not session.serializable
+        self.noflush_counter = 0
+        self.is_alive = True
+        # identity map: pk value -> object, per root entity; unique keys -> object
+        self.indexes: dict = {}
+        self.objects: set = set()
+        self.objects_to_save: list = []
+        self.modified_collections: dict = {}
+        self.seeds: dict = {}
+        self.query_results: dict = {}
+        self.for_update: set = set()
+        self.perm_cache: dict = {}
+        self.dirty = False  # objects changed in memory since the last flush
+
+    # --- connection -------------------------------------------------------------------------
+
+    def get_connection(self) -> Any:
+        if not self.is_alive:
+            raise errors.DatabaseSessionIsOver("The database session is over")
+        con = self.connection
+        if con is None:
+            con = self.connection = self.provider.connect()
+            if self.immediate:
+                self.begin()
+        return con
+
+    def begin(self) -> None:
+        """Start the write transaction (idempotent)."""
+        if self.in_transaction:
+            return
+        con = self.connection if self.connection is not None else self.get_connection()
+        if self.in_transaction:
+            return
+        self.provider.begin(con, immediate=self.immediate, serializable=self.serializable)
+        self.in_transaction = True
+
+    def execute(self, sql: str, arguments: Any = None, write: bool = False,
+                returning_id: bool = False) -> Any:
+        """Run one statement and return ``(cursor, new_id)``; ``write`` begins the transaction."""
+        if write or self.immediate:
+            if not self.in_transaction:
+                self.begin()
+        con = self.get_connection()
+        provider = self.provider
+        started = time.perf_counter()
+        try:
+            cursor = con.cursor()
+            new_id = provider.execute(cursor, sql, arguments, returning_id)
+        except errors.DBException as exc:
+            if not provider.is_connection_error(exc):
+                raise
+            if self.modified:
+                self.connection_lost()
+                raise errors.ConnectionClosedError(
+                    "The connection to the database was lost after changes were sent in this "
+                    "transaction; the transaction is rolled back and nothing of it was saved. "
+                    f"Original error: {exc}") from exc
+            cursor, new_id = self.reconnect_and_retry(sql, arguments, returning_id)
+        self.stats.query_executed(sql, time.perf_counter() - started)
+        if write:
+            self.modified = True
+        return cursor, new_id
+
+    def executemany(self, sql: str, arguments_list: list) -> Any:
+        self.begin()
+        con = self.connection
+        started = time.perf_counter()
+        cursor = con.cursor()
+        self.provider.executemany(cursor, sql, arguments_list)
+        self.stats.query_executed(sql, time.perf_counter() - started)
+        self.modified = True
+        return cursor
+
+    def reconnect_and_retry(self, sql: str, arguments: Any, returning_id: bool) -> tuple:
+        log_orm("RECONNECT")
+        was_in_transaction = self.in_transaction
+        self.connection_lost()
+        con = self.get_connection()
+        if was_in_transaction and not self.in_transaction:
+            self.begin()
+        cursor = con.cursor()
+        new_id = self.provider.execute(cursor, sql, arguments, returning_id)
+        return cursor, new_id
+
+    def connection_lost(self) -> None:
+        con = self.connection
+        self.connection = None
+        self.in_transaction = False
+        if con is not None:
+            self.provider.drop(con)
+
+    # --- end of transaction -----------------------------------------------------------------
+
+    def commit(self) -> None:
+        con = self.connection
+        if con is not None and (self.in_transaction or self.provider.IMPLICIT_TRANSACTIONS):
+            try:
+                self.provider.commit(con)
+            except errors.DBException as exc:
+                if self.provider.is_connection_error(exc):
+                    self.connection_lost()
+                raise
+            finally:
+                self.after_transaction()
+        self.query_results.clear()
+
+    def rollback(self) -> None:
+        con = self.connection
+        if con is not None and (self.in_transaction or self.provider.IMPLICIT_TRANSACTIONS):
+            try:
+                self.provider.rollback(con)
+            except errors.DBException:
+                self.connection_lost()
+            finally:
+                self.after_transaction()
+        self.query_results.clear()
+
+    def after_transaction(self) -> None:
+        self.in_transaction = False
+        self.modified = False
+        con = self.connection
+        if con is not None:
+            self.provider.end_transaction(con)
+        if self.immediate and con is not None and self.session.is_active:
+            self.begin()
+
+    def release(self) -> None:
+        """Give the connection back to the pool at the end of the session."""
+        con = self.connection
+        if con is None:
+            return
+        self.connection = None
+        if self.in_transaction:
+            try:
+                self.provider.rollback(con)
+            except errors.DBException:
+                self.provider.drop(con)
+                return
+            self.in_transaction = False
+        if self.session.ddl:
+            self.provider.drop(con)
+        else:
+            self.provider.release(con)
+
+    def close(self, rollback: bool = True) -> None:
+        try:
+            if rollback:
+                self.rollback()
+        finally:
+            self.release()
+            self.is_alive = False

@@ -1,0 +1,101 @@
+"""A database session: the caches of every database used inside one ``db_session``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from .. import errors
+from .cache import SessionCache
+
+
+class Session:
+    def __init__(self, immediate: bool = False, serializable: bool = False, optimistic: bool = True,
+                 strict: bool = False, ddl: bool = False) -> None:
+        self.immediate = immediate or ddl or serializable or not optimistic
+        self.serializable = serializable
+        self.optimistic = optimistic and not serializable
+        self.strict = strict
+        self.ddl = ddl
+        self.caches: dict[Any, SessionCache] = {}
+        self.is_active = True
+        self.flush_hooks: list[Callable[[SessionCache], None]] = []
+
+    def cache_for(self, database: Any) -> SessionCache:
+        cache = self.caches.get(database)
+        if cache is None:
+            if not self.is_active:
+                raise errors.DatabaseSessionIsOver("The database session is over")
+            cache = self.caches[database] = SessionCache(database, self)
+            database._session_cache_created(cache)
+        return cache
+
+    def ordered_caches(self) -> list[SessionCache]:
+        return sorted(self.caches.values(), key=lambda c: -c.database.priority)
+
+    # --- unit of work -----------------------------------------------------------------------
+
+    def flush(self) -> None:
+        for cache in self.ordered_caches():
+            cache.database._flush_cache(cache)
+
+    def commit(self) -> None:
+        caches = self.ordered_caches()
+        try:
+            for cache in caches:
+                cache.database._flush_cache(cache)
+        except BaseException:
+            self.rollback()
+            raise
+        if not caches:
+            return
+        primary, others = caches[0], caches[1:]
+        try:
+            primary.commit()
+        except BaseException:
+            exc_info = sys.exc_info()
+            try:
+                self.rollback()
+            except errors.RollbackException:
+                pass
+            if isinstance(exc_info[1], errors.DBException) or len(caches) > 1:
+                raise errors.CommitException(f"Commit failed: {exc_info[1]}", [exc_info]) from exc_info[1]
+            raise
+        failures = []
+        for cache in others:
+            try:
+                cache.commit()
+            except BaseException:
+                failures.append(sys.exc_info())
+        if failures:
+            raise errors.PartialCommitException("Some databases were not committed", failures)
+        for cache in caches:
+            cache.database._after_commit(cache)
+
+    def rollback(self) -> None:
+        failures = []
+        for cache in self.ordered_caches():
+            try:
+                cache.rollback()
+            except BaseException:
+                failures.append(sys.exc_info())
+            cache.database._after_rollback(cache)
+        if failures:
+            raise errors.RollbackException("Rollback failed", failures)
+
+    def close(self, commit: bool) -> None:
+        """End the session: commit or roll back, release connections, detach objects."""
+        try:
+            if commit:
+                self.commit()
+            else:
+                self.rollback()
+        finally:
+            self.is_active = False
+            for cache in self.ordered_caches():
+                try:
+                    cache.release()
+                finally:
+                    cache.is_alive = False
+                    cache.database._session_cache_closed(cache, self.strict)

@@ -1,0 +1,214 @@
+"""Backend fixtures: every behaviour test runs on SQLite, PostgreSQL and MariaDB/MySQL.
+
+Servers are configured by environment variables (defaults are the local servers):
+PONY_PG_HOST/PORT/USER/PASSWORD/DATABASE and PONY_MYSQL_HOST/PORT/USER/PASSWORD/DATABASE.
+PONY_BACKENDS=sqlite,postgres limits the run. Under CI=true an unreachable server fails the run;
+elsewhere its tests are skipped with one loud line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+ALL_BACKENDS = ("sqlite", "postgres", "mysql")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pg_params() -> dict:
+    return dict(host=os.environ.get("PONY_PG_HOST", "127.0.0.1"),
+                port=int(os.environ.get("PONY_PG_PORT", "5432")),
+                user=os.environ.get("PONY_PG_USER", "postgres"),
+                password=os.environ.get("PONY_PG_PASSWORD", ""),
+                database=os.environ.get("PONY_PG_DATABASE", "test"))
+
+
+def mysql_params() -> dict:
+    return dict(host=os.environ.get("PONY_MYSQL_HOST", "127.0.0.1"),
+                port=int(os.environ.get("PONY_MYSQL_PORT", "3306")),
+                user=os.environ.get("PONY_MYSQL_USER", "root"),
+                password=os.environ.get("PONY_MYSQL_PASSWORD", ""),
+                database=os.environ.get("PONY_MYSQL_DATABASE", "test"))
+
+
+def _pg_connect() -> Any:
+    import psycopg
+    params = pg_params()
+    if not params["password"]:
+        del params["password"]
+    params["dbname"] = params.pop("database")
+    return psycopg.connect(connect_timeout=5, autocommit=True, **params)
+
+
+def _mysql_connect() -> Any:
+    import pymysql
+    return pymysql.connect(connect_timeout=5, autocommit=True, **mysql_params())
+
+
+def wipe_postgres() -> None:
+    with _pg_connect() as con:
+        con.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        con.execute("CREATE SCHEMA public")
+
+
+def wipe_mysql() -> None:
+    con = _mysql_connect()
+    try:
+        cur = con.cursor()
+        cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")
+        tables = [row[0] for row in cur.fetchall()]
+        if tables:
+            cur.execute("SET FOREIGN_KEY_CHECKS = 0")
+            cur.execute("DROP TABLE IF EXISTS " + ", ".join(f"`{t}`" for t in tables))
+            cur.execute("SET FOREIGN_KEY_CHECKS = 1")
+    finally:
+        con.close()
+
+
+WIPERS: dict[str, Callable[[], None]] = {"postgres": wipe_postgres, "mysql": wipe_mysql}
+_reachability: dict[str, str | None] = {}
+
+
+def unreachable_reason(name: str) -> str | None:
+    """None when the server answers, else why not (checked once per run)."""
+    if name == "sqlite":
+        return None
+    if name not in _reachability:
+        try:
+            (_pg_connect if name == "postgres" else _mysql_connect)().close()
+            _reachability[name] = None
+        except Exception as exc:  # any driver or socket error means "not reachable"
+            _reachability[name] = f"{type(exc).__name__}: {exc}"
+    return _reachability[name]
+
+
+def selected_backends() -> tuple[str, ...]:
+    names = os.environ.get("PONY_BACKENDS")
+    if not names:
+        return ALL_BACKENDS
+    return tuple(n.strip() for n in names.split(",") if n.strip())
+
+
+@dataclass
+class Backend:
+    """One database to run a test against, with the ``bind`` arguments for it."""
+
+    name: str
+    tmp_path: Any = None
+    databases: list = field(default_factory=list)
+
+    @property
+    def bind_args(self) -> tuple[tuple, dict]:
+        if self.name == "sqlite":
+            return ("sqlite", str(self.tmp_path / "test.sqlite")), {"create_db": True}
+        if self.name == "postgres":
+            params = pg_params()
+            if not params["password"]:
+                del params["password"]
+            return ("postgres",), params
+        return ("mysql",), mysql_params()
+
+    def bind(self, db: Any) -> Any:
+        args, kwargs = self.bind_args
+        db.bind(*args, **kwargs)
+        self.databases.append(db)
+        return db
+
+    def database(self) -> Any:
+        """A new Database bound to this backend."""
+        from pony.orm import Database
+        return self.bind(Database())
+
+    def make_db(self, define_entities: Callable[[Any], None] | None = None, create_tables: bool = True) -> Any:
+        """A new Database with the entities of ``define_entities(db)`` mapped and created."""
+        from pony.orm import Database
+        db = Database()
+        if define_entities is not None:
+            define_entities(db)
+        self.bind(db)
+        if hasattr(db, "generate_mapping") and define_entities is not None:
+            db.generate_mapping(create_tables=create_tables)
+        return db
+
+    def wipe(self) -> None:
+        wiper = WIPERS.get(self.name)
+        if wiper is not None:
+            wiper()
+
+    def close(self) -> None:
+        for db in self.databases:
+            try:
+                if db.provider is not None:
+                    db.provider.disconnect()
+            except Exception:
+                pass
+        self.databases.clear()
+
+    def has(self, *capabilities: str) -> bool:
+        from pony.orm.database import KNOWN_PROVIDERS  # noqa: F401 - ensures the package imports
+        import importlib
+        provider_cls = importlib.import_module(f"pony.orm.dbproviders.{self.name}").provider_cls
+        return all(getattr(provider_cls, cap.upper(), False) or getattr(provider_cls, f"SUPPORTS_{cap.upper()}", False)
+                   for cap in capabilities)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", selected_backends(), indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Backend]:
+    name = request.param
+    reason = unreachable_reason(name)
+    if reason is not None:
+        if IN_CI:
+            pytest.fail(f"{name} server is unreachable under CI=true: {reason}")
+        pytest.skip(f"{name} server unreachable: {reason}")
+    b = Backend(name, tmp_path)
+    marker = request.node.get_closest_marker("requires")
+    if marker is not None and not b.has(*marker.args):
+        pytest.skip(f"{name} lacks capability {', '.join(marker.args)}")
+    b.wipe()
+    yield b
+    b.close()
+    b.wipe()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    for name in selected_backends():
+        reason = unreachable_reason(name)
+        if reason is not None:
+            line = f"!!! {name} is UNREACHABLE ({reason}): its tests " + \
+                   ("FAIL because CI=true" if IN_CI else "are SKIPPED")
+            print("\n" + "!" * len(line) + "\n" + line + "\n" + "!" * len(line))
+
+
+_BACKEND_RE = re.compile(r"\[(?:[^\]]*-)?(sqlite|postgres|mysql)(?:-[^\]]*)?\]")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    counts: dict[str, Counter] = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            if outcome != "error" and getattr(report, "when", "call") not in ("call", "setup"):
+                continue
+            if outcome == "passed" and report.when != "call":
+                continue
+            match = _BACKEND_RE.search(nodeid)
+            name = match.group(1) if match else "no-db"
+            counts.setdefault(name, Counter())[outcome] += 1
+    if counts:
+        terminalreporter.write_sep("-", "tests per backend")
+        for name in (*ALL_BACKENDS, "no-db"):
+            c = counts.get(name)
+            if c:
+                terminalreporter.write_line(
+                    f"{name:>9}: {c['passed']} passed, {c['failed'] + c['error']} failing, {c['skipped']} skipped")
