@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import re
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -17,11 +19,37 @@ from .sql import ast, dollar
 KNOWN_PROVIDERS = ("sqlite", "postgres", "mysql", "oracle", "cockroach")
 ON_CONNECT_PROVIDERS = ("sqlite", "postgres", "mysql", "oracle")
 _database_ids = itertools.count(1)
+_RAW_QUERY_CACHE_SIZE = 1000
 
 
-def _split_sql_prefix(sql: str) -> str:
-    stripped = sql.lstrip()
-    return stripped[:6].lower()
+_SELECT_HEAD = re.compile(r"\s*(select|with)\b", re.IGNORECASE)
+
+
+def _with_select(sql: str) -> str:
+    """``db.select('name FROM t')`` means ``select name FROM t``."""
+    return sql if _SELECT_HEAD.match(sql) else "select " + sql
+
+
+def _provider_class(provider: Any) -> tuple[type[DBAPIProvider], str]:
+    """The provider class and name for ``bind``'s first argument (a name or a provider class)."""
+    if isinstance(provider, type) and issubclass(provider, DBAPIProvider):
+        return provider, getattr(provider, "provider_name", provider.dialect.lower())
+    if not isinstance(provider, str):
+        raise TypeError(f"Provider name should be string. Got: {type(provider).__name__!r}")
+    if provider == "pygresql":
+        raise TypeError("Pony no longer supports PyGreSQL module. "
+                        "Please use the 'postgres' provider instead.")
+    module_name = f"pony.orm.dbproviders.{provider}"
+    try:
+        module = importlib.import_module(module_name) if provider.isidentifier() else None
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise  # the provider exists but its driver (or something it imports) is missing
+        module = None
+    if module is None or not hasattr(module, "provider_cls"):
+        raise ModuleNotFoundError(f"No module named {module_name!r}: unknown database provider {provider!r}. "
+                                  f"Known providers are: {', '.join(KNOWN_PROVIDERS)}", name=module_name)
+    return module.provider_cls, provider
 
 
 class Database:
@@ -58,7 +86,8 @@ class Database:
 
     def _bind(self, *args: Any, **kwargs: Any) -> None:
         if self.provider is not None:
-            raise errors.BindingError(f"Database object was already bound to {self.provider.dialect} provider")
+            raise errors.BindingError(
+                f"Database object was already bound to {self.provider.dialect} provider")
         if len(args) == 1 and not kwargs and isinstance(args[0], Mapping):
             args, kwargs = (), dict(args[0])
         if "provider" in kwargs:
@@ -67,20 +96,7 @@ class Database:
             provider, args = args[0], args[1:]
         else:
             raise TypeError("Database provider is not specified")
-        if isinstance(provider, type) and issubclass(provider, DBAPIProvider):
-            provider_cls = provider
-            provider_name = getattr(provider_cls, "provider_name", provider_cls.dialect.lower())
-        else:
-            if not isinstance(provider, str):
-                raise TypeError(f"Provider name must be a string. Got: {provider!r}")
-            if provider == "pygresql":
-                raise TypeError("Pygresql cannot be used as a provider since 0.7; use 'postgres'")
-            if provider not in KNOWN_PROVIDERS:
-                raise errors.BindingError(f"Unknown database provider {provider!r}. "
-                                          f"Known providers are: {', '.join(KNOWN_PROVIDERS)}")
-            module = importlib.import_module(f"pony.orm.dbproviders.{provider}")
-            provider_cls = module.provider_cls
-            provider_name = provider
+        provider_cls, provider_name = _provider_class(provider)
         self.provider_name = provider_name
         try:
             self.provider = provider_cls(*args, pony_database=self, on_connect=self._run_on_connect, **kwargs)
@@ -92,11 +108,19 @@ class Database:
             self.provider_name = None
             raise
 
-    def on_connect(self, func: Callable | None = None, provider: str | None = None) -> Any:
+    def on_connect(self, func: Callable | str | None = None, provider: str | None = None) -> Any:
+        """Register ``func(db, connection)`` to run on every new connection (then commit).
+
+        Forms: ``@db.on_connect``, ``@db.on_connect(provider='sqlite')``, ``@db.on_connect('sqlite')``.
+        """
         if isinstance(func, str) and provider is None:
             func, provider = None, func
-        if provider is not None and provider not in ON_CONNECT_PROVIDERS:
-            raise errors.BindingError(f"Unknown provider {provider!r}")
+        if provider is not None:
+            if not isinstance(provider, str):
+                raise TypeError(
+                    f"'provider' option should be type of 'string', got {type(provider).__name__!r}")
+            if provider not in ON_CONNECT_PROVIDERS:
+                raise errors.BindingError(f"Unknown provider {provider}")
         if func is None:
             return lambda f: self.on_connect(f, provider=provider)
         if not callable(func):
@@ -187,30 +211,32 @@ class Database:
     # --- raw SQL ----------------------------------------------------------------------------
 
     def _raw(self, sql: str) -> RawQuery:
-        query = self._raw_queries.get(sql)
+        queries = self._raw_queries
+        query = queries.get(sql)
         if query is None:
-            query = self._raw_queries[sql] = RawQuery(self._require_provider(), sql)
+            if len(queries) >= _RAW_QUERY_CACHE_SIZE:
+                del queries[next(iter(queries))]  # the oldest: texts built per call must not pile up
+            query = queries[sql] = RawQuery(self._require_provider(), sql)
         return query
 
     def _exec_raw(self, sql: str, globals: dict | None, locals: dict | None, frame_depth: int,
                   write: bool = False) -> Any:
+        """Run raw SQL; ``frame_depth`` counts frames between the user's code and this call."""
         cache = self._get_cache()
         query = self._raw(sql)
-        if query.compiled.param_keys:
-            g, lc = dollar.caller_namespaces(frame_depth + 1, globals, locals)
-            arguments = query.arguments(g, lc)
-        else:
-            arguments = None
-        if not write and cache.dirty:
+        arguments = None
+        if query.has_params:
+            namespaces = dollar.caller_namespaces(frame_depth, globals, locals)
+            arguments = query.arguments(*namespaces)
+        if cache.dirty:
             self._flush_cache(cache)
         cursor, _ = cache.execute(query.compiled.sql, arguments, write=write)
         return cursor
 
     def select(self, sql: str, globals: dict | None = None, locals: dict | None = None,
                frame_depth: int = 0) -> list:
-        if _split_sql_prefix(sql) != "select" and not sql.lstrip().lower().startswith("with"):
-            sql = "select " + sql
-        cursor = self._exec_raw(sql, globals, locals, frame_depth + 1)
+        """Rows of a raw query: scalars for one column, tuples with attribute access for several."""
+        cursor = self._exec_raw(_with_select(sql), globals, locals, frame_depth + 1)
         return self._fetch_rows(cursor)
 
     def _fetch_rows(self, cursor: Any) -> list:
@@ -218,46 +244,50 @@ class Database:
         max_count = options.MAX_FETCH_COUNT
         rows = cursor.fetchmany(max_count + 1) if max_count is not None else cursor.fetchall()
         if max_count is not None and len(rows) > max_count:
-            raise errors.TooManyRowsFound(f"Query returned more than {max_count} rows")
+            raise errors.TooManyRowsFound(f"The query returned more than {max_count} rows "
+                                          "(pony.options.MAX_FETCH_COUNT)")
         description = cursor.description
         if description is None:
             return []
         if len(description) == 1:
             return [row[0] for row in rows]
         cls = row_class(tuple(col[0] for col in description))
-        return [cls(*row) if hasattr(cls, "_make") else cls(row) for row in rows]
+        return [cls(row) for row in rows]
 
     def get(self, sql: str, globals: dict | None = None, locals: dict | None = None) -> Any:
+        """The single row (or scalar) of a raw query: RowNotFound / MultipleRowsFound otherwise."""
         rows = self.select(sql, globals, locals, frame_depth=1)
         if not rows:
-            raise errors.RowNotFound("Row not found")
+            raise errors.RowNotFound("The query returned no rows")
         if len(rows) > 1:
-            raise errors.MultipleRowsFound("Multiple rows found")
+            raise errors.MultipleRowsFound(f"The query returned {len(rows)} rows instead of one")
         return rows[0]
 
     def exists(self, sql: str, globals: dict | None = None, locals: dict | None = None) -> bool:
-        if _split_sql_prefix(sql) != "select":
-            sql = "select " + sql
-        cursor = self._exec_raw(sql, globals, locals, 1)
+        cursor = self._exec_raw(_with_select(sql), globals, locals, 1)
         return cursor.fetchone() is not None
 
     def execute(self, sql: str, globals: dict | None = None, locals: dict | None = None) -> Any:
+        """Run any statement in a transaction; returns the DB-API cursor."""
         return self._exec_raw(sql, globals, locals, 1, write=True)
 
     def insert(self, table_name: Any, returning: str | None = None, **kwargs: Any) -> Any:
+        """A direct INSERT (no identity map); the ``returning`` column's value, else the lastrowid."""
         provider = self._require_provider()
         cache = self._get_cache()
-        if isinstance(table_name, type) and hasattr(table_name, "_table_"):
-            table_name = table_name._table_
+        table = getattr(table_name, "_table_", table_name) if isinstance(table_name, type) else table_name
         columns = tuple(kwargs)
-        node = ast.Insert(table_name, columns, tuple(ast.Param(i) for i in range(len(columns))),
+        node = ast.Insert(table, columns, tuple(ast.Param(i) for i in range(len(columns))),
                           returning=returning)
         compiled = provider.compiler.compile(node)
         arguments = compiled.arguments([py2sql(provider, v) for v in kwargs.values()])
-        cursor, new_id = cache.execute(compiled.sql, arguments, write=True, returning_id=True)
-        if returning is not None and not provider.SUPPORTS_RETURNING:
+        if cache.dirty:
+            self._flush_cache(cache)
+        cursor, new_id = cache.execute(compiled.sql, arguments, write=True,
+                                       returning_id=returning is not None)
+        if returning is not None:
             return new_id
-        return new_id
+        return getattr(cursor, "lastrowid", None)
 
     # --- statistics -------------------------------------------------------------------------
 
@@ -275,6 +305,8 @@ class Database:
 
     @property
     def global_stats_lock(self) -> Any:
+        warnings.warn("global_stats_lock is deprecated, just use global_stats property without any locking",
+                      errors.PonyDeprecationWarning, stacklevel=2)
         return self._global_stats.lock
 
     def merge_local_stats(self) -> None:

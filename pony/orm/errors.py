@@ -9,6 +9,22 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
+__all__ = [
+    "DBException", "Warning", "Error", "InterfaceError", "DatabaseError", "DataError", "OperationalError",
+    "IntegrityError", "InternalError", "ProgrammingError", "NotSupportedError",
+    "OrmError", "ERDiagramError", "DBSchemaError", "MappingError", "BindingError", "TableDoesNotExist",
+    "TableIsNotEmpty", "ConstraintError", "CacheIndexError", "RowNotFound", "MultipleRowsFound",
+    "TooManyRowsFound", "PermissionError", "ObjectNotFound", "MultipleObjectsFoundError",
+    "TooManyObjectsFoundError", "OperationWithDeletedObjectError", "TransactionError",
+    "ConnectionClosedError", "TransactionIntegrityError", "CommitException", "PartialCommitException",
+    "RollbackException", "DatabaseSessionIsOver", "TransactionRolledBack", "IsolationError",
+    "UnrepeatableReadError", "OptimisticCheckError", "UnresolvableCyclicDependency", "UnexpectedError",
+    "TranslationError", "ExprEvalError", "IncomparableTypesError", "DecompileError",
+    "PonyInternalException", "OptimizationFailed", "UseAnotherTranslator",
+    "PonyRuntimeWarning", "DatabaseContainsIncorrectValue", "DatabaseContainsIncorrectEmptyValue",
+    "PonyDeprecationWarning",
+]
+
 # --- DB-API wrappers: the driver's exception is kept as ``original_exc`` -------------------
 
 
@@ -115,13 +131,16 @@ class PermissionError(OrmError):  # noqa: A001 - Pony's name shadows the builtin
 
 
 class ObjectNotFound(OrmError):
+    """``Entity[pk]`` found nothing. As in Pony, ``pkval`` holds the key as it is shown in the
+    message (``repr`` of the value, or the comma-joined reprs of a composite key)."""
+
     def __init__(self, entity: Any, pkval: Any = None) -> None:
         if pkval is not None:
             if isinstance(pkval, tuple):
-                pkrepr = ",".join(map(repr, pkval))
+                pkval = ",".join(map(repr, pkval))
             else:
-                pkrepr = repr(pkval)
-            msg = f"{entity.__name__}[{pkrepr}]"
+                pkval = repr(pkval)
+            msg = f"{entity.__name__}[{pkval}]"
         else:
             msg = entity.__name__
         super().__init__(msg)

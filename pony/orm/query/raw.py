@@ -1,68 +1,73 @@
-"""Raw SQL on a Database: ``db.select/get/exists/execute/insert`` with ``$`` parameters."""
+"""Raw SQL on a Database: parsing ``$`` parameters once, binding them per call, and result rows."""
 
 from __future__ import annotations
 
 import keyword
-from collections import namedtuple
+import operator
 from typing import Any
 
-from .. import errors
 from ..sql import ast, dollar
+from ..sql.compiler import CompiledSQL
 
 _row_classes: dict[tuple, type] = {}
 
 
-def row_class(names: tuple) -> type:
-    """A tuple subclass whose columns read as attributes (``row.name``)."""
+class Row(tuple):
+    """A result row of ``db.select``: a plain tuple whose columns also read as attributes."""
+
+    __slots__ = ()
+    _columns: tuple = ()
+
+    def __reduce__(self) -> tuple:
+        return _rebuild_row, (self._columns, tuple(self))
+
+
+def _rebuild_row(columns: tuple, values: tuple) -> Row:
+    return row_class(columns)(values)
+
+
+def row_class(names: tuple) -> type[Row]:
+    """The ``Row`` subclass for these column names (cached).
+
+    As in Pony, a column name wins over a tuple method of the same name (``row.count``) and
+    the last of duplicate names wins.
+    """
     cls = _row_classes.get(names)
     if cls is None:
-        valid = all(n.isidentifier() and not keyword.iskeyword(n) and not n.startswith("_") for n in names) \
-            and len(set(names)) == len(names)
-        if valid:
-            cls = namedtuple("Row", names)  # type: ignore[misc]
-        else:
-            index = {name: i for i, name in reversed(list(enumerate(names)))}
-
-            class Row(tuple):
-                __slots__ = ()
-                _fields = names
-
-                def __getattr__(self, name: str) -> Any:
-                    try:
-                        return self[index[name]]
-                    except KeyError:
-                        raise AttributeError(name)
-
-            cls = Row
+        namespace: dict[str, Any] = {"__slots__": (), "_columns": names}
+        for index, name in enumerate(names):
+            if isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name) \
+                    and not name.startswith("__") and name != "_columns":
+                namespace[name] = property(operator.itemgetter(index))
+        cls = type("row", (Row,), namespace)
         _row_classes[names] = cls
     return cls
 
 
 class RawQuery:
-    """A parsed raw SQL text, compiled once per provider and bound per call."""
+    """A raw SQL text with ``$`` parameters, compiled once for one provider."""
 
     def __init__(self, provider: Any, sql: str) -> None:
         self.parts = dollar.parse(sql)
         nodes: list = []
-        for index, part in enumerate(self.parts):
-            nodes.append(part if isinstance(part, str) else ast.Param(index))
-        self.compiled = provider.compiler.compile(ast.Raw(tuple(nodes)))
+        count = 0
+        for part in self.parts:
+            if isinstance(part, str):
+                nodes.append(part)
+            else:
+                nodes.append(ast.Param(count))
+                count += 1
+        self.compiled: CompiledSQL = provider.compiler.compile(ast.Raw(tuple(nodes)))
         self.provider = provider
 
-    def arguments(self, globals: dict, locals: dict) -> tuple | None:
-        if not self.compiled.param_keys:
-            return None
-        values: dict[int, Any] = {}
-        for index, part in enumerate(self.parts):
-            if isinstance(part, str):
-                continue
-            source, code = part
-            try:
-                value = eval(code, globals, locals)
-            except Exception as exc:
-                raise errors.ExprEvalError(source, exc) from exc
-            values[index] = py2sql(self.provider, value)
-        return self.compiled.arguments(values)
+    @property
+    def has_params(self) -> bool:
+        return bool(self.compiled.param_keys)
+
+    def arguments(self, globals: dict, locals: dict) -> tuple:
+        """Driver arguments: each ``$`` expression evaluated, then converted for the driver."""
+        values = dollar.evaluate(self.parts, globals, locals)
+        return self.compiled.arguments([py2sql(self.provider, value) for value in values])
 
 
 def py2sql(provider: Any, value: Any) -> Any:
