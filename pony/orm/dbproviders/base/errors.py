@@ -11,6 +11,14 @@ from ... import errors
 _DBAPI_CLASSES = {name: getattr(errors, name) for name in errors.DBAPI_ERROR_NAMES}
 
 
+SERIALIZATION_FAILURE = "40001"
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a driver exception (psycopg: ``sqlstate``, psycopg2: ``pgcode``)."""
+    return getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
+
+
 def wrap_exception(exc: BaseException) -> errors.DBException | None:
     """The pony.orm exception for a driver exception, or None if it is not a DB-API error."""
     if isinstance(exc, errors.DBException):
@@ -20,6 +28,8 @@ def wrap_exception(exc: BaseException) -> errors.DBException | None:
         if target is not None and cls.__module__ not in ("builtins", errors.__name__):
             wrapped = target(exc, *exc.args)
             should_retry = getattr(exc, "should_retry", None)
+            if should_retry is None and sqlstate(exc) == SERIALIZATION_FAILURE:
+                should_retry = True  # the transaction can succeed when run again
             if should_retry is not None:
                 wrapped.should_retry = should_retry  # type: ignore[attr-defined]
             return wrapped

@@ -6,6 +6,8 @@ capability flags below (each with the question it answers) or calls a provider m
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +15,7 @@ from typing import Any
 from ... import errors
 from ...log import log_orm, log_sql
 from ...sql.compiler import SQLCompiler
+from ...sql.ddl import DDLCompiler
 from .converters import BASE_CONVERTERS, Converter
 from .errors import wrap_dbapi_exceptions
 from .pool import Pool
@@ -20,8 +23,13 @@ from .pool import Pool
 
 class DBAPIProvider:
     dialect: str = ""
+    # The name given to ``bind`` (and to ``@db.on_connect(provider=...)``).
+    provider_name: str = ""
     dbapi_module: Any = None
     compiler_cls: type[SQLCompiler] = SQLCompiler
+    ddl_compiler_cls: type[DDLCompiler] = DDLCompiler
+    # Server version assumed by ``offline()`` providers.
+    OFFLINE_SERVER_VERSION: tuple = ()
     converter_classes: tuple = BASE_CONVERTERS
 
     paramstyle = "qmark"
@@ -64,11 +72,42 @@ class DBAPIProvider:
 
     def __init__(self, *args: Any, pony_database: Any = None, on_connect: Callable[[Any], None] | None = None,
                  **kwargs: Any) -> None:
+        self._init_state(pony_database, on_connect)
+        self.pool = self.get_pool(*args, **kwargs)
+
+    def _init_state(self, pony_database: Any, on_connect: Callable[[Any], None] | None) -> None:
         self.database = pony_database
         self.on_connect = on_connect
         self.server_version: tuple = ()
         self.compiler_local = threading.local()
-        self.pool = self.get_pool(*args, **kwargs)
+
+    @classmethod
+    def offline(cls, server_version: tuple | None = None, **flags: Any) -> DBAPIProvider:
+        """A provider that never connects and needs no driver: it renders SQL and DDL, builds
+        converters and schemas (for tests, tools and generating scripts). ``server_version``
+        defaults to ``OFFLINE_SERVER_VERSION``; ``flags`` override capability flags."""
+        provider = cls.__new__(cls)
+        provider._init_state(None, None)
+        provider.pool = None
+        provider.apply_server_version(tuple(server_version or cls.OFFLINE_SERVER_VERSION))
+        for name, value in flags.items():
+            setattr(provider, name, value)
+        return provider
+
+    def apply_server_version(self, version: tuple) -> None:
+        """Remember the server version and set the flags that depend on it."""
+        self.server_version = version
+
+    @staticmethod
+    def import_driver(provider_name: str, extra: str, *module_names: str) -> Any:
+        """The first importable driver module; a clear ImportError naming the pip extra if none is."""
+        for name in module_names:
+            try:
+                return importlib.import_module(name)
+            except ImportError:
+                continue
+        raise ImportError(f"The {provider_name!r} provider needs a database driver: "
+                          f"pip install 'pony[{extra}]' (tried to import {', '.join(module_names)})")
 
     # --- connections --------------------------------------------------------------------------
 
@@ -119,8 +158,16 @@ class DBAPIProvider:
 
     def is_connection_error(self, exc: BaseException) -> bool:
         """Does ``exc`` mean the connection is gone (so a read-only session may reconnect)?"""
-        return isinstance(exc, (errors.InterfaceError, errors.OperationalError)) and \
-            self._is_closed_connection_message(str(exc).lower())
+        if not isinstance(exc, (errors.InterfaceError, errors.OperationalError, errors.ProgrammingError)):
+            return False
+        original = getattr(exc, "original_exc", None)
+        if original is not None and self.is_driver_connection_error(original):
+            return True
+        return self._is_closed_connection_message(str(exc).lower())
+
+    def is_driver_connection_error(self, exc: BaseException) -> bool:
+        """The driver-specific test (error codes, SQLSTATE); the message test is the fallback."""
+        return False
 
     def _is_closed_connection_message(self, text: str) -> bool:
         return any(part in text for part in ("closed", "lost connection", "gone away", "terminat",
@@ -154,11 +201,39 @@ class DBAPIProvider:
             cursor.executemany(sql, arguments_list)
 
     def last_insert_id(self, cursor: Any) -> Any:
-        if self.SUPPORTS_RETURNING:
-            return cursor.fetchone()[0]
-        return cursor.lastrowid
+        """The new key: the RETURNING row when the statement had one, else ``lastrowid``."""
+        if self.SUPPORTS_RETURNING and cursor.description is not None:
+            row = cursor.fetchone()
+            return row[0] if row is not None else None
+        return getattr(cursor, "lastrowid", None)
 
     # --- names --------------------------------------------------------------------------------
+
+    def _short_name(self, name: str) -> str:
+        """``name`` cut to ``max_name_len``; a cut name ends with a hash of the whole, so two long
+        names that share a prefix stay different and the same name is always cut the same way."""
+        if len(name) <= self.max_name_len:
+            return name
+        digest = hashlib.md5(name.encode("utf-8")).hexdigest()[:8]
+        return name[:self.max_name_len - 9] + "_" + digest
+
+    def _base_table_name(self, table_name: Any) -> str:
+        return self.split_table_name(table_name)[1].lower()
+
+    def get_default_index_name(self, table_name: Any, col_names: Any, is_unique: bool = False) -> str:
+        prefix = "unq" if is_unique else "idx"
+        cols = "_".join(col_names).lower()
+        return self._short_name(f"{prefix}_{self._base_table_name(table_name)}__{cols}")
+
+    def get_default_fk_name(self, child_table_name: Any, parent_table_name: Any, child_col_names: Any) -> str:
+        cols = "__".join(child_col_names).lower()
+        return self._short_name(f"fk_{self._base_table_name(child_table_name)}__{cols}")
+
+    def get_default_pk_name(self, table_name: Any) -> str:
+        return self._short_name(f"pk_{self._base_table_name(table_name)}")
+
+    def get_default_m2m_table_name(self, name: str) -> str:
+        return self.normalize_name(name)
 
     def normalize_name(self, name: str) -> str:
         name = name[:self.max_name_len]
@@ -191,19 +266,33 @@ class DBAPIProvider:
         return self.converter_class_for(py_type)(self, py_type)
 
     # --- introspection (used by create/check/drop of tables) ----------------------------------
+    # ``con`` is a DB-API connection or an executor ``(sql, arguments=None) -> cursor``.
+
+    def _run(self, con: Any, sql: str, arguments: Any = None) -> Any:
+        if hasattr(con, "cursor"):
+            cursor = con.cursor()
+            self.execute(cursor, sql, arguments)
+            return cursor
+        return con(sql, arguments) if arguments is not None else con(sql)
+
+    def _fetch_one(self, con: Any, sql: str, arguments: Any = None) -> Any:
+        return self._run(con, sql, arguments).fetchone()
 
     def table_exists(self, con: Any, table_name: Any, case_sensitive: bool = True) -> str | None:
         """The table's stored name if it exists, else None."""
         raise NotImplementedError
 
+    def index_exists(self, con: Any, table_name: Any, index_name: str) -> bool:
+        raise NotImplementedError
+
+    def fk_exists(self, con: Any, table_name: Any, fk_name: str) -> bool:
+        raise NotImplementedError
+
     def table_has_data(self, con: Any, table_name: Any) -> bool:
-        cursor = con.cursor()
-        self.execute(cursor, f"SELECT 1 FROM {self.quote_name(table_name)} LIMIT 1")
-        return cursor.fetchone() is not None
+        return self._fetch_one(con, f"SELECT 1 FROM {self.quote_name(table_name)} LIMIT 1") is not None
 
     def drop_table(self, con: Any, table_name: Any) -> None:
-        cursor = con.cursor()
-        self.execute(cursor, f"DROP TABLE {self.quote_name(table_name)}")
+        self._run(con, self.ddl_compiler_cls(self).drop_table_sql(table_name))
 
     def disable_fk_checks(self, con: Any) -> Any:
         """Turn foreign key checks off for DDL; returns what ``enable_fk_checks`` needs."""

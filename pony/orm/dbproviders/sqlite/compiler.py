@@ -1,4 +1,8 @@
-"""SQLite's spelling of the SQL nodes that differ from the generic compiler."""
+"""SQLite's spelling of the SQL nodes that differ from the generic compiler.
+
+What SQLite lacks (Unicode case mapping, exact date arithmetic, Json and arrays) is done by
+the Python functions of functions.py, registered on every connection.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +16,93 @@ class SQLiteCompiler(SQLCompiler):
     GREATEST = "max"
     LEAST = "min"
     RANDOM_FUNC = "random()"
+    CAST_TYPES = {"int": "integer", "float": "real", "str": "text", "Decimal": "decimal", "bool": "integer"}
 
     def lock_sql(self, lock: str) -> str:
         return ""  # the whole database is locked by BEGIN IMMEDIATE instead
 
     def now_sql(self, node: ast.Now) -> str:
-        return "datetime('now', 'localtime')"
+        return "strftime('%Y-%m-%d %H:%M:%f', 'now', 'localtime')"
 
     def today_sql(self, node: ast.Today) -> str:
         return "date('now', 'localtime')"
+
+    # --- arithmetic ---------------------------------------------------------------------------
 
     def pow_sql(self, node: ast.Pow) -> str:
         return f"py_pow({self.sql(node.left)}, {self.sql(node.right)})"
 
     def div_sql(self, node: ast.Div) -> str:
         return f"CAST({self.sql(node.left)} AS REAL) / {self.operand(node.right)}"
+
+    def floordiv_sql(self, node: ast.FloorDiv) -> str:
+        return f"py_floordiv({self.sql(node.left)}, {self.sql(node.right)})"
+
+    def mod_sql(self, node: ast.Mod) -> str:
+        return f"py_mod({self.sql(node.left)}, {self.sql(node.right)})"
+
+    # --- dates: stored as ISO text ------------------------------------------------------------
+
+    def datepart_sql(self, node: ast.DatePart) -> str:
+        return f"py_date_part('{node.part}', {self.sql(node.expr)})"
+
+    def dateonly_sql(self, node: ast.DateOnly) -> str:
+        return f"substr({self.sql(node.expr)}, 1, 10)"
+
+    def dateadd_sql(self, node: ast.DateAdd) -> str:
+        func = "py_date_add" if node.kind == "date" else "py_datetime_add"
+        delta = self.sql(node.delta) if node.sign == "+" else f"-({self.sql(node.delta)})"
+        return f"{func}({self.sql(node.expr)}, {delta})"
+
+    def datediff_sql(self, node: ast.DateDiff) -> str:
+        return f"py_datetime_diff({self.sql(node.left)}, {self.sql(node.right)})"
+
+    # --- Json (JSON text) ---------------------------------------------------------------------
+
+    def path_args(self, path: tuple) -> str:
+        return "".join(", " + self.sql(item) for item in path)
+
+    def jsonvalue_sql(self, node: ast.JsonValue) -> str:
+        if node.as_type is None:
+            return f"py_json_extract({self.sql(node.expr)}{self.path_args(node.path)})"
+        value = f"py_json_value({self.sql(node.expr)}{self.path_args(node.path)})"
+        if node.as_type in ("int", "float", "str"):
+            return f"CAST({value} AS {self.CAST_TYPES[node.as_type]})"
+        return value
+
+    def jsoncontains_sql(self, node: ast.JsonContains) -> str:
+        return f"py_json_contains({self.sql(node.expr)}, {self.sql(node.key)}{self.path_args(node.path)})"
+
+    def jsonisnull_sql(self, node: ast.JsonIsNull) -> str:
+        return f"py_json_is_null({self.sql(node.expr)}{self.path_args(node.path)}) = 1"
+
+    def jsonarraylength_sql(self, node: ast.JsonArrayLength) -> str:
+        return f"py_json_array_length({self.sql(node.expr)}{self.path_args(node.path)})"
+
+    def jsonconcat_sql(self, node: ast.JsonConcat) -> str:
+        return f"py_json_concat({self.sql(node.left)}, {self.sql(node.right)})"
+
+    def jsoncompare_sql(self, node: ast.JsonCompare) -> str:
+        op = self.sql(ast.Value(node.op))
+        return (
+            f"py_json_compare({self.sql(node.expr)}, {op}, {self.sql(node.value)}"
+            f"{self.path_args(node.path)}) = 1"
+        )
+
+    # --- arrays (JSON text) -------------------------------------------------------------------
+
+    def arrayitem_sql(self, node: ast.ArrayItem) -> str:
+        return f"py_array_item({self.sql(node.expr)}, {self.sql(node.index)})"
+
+    def arrayslice_sql(self, node: ast.ArraySlice) -> str:
+        start = self.sql(node.start) if node.start is not None else "NULL"
+        stop = self.sql(node.stop) if node.stop is not None else "NULL"
+        return f"py_array_slice({self.sql(node.expr)}, {start}, {stop})"
+
+    def arraylength_sql(self, node: ast.ArrayLength) -> str:
+        return f"py_array_length({self.sql(node.expr)})"
+
+    def arraycontains_sql(self, node: ast.ArrayContains) -> str:
+        func = "py_array_subset" if node.subset else "py_array_contains"
+        text = f"{func}({self.sql(node.expr)}, {self.sql(node.item)})"
+        return f"{text} = 0" if node.negated else f"{text} = 1"

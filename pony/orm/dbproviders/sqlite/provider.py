@@ -16,6 +16,7 @@ from ..base.pool import Pool
 from ..base.provider import DBAPIProvider
 from .compiler import SQLiteCompiler
 from .converters import SQLITE_CONVERTERS
+from .ddl import SQLiteDDLCompiler
 from .functions import register_functions
 
 _shared_memory_ids = itertools.count(1)
@@ -85,8 +86,11 @@ def _caller_dir() -> str:
 
 class SQLiteProvider(DBAPIProvider):
     dialect = "SQLite"
+    provider_name = "sqlite"
     dbapi_module = sqlite3
     compiler_cls = SQLiteCompiler
+    ddl_compiler_cls = SQLiteDDLCompiler
+    OFFLINE_SERVER_VERSION = sqlite3.sqlite_version_info
     converter_classes = SQLITE_CONVERTERS
     paramstyle = "qmark"
     max_name_len = 1024
@@ -127,7 +131,7 @@ class SQLiteProvider(DBAPIProvider):
         return pool
 
     def inspect_connection(self, con: Any) -> None:
-        self.server_version = sqlite3.sqlite_version_info
+        self.apply_server_version(sqlite3.sqlite_version_info)
         con.execute("PRAGMA foreign_keys = true")
         con.execute("PRAGMA case_sensitive_like = true")
         register_functions(con)
@@ -171,33 +175,33 @@ class SQLiteProvider(DBAPIProvider):
         super().drop(con)
 
     def is_connection_error(self, exc: BaseException) -> bool:
-        return isinstance(exc, errors.ProgrammingError) and "closed" in str(exc).lower()
+        # The only way to lose an SQLite connection is to close it.
+        closed = "closed" in str(exc).lower()
+        return closed and isinstance(exc, (errors.ProgrammingError, errors.InterfaceError))
 
     # --- introspection ------------------------------------------------------------------------
 
     def table_exists(self, con: Any, table_name: Any, case_sensitive: bool = True) -> str | None:
         _, name = self.split_table_name(table_name)
-        cursor = con.cursor()
         if case_sensitive:
             sql = "SELECT name FROM sqlite_master WHERE type='table' AND name=?"
         else:
             sql = "SELECT name FROM sqlite_master WHERE type='table' AND lower(name)=lower(?)"
-        self.execute(cursor, sql, (name,))
-        row = cursor.fetchone()
+        row = self._fetch_one(con, sql, (name,))
         return row[0] if row else None
 
     def index_exists(self, con: Any, table_name: Any, index_name: str) -> bool:
-        cursor = con.cursor()
-        self.execute(cursor, "SELECT name FROM sqlite_master WHERE type='index' AND name=?", (index_name,))
-        return cursor.fetchone() is not None
+        sql = "SELECT name FROM sqlite_master WHERE type='index' AND name=?"
+        return self._fetch_one(con, sql, (index_name,)) is not None
+
+    def fk_exists(self, con: Any, table_name: Any, fk_name: str) -> bool:
+        return True  # foreign keys are part of CREATE TABLE: they exist with the table
 
     def disable_fk_checks(self, con: Any) -> Any:
-        cursor = con.cursor()
-        self.execute(cursor, "PRAGMA foreign_keys")
-        prev = cursor.fetchone()[0]
-        self.execute(cursor, "PRAGMA foreign_keys = false")
+        prev = self._fetch_one(con, "PRAGMA foreign_keys")[0]
+        self._run(con, "PRAGMA foreign_keys = false")
         return prev
 
     def enable_fk_checks(self, con: Any, prev: Any) -> None:
         if prev:
-            self.execute(con.cursor(), "PRAGMA foreign_keys = true")
+            self._run(con, "PRAGMA foreign_keys = true")

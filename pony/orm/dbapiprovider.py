@@ -1,0 +1,67 @@
+"""Pony-compatible module name for the provider base (``pony.orm.dbapiprovider``)."""
+
+from .dbproviders.base.converters import (
+    ArrayConverter,
+    BlobConverter,
+    BoolConverter,
+    Converter,
+    DateConverter,
+    DatetimeConverter,
+    DecimalConverter,
+    IntConverter,
+    JsonConverter,
+    NoneConverter,
+    RealConverter,
+    StrConverter,
+    TimeConverter,
+    TimedeltaConverter,
+    UuidConverter,
+)
+from .dbproviders.base.errors import wrap_dbapi_exceptions
+from .dbproviders.base.pool import Pool
+from .dbproviders.base.provider import DBAPIProvider
+from .errors import (
+    DatabaseError,
+    DataError,
+    DBException,
+    Error,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+    Warning,
+)
+
+__all__ = [
+    "DBAPIProvider",
+    "Pool",
+    "Converter",
+    "NoneConverter",
+    "BoolConverter",
+    "StrConverter",
+    "IntConverter",
+    "RealConverter",
+    "DecimalConverter",
+    "DateConverter",
+    "DatetimeConverter",
+    "TimeConverter",
+    "TimedeltaConverter",
+    "UuidConverter",
+    "BlobConverter",
+    "JsonConverter",
+    "ArrayConverter",
+    "wrap_dbapi_exceptions",
+    "DBException",
+    "Warning",
+    "Error",
+    "InterfaceError",
+    "DatabaseError",
+    "DataError",
+    "OperationalError",
+    "IntegrityError",
+    "InternalError",
+    "ProgrammingError",
+    "NotSupportedError",
+]

@@ -1,0 +1,166 @@
+"""MySQL/MariaDB spelling of the SQL nodes: backquotes, %s parameters, CONCAT(), JSON_*()."""
+
+from __future__ import annotations
+
+from ...sql import ast
+from ...sql.compiler import SQLCompiler
+
+
+class MySQLCompiler(SQLCompiler):
+    QUOTE = "`"
+    PARAMSTYLE = "format"
+    GREATEST = "greatest"
+    LEAST = "least"
+    RANDOM_FUNC = "RAND()"
+    LIMIT_REQUIRED_WITH_OFFSET = "18446744073709551615"
+    CAST_TYPES = {
+        "int": "SIGNED",
+        "float": "DOUBLE",
+        "str": "CHAR",
+        "Decimal": "DECIMAL(65, 30)",
+        "bool": "SIGNED",
+    }
+    DEFAULT_VALUES = "() VALUES ()"
+    # How a negative JSON array index is written: MySQL says [last], MariaDB takes [-1].
+    NEGATIVE_JSON_INDEX_AS_LAST = True
+
+    def value_sql(self, node: ast.Value) -> str:
+        if isinstance(node.value, str):  # backslash is an escape character in MySQL literals
+            return "'" + self.escape_text(node.value.replace("\\", "\\\\").replace("'", "''")) + "'"
+        return super().value_sql(node)
+
+    def binop_sql(self, node: ast.BinOp) -> str:
+        if node.op == "||":
+            return f"concat({self.sql(node.left)}, {self.sql(node.right)})"
+        return super().binop_sql(node)
+
+    def concat_sql(self, node: ast.Concat) -> str:
+        return f"concat({self.join(node.items)})"
+
+    def length_sql(self, node: ast.Length) -> str:
+        return f"char_length({self.sql(node.expr)})"
+
+    def trim_sql(self, node: ast.Trim) -> str:
+        if node.chars is None:
+            func = {"both": "trim", "leading": "ltrim", "trailing": "rtrim"}[node.mode]
+            return f"{func}({self.sql(node.expr)})"
+        return f"trim({node.mode.upper()} {self.sql(node.chars)} FROM {self.sql(node.expr)})"
+
+    def groupconcat_sql(self, node: ast.GroupConcat) -> str:
+        distinct = "DISTINCT " if node.distinct else ""
+        sep = f" SEPARATOR {self.sql(ast.Value(node.sep))}" if node.sep is not None else ""
+        return f"GROUP_CONCAT({distinct}{self.sql(node.expr)}{sep})"
+
+    def now_sql(self, node: ast.Now) -> str:
+        return "NOW(6)"
+
+    def today_sql(self, node: ast.Today) -> str:
+        return "CURDATE()"
+
+    def delete_sql(self, node: ast.Delete) -> str:
+        if not node.alias:
+            return super().delete_sql(node)
+        where = f" WHERE {self.sql(node.where)}" if node.where is not None else ""
+        alias = self.quote(node.alias)
+        return f"DELETE {alias} FROM {self.quote(node.table)} AS {alias}{where}"
+
+    # --- arithmetic (``/`` is already exact division) -------------------------------------------
+
+    def floordiv_sql(self, node: ast.FloorDiv) -> str:
+        return f"floor({self.operand(node.left)} / {self.operand(node.right)})"
+
+    def mod_sql(self, node: ast.Mod) -> str:
+        left, right = self.sql(node.left), self.sql(node.right)
+        return f"mod(mod({left}, {right}) + {right}, {right})"
+
+    # --- dates --------------------------------------------------------------------------------
+
+    def datepart_sql(self, node: ast.DatePart) -> str:
+        return f"{node.part}({self.sql(node.expr)})"
+
+    def dateonly_sql(self, node: ast.DateOnly) -> str:
+        return f"DATE({self.sql(node.expr)})"
+
+    def dateadd_sql(self, node: ast.DateAdd) -> str:
+        func = "ADDTIME" if node.sign == "+" else "SUBTIME"
+        if node.kind == "date":
+            return f"DATE({func}(CAST({self.sql(node.expr)} AS DATETIME), {self.sql(node.delta)}))"
+        return f"{func}({self.sql(node.expr)}, {self.sql(node.delta)})"
+
+    def datediff_sql(self, node: ast.DateDiff) -> str:
+        if node.kind == "date":
+            return (
+                f"TIMEDIFF(CAST({self.sql(node.left)} AS DATETIME), CAST({self.sql(node.right)} AS DATETIME))"
+            )
+        return f"TIMEDIFF({self.sql(node.left)}, {self.sql(node.right)})"
+
+    # --- JSON -----------------------------------------------------------------------------------
+
+    def json_path_item(self, item: ast.Node) -> str:
+        if isinstance(item, ast.Value):
+            key = item.value
+            if isinstance(key, int) and not isinstance(key, bool):
+                if key < 0 and self.NEGATIVE_JSON_INDEX_AS_LAST:
+                    return "[last]" if key == -1 else f"[last-{-key - 1}]"
+                return f"[{key}]"
+            return '."' + str(key).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        raise AssertionError("parameters are handled by json_path")
+
+    def json_path(self, path: tuple) -> str:
+        if all(isinstance(item, ast.Value) for item in path):
+            return self.sql(ast.Value("$" + "".join(self.json_path_item(item) for item in path)))
+        pieces = ["'$'"]
+        for item in path:
+            if isinstance(item, ast.Value):
+                pieces.append(self.sql(ast.Value(self.json_path_item(item))))
+            else:
+                p = self.sql(item)
+                pieces.append(f"IF({p} REGEXP '^-?[0-9]+$', concat('[', {p}, ']'), concat('.\"', {p}, '\"'))")
+        return f"concat({', '.join(pieces)})"
+
+    def json_extract(self, expr: ast.Node, path: tuple) -> str:
+        return f"JSON_EXTRACT({self.sql(expr)}, {self.json_path(path)})"
+
+    def jsonvalue_sql(self, node: ast.JsonValue) -> str:
+        value = self.json_extract(node.expr, node.path)
+        if node.as_type is None:
+            return value
+        if node.as_type == "str":
+            return f"JSON_UNQUOTE({value})"
+        if node.as_type == "bool":
+            return f"(JSON_UNQUOTE({value}) IN ('true', '1'))"
+        return f"CAST({value} AS {self.CAST_TYPES[node.as_type]})"
+
+    def jsoncontains_sql(self, node: ast.JsonContains) -> str:
+        key = self.sql(node.key)
+        at = self.json_extract(node.expr, node.path)
+        path = self.json_path(node.path)
+        return (
+            f"(JSON_CONTAINS({at}, JSON_ARRAY({key})) OR "
+            f"JSON_CONTAINS_PATH({self.sql(node.expr)}, 'one', concat({path}, '.\"', {key}, '\"')))"
+        )
+
+    def jsonisnull_sql(self, node: ast.JsonIsNull) -> str:
+        return f"COALESCE(JSON_TYPE({self.json_extract(node.expr, node.path)}), 'NULL') = 'NULL'"
+
+    def jsonarraylength_sql(self, node: ast.JsonArrayLength) -> str:
+        return f"JSON_LENGTH({self.sql(node.expr)}, {self.json_path(node.path)})"
+
+    def jsonconcat_sql(self, node: ast.JsonConcat) -> str:
+        raise NotImplementedError("Json concatenation (|) is not supported by MySQL")
+
+    def jsoncompare_sql(self, node: ast.JsonCompare) -> str:
+        return (
+            f"{self.json_extract(node.expr, node.path)} {node.op} JSON_EXTRACT({self.sql(node.value)}, '$')"
+        )
+
+    # --- arrays ---------------------------------------------------------------------------------
+
+    def _no_arrays(self, node: ast.Node) -> str:
+        raise NotImplementedError("Array types are not supported by MySQL")
+
+    arrayitem_sql = arrayslice_sql = arraylength_sql = arraycontains_sql = _no_arrays
+
+
+class MariaDBCompiler(MySQLCompiler):
+    NEGATIVE_JSON_INDEX_AS_LAST = False

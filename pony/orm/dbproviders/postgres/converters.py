@@ -1,0 +1,89 @@
+"""PostgreSQL column types; psycopg adapts most Python types natively."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from ...types import Array, Json, LongStr
+from ..base import converters as base
+
+
+class PGStrConverter(base.StrConverter):
+    def sql_type(self) -> str:
+        if self.py_type is LongStr:
+            return "TEXT"
+        return f"VARCHAR({self.max_len})" if self.max_len else "TEXT"
+
+
+class PGIntConverter(base.IntConverter):
+    SIGNED_TYPES = {8: "SMALLINT", 16: "SMALLINT", 24: "INTEGER", 32: "INTEGER", 64: "BIGINT"}
+    UNSIGNED_TYPES = {8: "SMALLINT", 16: "INTEGER", 24: "INTEGER", 32: "BIGINT"}
+
+
+class PGRealConverter(base.RealConverter):
+    def sql_type(self) -> str:
+        return "DOUBLE PRECISION"
+
+
+class PGDatetimeConverter(base.DatetimeConverter):
+    def sql_type(self) -> str:
+        return "TIMESTAMP" if self.precision == 6 else f"TIMESTAMP({self.precision})"
+
+
+class PGTimeConverter(base.TimeConverter):
+    def sql_type(self) -> str:
+        return "TIME" if self.precision == 6 else f"TIME({self.precision})"
+
+
+class PGTimedeltaConverter(base.TimedeltaConverter):
+    def sql_type(self) -> str:
+        return (
+            "INTERVAL DAY TO SECOND" if self.precision == 6 else f"INTERVAL DAY TO SECOND({self.precision})"
+        )
+
+
+class PGBlobConverter(base.BlobConverter):
+    def sql_type(self) -> str:
+        return "BYTEA"
+
+
+class PGUuidConverter(base.UuidConverter):
+    def py2sql(self, val: Any) -> Any:
+        return val  # the driver sends a UUID as uuid
+
+    def sql_type(self) -> str:
+        return "UUID"
+
+
+class PGJsonConverter(base.JsonConverter):
+    # Sent as text of unknown type: the server casts it to the column's jsonb.
+    def py2sql(self, val: Any) -> Any:
+        return json.dumps(val, **self.json_kwargs)
+
+    def sql_type(self) -> str:
+        return "JSONB"
+
+
+class PGArrayConverter(base.ArrayConverter):
+    ITEM_TYPE_NAMES = {int: "INT", str: "TEXT", float: "DOUBLE PRECISION"}
+
+
+PG_CONVERTERS: tuple = (
+    (bool, base.BoolConverter),
+    (str, PGStrConverter),
+    (int, PGIntConverter),
+    (float, PGRealConverter),
+    (Decimal, base.DecimalConverter),
+    (datetime, PGDatetimeConverter),
+    (date, base.DateConverter),
+    (time, PGTimeConverter),
+    (timedelta, PGTimedeltaConverter),
+    (UUID, PGUuidConverter),
+    (bytes, PGBlobConverter),
+    (Json, PGJsonConverter),
+    (Array, PGArrayConverter),
+)

@@ -1,0 +1,145 @@
+"""The PostgreSQL provider: psycopg 3, or psycopg2 when only that is installed.
+
+Reads run in autocommit mode; ``begin`` switches the connection to a transaction (the driver
+sends BEGIN with the next statement) and ``end_transaction`` switches it back, so a session
+that only reads never holds a transaction open between its statements.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...log import log_orm
+from ..base.errors import sqlstate, wrap_dbapi_exceptions
+from ..base.pool import Pool
+from ..base.provider import DBAPIProvider
+from .compiler import PGCompiler
+from .converters import PG_CONVERTERS
+from .ddl import PGDDLCompiler
+
+# SQLSTATE class 08 (connection exception) and the "server is shutting down / killed us" codes.
+_CONNECTION_LOST_STATES = ("57P01", "57P02", "57P03")
+
+
+class PGProvider(DBAPIProvider):
+    dialect = "PostgreSQL"
+    provider_name = "postgres"
+    compiler_cls = PGCompiler
+    ddl_compiler_cls = PGDDLCompiler
+    converter_classes = PG_CONVERTERS
+    paramstyle = "format"
+    max_name_len = 63
+    max_params_count = 10000
+    OFFLINE_SERVER_VERSION = (16, 0)
+    DRIVER_MODULES = ("psycopg", "psycopg2")
+    PIP_EXTRA = "postgres"
+    DEFAULT_PORT: int | None = None
+
+    SUPPORTS_RETURNING = True
+    SUPPORTS_ARRAYS = True
+    UNSIGNED_BIGINT = False
+    TRANSACTIONAL_DDL = True
+    NAME_CASE = "lower"
+
+    # --- connections --------------------------------------------------------------------------
+
+    def get_pool(self, *args: Any, **kwargs: Any) -> Pool:
+        self.dbapi_module = driver = self.import_driver(
+            self.provider_name, self.PIP_EXTRA, *self.DRIVER_MODULES
+        )
+        self.is_psycopg3 = driver.__name__ == "psycopg"
+        if len(args) > 1:
+            raise TypeError(
+                f"{self.dialect} provider takes at most one positional argument (a dsn). Got: {args!r}"
+            )
+        dsn = args[0] if args else kwargs.pop("dsn", "")
+        for alias in ("database", "db"):
+            if alias in kwargs:
+                kwargs["dbname"] = kwargs.pop(alias)
+        if "passwd" in kwargs:
+            kwargs["password"] = kwargs.pop("passwd")
+        if self.DEFAULT_PORT is not None:
+            kwargs.setdefault("port", self.DEFAULT_PORT)
+        kwargs.setdefault("client_encoding", "UTF8")
+        self.connect_args = (dsn, kwargs)
+        return Pool(self._open, self.new_connection_setup)
+
+    def _open(self) -> Any:
+        dsn, kwargs = self.connect_args
+        if self.is_psycopg3:
+            return self.dbapi_module.connect(dsn, autocommit=True, **kwargs)
+        con = self.dbapi_module.connect(dsn, **kwargs)
+        con.autocommit = True
+        return con
+
+    def inspect_connection(self, con: Any) -> None:
+        version = con.info.server_version if self.is_psycopg3 else con.server_version
+        major, rest = divmod(version, 10000)
+        self.apply_server_version((major, rest // 100, rest % 100) if major < 10 else (major, rest))
+        log_orm("SWITCH TO AUTOCOMMIT MODE")
+
+    def is_driver_connection_error(self, exc: BaseException) -> bool:
+        state = sqlstate(exc) or ""
+        if state.startswith("08") or state in _CONNECTION_LOST_STATES:
+            return True
+        return bool(getattr(exc, "pgconn", None) is not None and getattr(exc.pgconn, "status", 0) == 1)
+
+    # --- transactions -------------------------------------------------------------------------
+
+    def begin(self, con: Any, immediate: bool = False, serializable: bool = False) -> None:
+        with wrap_dbapi_exceptions():
+            con.autocommit = False
+            if serializable:
+                self.execute(con.cursor(), "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
+
+    def end_transaction(self, con: Any) -> None:
+        try:
+            con.autocommit = True
+        except Exception:
+            pass  # a broken connection: the session drops it
+
+    def release(self, con: Any) -> None:
+        if not con.autocommit:  # the session ended inside a transaction it did not finish
+            try:
+                con.rollback()
+                con.autocommit = True
+            except Exception:
+                self.drop(con)
+                return
+        super().release(con)
+
+    # --- introspection ------------------------------------------------------------------------
+
+    def _schema_condition(self, schema: str | None, column: str) -> tuple[str, tuple]:
+        if schema is None:
+            return f"{column} = current_schema()", ()
+        return f"{column} = %s", (schema,)
+
+    def table_exists(self, con: Any, table_name: Any, case_sensitive: bool = True) -> str | None:
+        schema, name = self.split_table_name(table_name)
+        cond, args = self._schema_condition(schema, "n.nspname")
+        name_cond = "c.relname = %s" if case_sensitive else "lower(c.relname) = lower(%s)"
+        sql = (
+            "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+            f"ON n.oid = c.relnamespace WHERE {cond} AND {name_cond} AND c.relkind IN ('r', 'p')"
+        )
+        row = self._fetch_one(con, sql, (*args, name))
+        return row[0] if row else None
+
+    def index_exists(self, con: Any, table_name: Any, index_name: str) -> bool:
+        schema, _ = self.split_table_name(table_name)
+        cond, args = self._schema_condition(schema, "n.nspname")
+        sql = (
+            "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+            f"ON n.oid = c.relnamespace WHERE {cond} AND c.relname = %s AND c.relkind = 'i'"
+        )
+        return self._fetch_one(con, sql, (*args, index_name)) is not None
+
+    def fk_exists(self, con: Any, table_name: Any, fk_name: str) -> bool:
+        schema, name = self.split_table_name(table_name)
+        cond, args = self._schema_condition(schema, "table_schema")
+        sql = (
+            "SELECT constraint_name FROM information_schema.table_constraints WHERE "
+            f"{cond} AND table_name = %s AND constraint_name = %s AND constraint_type = 'FOREIGN KEY'"
+        )
+        return self._fetch_one(con, sql, (*args, name, fk_name)) is not None
