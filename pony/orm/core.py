@@ -6,14 +6,33 @@ import pony
 
 from .database import Database
 from .debugging import set_sql_debug, sql_debug, sql_debugging
+from .entity import Entity, EntityMeta
 from .errors import *  # noqa: F403
 from .errors import (
-    DBException, DatabaseContainsIncorrectEmptyValue, DatabaseContainsIncorrectValue,
-    PartialCommitException, PonyRuntimeWarning, TransactionRolledBack,
+    DatabaseContainsIncorrectEmptyValue,
+    DatabaseContainsIncorrectValue,
+    DBException,
+    PartialCommitException,
+    PonyRuntimeWarning,
+    TransactionRolledBack,
 )
 from .log import debug_flags as local
 from .log import log_orm, log_sql
+from .model.attributes import (
+    DEFAULT,
+    NOT_LOADED,
+    Attribute,
+    Discriminator,
+    Optional,
+    PrimaryKey,
+    Required,
+    Set,
+    composite_index,
+    composite_key,
+)
+from .query.query import Query, QueryResult
 from .session.api import commit, flush, rollback
+from .session.cache import SessionCache
 from .session.db_session import DBSessionContextManager, db_session
 from .session.stats import QueryStat
 from .types import FloatArray, IntArray, Json, LongStr, LongUnicode, RawSQL, StrArray
@@ -34,11 +53,12 @@ __all__ = [
     "UnexpectedError", "DatabaseSessionIsOver", "PonyRuntimeWarning", "DatabaseContainsIncorrectValue",
     "DatabaseContainsIncorrectEmptyValue", "TranslationError", "ExprEvalError", "PermissionError",
     "Database", "sql_debug", "set_sql_debug", "sql_debugging",
+    "PrimaryKey", "Required", "Optional", "Set", "Discriminator", "composite_key", "composite_index",
     "flush", "commit", "rollback", "db_session",
     "LongStr", "LongUnicode", "Json", "IntArray", "StrArray", "FloatArray",
     "buffer", "unicode",
 ]
 
-_unused = (DBSessionContextManager, QueryStat, local, log_orm, log_sql, RawSQL, PartialCommitException,
+_unused = (Entity, EntityMeta, Attribute, Query, QueryResult, SessionCache, DEFAULT, NOT_LOADED, DBSessionContextManager, QueryStat, local, log_orm, log_sql, RawSQL, PartialCommitException,
            TransactionRolledBack, DatabaseContainsIncorrectEmptyValue, DatabaseContainsIncorrectValue,
            PonyRuntimeWarning, DBException)

@@ -1,12 +1,401 @@
-"""The Entity base class of each Database."""
+"""``Entity`` and its metaclass: the class-level and instance API users call (layer L6)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from . import errors
+from .model.attributes import Attribute, Collection
+from .model.entity_meta import EntityMetaBase
+from .session import changes, loading
+from .session.collections import SetInstance
+from .session.context import current_session
+from .session.objects import (
+    CREATED,
+    DELETED,
+    MARKED_TO_DELETE,
+    DeadValues,
+    cache_of,
+    current_cache,
+    find_in_cache,
+    seed,
+)
+
+_DEAD = (MARKED_TO_DELETE, DELETED, "cancelled")
+
+
+# --- attribute access installed into the model layer -----------------------------------------
+
+
+class AttributeAccess:
+    """What an attribute descriptor does with an instance beyond its fast path."""
+
+    @staticmethod
+    def get(obj: Any, attr: Any) -> Any:
+        cache = obj._session_cache_
+        vals = obj._vals_
+        if isinstance(vals, DeadValues):
+            return vals._fail()
+        if not cache.is_alive:
+            raise errors.DatabaseSessionIsOver(
+                f"Cannot load attribute {obj!r}.{attr.name}: the database session is over")
+        if current_session.get() is not cache.session:
+            raise errors.TransactionError("An attempt to mix objects belonging to different transactions")
+        value = changes.current_value(cache, obj, attr)
+        obj._rbits_ |= attr.bit
+        return value
+
+    @staticmethod
+    def set(obj: Any, attr: Any, value: Any) -> None:
+        changes.set_attribute(obj, attr, value)
+
+    @staticmethod
+    def validate_relation(obj: Any, attr: Any, value: Any) -> Any:
+        target = attr.py_type
+        value = _deref_proxy(value)
+        if isinstance(value, target):
+            if obj is not None and value._session_cache_ is not obj._session_cache_:
+                raise errors.TransactionError("An attempt to mix objects belonging to different transactions")
+            if value._status_ in _DEAD:
+                raise errors.OperationWithDeletedObjectError(f"{value!r} was deleted")
+            return value
+        if isinstance(value, Entity):
+            raise TypeError(f"Value of attribute {attr} must be an instance of {target.__name__}. "
+                            f"Got: {value!r}")
+        pkval = _validate_pk(target, value)
+        cache = obj._session_cache_ if obj is not None else current_cache(target._database_)
+        return seed(cache, target, pkval)
+
+
+def _deref_proxy(value: Any) -> Any:
+    """Unwrap Flask's LocalProxy and EntityProxy objects."""
+    getter = getattr(value, "_get_current_object", None)
+    if getter is not None and callable(getter):
+        return getter()
+    return value
+
+
+def _validate_pk(entity: Any, key: Any) -> Any:
+    pk_attrs = entity._pk_attrs_
+    if len(pk_attrs) == 1:
+        if isinstance(key, tuple) and len(key) == 1:
+            key = key[0]
+        return _validate_pk_part(pk_attrs[0], key)
+    if not isinstance(key, tuple):
+        raise TypeError(f"Invalid count of attrs in {entity.__name__} primary key "
+                        f"(1 instead of {len(pk_attrs)})")
+    if len(key) != len(pk_attrs):
+        raw_width = sum(len(a.columns) or 1 for a in pk_attrs)
+        if len(key) == raw_width:
+            return _pk_from_raw_columns(entity, key)
+        raise TypeError(f"Invalid count of attrs in {entity.__name__} primary key "
+                        f"({len(key)} instead of {len(pk_attrs)})")
+    return tuple(_validate_pk_part(attr, value) for attr, value in zip(pk_attrs, key))
+
+
+def _validate_pk_part(attr: Any, value: Any) -> Any:
+    if value is None:
+        raise ValueError(f"Primary key value of {attr} cannot be None")
+    if attr.is_relation:
+        return AttributeAccess.validate_relation(None, attr, value)
+    return attr.converters[0].validate(value)
+
+
+def _pk_from_raw_columns(entity: Any, raw: tuple) -> Any:
+    cache = current_cache(entity._database_)
+    return loading.pkval_from_raw(cache, entity, list(raw))
+
+
+Attribute.access = AttributeAccess
+SetInstance.changes = changes
+
+
+def _collection_get(self: Any, obj: Any, cls: Any = None) -> Any:
+    if obj is None:
+        return self
+    vals = obj._vals_
+    if isinstance(vals, DeadValues):
+        return vals._fail()
+    return SetInstance(obj, self)
+
+
+Collection.__get__ = _collection_get  # type: ignore[method-assign, assignment]
+
+
+# --- the metaclass: class-level API ----------------------------------------------------------
+
+
+class EntityMeta(EntityMetaBase):
+    def _require_mapping(cls) -> None:
+        if not cls._database_._mapping_generated:
+            raise errors.ERDiagramError(f"Mapping is not generated for entity {cls.__name__!r}")
+
+    def __getitem__(cls, key: Any) -> Any:
+        cls._require_mapping()
+        pkval = _validate_pk(cls, key)
+        cache = current_cache(cls._database_)
+        obj = loading.get_by_pk(cache, cls, pkval)
+        if obj is None:
+            raise errors.ObjectNotFound(cls, pkval)
+        return obj
+
+    def _check_kwargs(cls, kwargs: dict) -> list:
+        attr_values = []
+        for name, value in kwargs.items():
+            attr = cls._adict_.get(name)
+            if attr is None:
+                raise TypeError(f"Unknown attribute {name!r}")
+            if attr.is_collection:
+                raise TypeError(f"Collection attribute {attr} cannot be specified as search criteria")
+            if value is not None:
+                value = attr.validate(value, None, from_db=True)
+            attr_values.append((attr, value))
+        return attr_values
+
+    def get(cls, *args: Any, **kwargs: Any) -> Any:
+        cls._require_mapping()
+        if args:
+            if kwargs:
+                raise TypeError("Lambda and keyword arguments cannot be mixed in get()")
+            return cls.select(*args).get()
+        attr_values = cls._check_kwargs(kwargs)
+        cache = current_cache(cls._database_)
+        values = {attr.name: value for attr, value in attr_values}
+        obj = find_in_cache(cache, cls, values)
+        if obj is not None and isinstance(obj, cls) and obj._status_ not in _DEAD:
+            if all(_matches(obj, attr, value) for attr, value in attr_values):
+                if len(obj._dbvals_) > len(cls._pk_attrs_) or obj._status_ == CREATED:
+                    return obj
+        if cache.dirty:
+            cls._database_._flush_cache(cache)
+        objs = loading.find_by_values(cache, cls, attr_values, limit=2)
+        if len(objs) > 1:
+            raise errors.MultipleObjectsFoundError(
+                "Multiple objects were found. Use select(...) to retrieve them")
+        return objs[0] if objs else None
+
+    def get_for_update(cls, *args: Any, nowait: bool = False, skip_locked: bool = False, **kwargs: Any) -> Any:
+        cls._require_mapping()
+        if nowait and skip_locked:
+            raise TypeError("nowait and skip_locked options are mutually exclusive")
+        if args:
+            return cls.select(*args).for_update(nowait=nowait, skip_locked=skip_locked).get()
+        lock = "update nowait" if nowait else "update skip locked" if skip_locked else "update"
+        provider = cls._database_.provider
+        if not provider.SUPPORTS_FOR_UPDATE:
+            lock = None
+        attr_values = cls._check_kwargs(kwargs)
+        cache = current_cache(cls._database_)
+        cache.begin()
+        if cache.dirty:
+            cls._database_._flush_cache(cache)
+        objs = loading.find_by_values(cache, cls, attr_values, limit=2, lock=lock)
+        if len(objs) > 1:
+            raise errors.MultipleObjectsFoundError(
+                "Multiple objects were found. Use select(...) to retrieve them")
+        for obj in objs:
+            cache.for_update.add(obj)
+        return objs[0] if objs else None
+
+    def exists(cls, *args: Any, **kwargs: Any) -> bool:
+        cls._require_mapping()
+        if args:
+            return cls.select(*args).exists()
+        attr_values = cls._check_kwargs(kwargs)
+        cache = current_cache(cls._database_)
+        values = {attr.name: value for attr, value in attr_values}
+        obj = find_in_cache(cache, cls, values)
+        if obj is not None and obj._status_ not in _DEAD and isinstance(obj, cls):
+            return True
+        if cache.dirty:
+            cls._database_._flush_cache(cache)
+        return bool(loading.find_by_values(cache, cls, attr_values, limit=1))
+
+    def select(cls, *args: Any, **kwargs: Any) -> Any:
+        cls._require_mapping()
+        from .query.api import entity_select
+        return entity_select(cls, *args, **kwargs)
+
+    def select_by_sql(cls, sql: str, globals: dict | None = None, locals: dict | None = None) -> list:
+        cls._require_mapping()
+        from .query.by_sql import select_by_sql
+        return select_by_sql(cls, sql, globals, locals, frame_depth=1)
+
+    def get_by_sql(cls, sql: str, globals: dict | None = None, locals: dict | None = None) -> Any:
+        cls._require_mapping()
+        from .query.by_sql import select_by_sql
+        objs = select_by_sql(cls, sql, globals, locals, frame_depth=1)
+        if len(objs) > 1:
+            raise errors.MultipleObjectsFoundError(
+                "Multiple objects were found. Use select(...) to retrieve them")
+        return objs[0] if objs else None
+
+    def select_random(cls, limit: int) -> list:
+        cls._require_mapping()
+        from .query.by_sql import select_random
+        return select_random(cls, limit)
+
+    def describe(cls) -> str:
+        from .model.describe import describe_entity
+        return describe_entity(cls)
+
+    def drop_table(cls, with_all_data: bool = False) -> None:
+        cls._database_.drop_table(cls._table_, if_exists=True, with_all_data=with_all_data)
+
+    def __repr__(cls) -> str:
+        return f"<class '{cls.__module__}.{cls.__qualname__}'>"
+
+
+def _matches(obj: Any, attr: Any, value: Any) -> bool:
+    vals = obj._vals_
+    if attr not in vals:
+        return True
+    return vals[attr] == value
+
+
+# --- the instance API ------------------------------------------------------------------------
+
+
+class Entity(metaclass=EntityMeta):
+    """Base of every ``db.Entity``."""
+
+    _is_entity_base_ = True
+    _database_: Any = None
+    __slots__ = ("_session_cache_", "_status_", "_pkval_", "_newid_", "_vals_", "_dbvals_", "_rbits_",
+                 "_wbits_", "_save_pos_", "__weakref__", "__dict__")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        cls = type(self)
+        if args:
+            raise TypeError(f"{cls.__name__} constructor accept only keyword arguments. Got: "
+                            f"{len(args)} positional argument{'s' if len(args) > 1 else ''}")
+        cls._require_mapping()
+        changes.create_object(cls, kwargs, self)
+
+    def __repr__(self) -> str:
+        pkval = self._pkval_
+        name = type(self).__name__
+        if pkval is None:
+            return f"{name}[new:{self._newid_}]"
+        if isinstance(pkval, tuple):
+            return f"{name}[{','.join(map(_pk_part_repr, pkval))}]"
+        return f"{name}[{_pk_part_repr(pkval)}]"
+
+    def __lt__(self, other: Any) -> bool:
+        return _order_key(self) < _order_key(other)
+
+    def __le__(self, other: Any) -> bool:
+        return _order_key(self) <= _order_key(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return _order_key(self) > _order_key(other)
+
+    def __ge__(self, other: Any) -> bool:
+        return _order_key(self) >= _order_key(other)
+
+    def set(self, **kwargs: Any) -> None:
+        cache = changes.check_alive(self)
+        adict = type(self)._adict_
+        for name in kwargs:
+            if name not in adict:
+                raise TypeError(f"Unknown attribute {name!r}")
+        del cache
+        for name, value in kwargs.items():
+            changes.set_attribute(self, adict[name], value)
+
+    def delete(self) -> None:
+        changes.delete_object(self)
+
+    def flush(self) -> None:
+        cache = cache_of(self)
+        self._database_._flush_object(cache, self)
+
+    def get_pk(self) -> Any:
+        pkval = self._pkval_
+        pk_attrs = type(self)._pk_attrs_
+        if len(pk_attrs) == 1 and not pk_attrs[0].is_relation:
+            return pkval
+        if pkval is None:
+            return None
+        return loading.raw_pk(self) if len(pk_attrs) > 1 or pk_attrs[0].is_relation else pkval
+
+    def load(self, *attrs: Any) -> None:
+        cache = cache_of(self)
+        entity = type(self)
+        if not attrs:
+            targets = [a for a in entity._attrs_ if not a.is_collection and a.columns]
+        else:
+            targets = []
+            for item in attrs:
+                if isinstance(item, str):
+                    attr = entity._adict_.get(item)
+                    if attr is None:
+                        raise AttributeError(f"Entity {entity.__name__} does not have attribute {item!r}")
+                else:
+                    attr = item
+                targets.append(attr)
+        for attr in targets:
+            if attr.is_collection:
+                getattr(self, attr.name).load()
+            elif attr not in self._vals_:
+                changes.current_value(cache, self, attr)
+
+    def to_dict(self, only: Any = None, exclude: Any = None, with_collections: bool = False,
+                with_lazy: bool = False, related_objects: bool = False) -> dict:
+        from .model.describe import entity_to_dict
+        return entity_to_dict(self, only, exclude, with_collections, with_lazy, related_objects)
+
+    def _attr_changed_(self, attr: Any) -> None:
+        changes.attribute_changed(self, attr)
+
+    def __reduce__(self) -> Any:
+        from .session.pickling import reduce_entity
+        return reduce_entity(self)
+
+    # hooks: overridden by user entities
+    def before_insert(self) -> None:
+        pass
+
+    def before_update(self) -> None:
+        pass
+
+    def before_delete(self) -> None:
+        pass
+
+    def after_insert(self) -> None:
+        pass
+
+    def after_update(self) -> None:
+        pass
+
+    def after_delete(self) -> None:
+        pass
+
+
+def _pk_part_repr(value: Any) -> str:
+    if isinstance(value, Entity):
+        return repr(value)
+    return repr(value)
+
+
+def _order_key(obj: Any) -> tuple:
+    if not isinstance(obj, Entity):
+        raise TypeError(f"Cannot compare {obj!r} with an entity instance")
+    pkval = obj._pkval_
+    if pkval is None:
+        return (type(obj)._root_.__name__, 1, obj._newid_ or 0)
+    return (type(obj)._root_.__name__, 0, _pk_sort(pkval))
+
+
+def _pk_sort(pkval: Any) -> Any:
+    if isinstance(pkval, tuple):
+        return tuple(_pk_sort(v) for v in pkval)
+    if isinstance(pkval, Entity):
+        return _order_key(pkval)
+    return pkval
+
 
 def make_entity_base(database: Any) -> type:
-    class Entity:
-        _database_ = database
-
-    return Entity
+    """A fresh ``db.Entity`` base class bound to ``database``."""
+    return EntityMeta("Entity", (Entity,), {"_is_entity_base_": True, "_database_": database,
+                                            "__module__": Entity.__module__, "__slots__": ()})

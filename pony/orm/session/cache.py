@@ -81,7 +81,7 @@ class SessionCache:
         provider = self.provider
         started = time.perf_counter()
         try:
-            cursor = con.cursor()
+            cursor = provider.cursor(con)
             new_id = provider.execute(cursor, sql, arguments, returning_id)
         except errors.DBException as exc:
             if not provider.is_connection_error(exc):
@@ -174,10 +174,7 @@ class SessionCache:
                 self.provider.drop(con)
                 return
             self.in_transaction = False
-        if self.session.ddl:
-            self.provider.drop(con)
-        else:
-            self.provider.release(con)
+        self.provider.release(con)
 
     def close(self, rollback: bool = True) -> None:
         try:

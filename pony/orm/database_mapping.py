@@ -1,0 +1,183 @@
+"""The entity side of ``Database``: mapping, schema management and the session hooks that let
+the session layer flush, roll back and close without importing anything above it (layer L6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import errors
+from .log import log_orm
+from .model.mapping import generate_mapping
+from .session import flush as flush_module
+from .session.db_session import db_session
+from .session.objects import DeadValues
+
+
+class _DetachedCache:
+    """Stands in for the session cache of objects after a rollback: nothing can be loaded."""
+
+    is_alive = False
+    session = None
+    database = None
+    dirty = False
+
+
+class DatabaseMappingMixin:
+    provider: Any
+    entities: dict
+    schema: Any
+    _mapping_generated: bool
+
+    # --- mapping ------------------------------------------------------------------------------
+
+    def generate_mapping(self, filename: Any = None, check_tables: bool = True, create_tables: bool = False) -> None:
+        if filename is not None:
+            raise NotImplementedError("The 'filename' parameter of generate_mapping is not supported")
+        if self.provider is None:
+            raise errors.MappingError("Database object is not bound with a provider yet")
+        if self._mapping_generated:
+            raise errors.BindingError("Mapping was already generated")
+        self.schema = generate_mapping(self)
+        self._mapping_generated = True
+        if create_tables:
+            self.create_tables(check_tables=check_tables)
+        elif check_tables:
+            self.check_tables()
+
+    def _executor(self, cache: Any) -> Any:
+        def execute(sql: str, arguments: Any = None) -> Any:
+            cursor, _ = cache.execute(sql, arguments, write=True)
+            return cursor
+        return execute
+
+    def _require_schema(self) -> Any:
+        if self.schema is None:
+            raise errors.MappingError("No mapping was generated for the database")
+        return self.schema
+
+    def create_tables(self, check_tables: bool = False) -> None:
+        schema = self._require_schema()
+        with db_session(ddl=True):
+            cache = self._get_cache()  # type: ignore[attr-defined]
+            con = cache.get_connection()
+            prev = self.provider.disable_fk_checks(con)
+            try:
+                schema.create_tables(self._executor(cache), check_tables=check_tables)
+            finally:
+                self.provider.enable_fk_checks(con, prev)
+
+    def check_tables(self) -> None:
+        schema = self._require_schema()
+        with db_session():
+            cache = self._get_cache()  # type: ignore[attr-defined]
+
+            def execute(sql: str, arguments: Any = None) -> Any:
+                cursor, _ = cache.execute(sql, arguments)
+                return cursor
+
+            try:
+                schema.check_tables(execute)
+            except errors.DatabaseError as exc:
+                raise errors.DBSchemaError(f"Mapped tables do not match the database: {exc}") from exc
+
+    def drop_all_tables(self, with_all_data: bool = False) -> None:
+        schema = self._require_schema()
+        with db_session(ddl=True):
+            cache = self._get_cache()  # type: ignore[attr-defined]
+            execute = self._executor(cache)
+            existing = []
+            for table in reversed(schema.order_tables()):
+                name = self.provider.table_exists(execute, table.name)
+                if name is not None:
+                    existing.append(table.name)
+            if not with_all_data:
+                for name in existing:
+                    if self.provider.table_has_data(execute, name):
+                        raise errors.TableIsNotEmpty(
+                            f"Cannot drop table {_name_text(name)!r} because it is not empty. "
+                            "Specify option with_all_data=True if you want to drop table with all data")
+            con = cache.get_connection()
+            prev = self.provider.disable_fk_checks(con)
+            try:
+                for name in existing:
+                    log_orm(f"DROPPING TABLE {_name_text(name)}")
+                    self.provider.drop_table(execute, name)
+            finally:
+                self.provider.enable_fk_checks(con, prev)
+
+    def drop_table(self, table_name: Any, if_exists: bool = False, with_all_data: bool = False) -> None:
+        if isinstance(table_name, type) and hasattr(table_name, "_table_"):
+            table_name = table_name._table_
+        elif hasattr(table_name, "m2m_table") and hasattr(table_name, "is_collection"):
+            if not table_name.is_m2m:
+                raise TypeError(f"Attribute {table_name} does not have a many-to-many table")
+            table_name = table_name.m2m_table
+        elif isinstance(table_name, list):
+            table_name = tuple(table_name)
+        elif not isinstance(table_name, (str, tuple)):
+            raise TypeError(f"Invalid table name: {table_name!r}")
+        with db_session(ddl=True):
+            cache = self._get_cache()  # type: ignore[attr-defined]
+            execute = self._executor(cache)
+            stored = self.provider.table_exists(execute, table_name)
+            if stored is None:
+                if if_exists:
+                    return
+                other = self.provider.table_exists(execute, table_name, case_sensitive=False)
+                hint = f" Did you mean {other!r}?" if other else ""
+                raise errors.TableDoesNotExist(f"Table {_name_text(table_name)} does not exist (probably it was "
+                                               f"already dropped).{hint}")
+            if not with_all_data and self.provider.table_has_data(execute, table_name):
+                raise errors.TableIsNotEmpty(
+                    f"Cannot drop table {_name_text(table_name)!r} because it is not empty. "
+                    "Specify option with_all_data=True if you want to drop table with all data")
+            log_orm(f"DROPPING TABLE {_name_text(table_name)}")
+            con = cache.get_connection()
+            prev = self.provider.disable_fk_checks(con)
+            try:
+                self.provider.drop_table(execute, table_name)
+            finally:
+                self.provider.enable_fk_checks(con, prev)
+
+    # --- session hooks ------------------------------------------------------------------------
+
+    def _flush_hook(self, cache: Any) -> None:
+        flush_module.flush(cache)
+
+    def _flush_object(self, cache: Any, obj: Any) -> None:
+        """``obj.flush()``: save this object now (its hooks included)."""
+        flush_module.flush_one(cache, obj)
+
+    def _rollback_hook(self, cache: Any) -> None:
+        detached = _DetachedCache()
+        for index in list(cache.indexes.values()):
+            for obj in index.values():
+                if hasattr(obj, "_session_cache_"):
+                    obj._session_cache_ = detached
+        for obj in cache.objects_to_save:
+            if obj is not None:
+                obj._session_cache_ = detached
+        cache.indexes.clear()
+        cache.seeds.clear()
+        cache.objects_to_save = []
+        cache.modified_collections = {}
+        cache.query_results.clear()
+        cache.for_update.clear()
+        cache.dirty = False
+
+    def _close_hook(self, cache: Any, strict: bool) -> None:
+        if strict:
+            seen = set()
+            for index in cache.indexes.values():
+                for obj in index.values():
+                    if id(obj) in seen or not hasattr(obj, "_vals_"):
+                        continue
+                    seen.add(id(obj))
+                    if not isinstance(obj._vals_, DeadValues):
+                        obj._vals_ = DeadValues(obj, "over")
+        cache.seeds.clear()
+        cache.query_results.clear()
+
+
+def _name_text(name: Any) -> str:
+    return ".".join(name) if isinstance(name, tuple) else name

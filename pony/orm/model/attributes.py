@@ -1,0 +1,337 @@
+"""Attribute declarations: ``Required``, ``Optional``, ``PrimaryKey``, ``Discriminator``, ``Set``,
+``composite_key`` and ``composite_index`` (layer L3).
+
+An attribute is a descriptor on the entity class. Reading and writing instance values goes
+through an *access* object installed at run time by the entity layer (``Attribute.access``), so
+this layer knows nothing of sessions. Options are validated here when they can be; options that
+depend on the database (max_len, size, precision ...) are consumed by the provider's converter
+at mapping time, and whatever is left over is reported as unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as datetime_module
+import itertools
+import sys
+import types
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+from ..types import Array, Json, LongStr
+
+T = TypeVar("T")
+_attr_ids = itertools.count(1)
+
+# Options every attribute kind understands; type-specific ones stay in ``kwargs`` for the converter.
+GENERIC_OPTIONS = (
+    "unique", "index", "column", "columns", "default", "sql_default", "sql_type", "nullable", "py_check",
+    "lazy", "volatile", "optimistic", "auto", "reverse", "cascade_delete", "fk_name", "reverse_index",
+    "reverse_fk_name", "table", "reverse_column", "reverse_columns", "nplus1_threshold", "hidden",
+    "interleave",
+)
+
+RELATION_ONLY_OPTIONS = ("reverse", "cascade_delete", "fk_name", "reverse_index", "reverse_fk_name",
+                         "reverse_column", "reverse_columns", "interleave")
+
+NOT_LOADED = type("NotLoadedType", (), {"__repr__": lambda self: "NOT_LOADED", "__bool__": lambda self: False})()
+DEFAULT = type("DefaultType", (), {"__repr__": lambda self: "DEFAULT"})()
+
+
+class Attribute(Generic[T]):
+    """Base of every attribute kind; ``str(attr)`` is ``Entity.name``."""
+
+    is_required = False
+    is_discriminator = False
+    is_collection = False
+    is_pk = False
+    is_m2m = False
+    bit = 0
+
+    def __init__(self, py_type: Any, *args: Any, **kwargs: Any) -> None:
+        if py_type is datetime_module:
+            raise TypeError("datetime is the module and cannot be used as attribute type. "
+                            "Use datetime.datetime instead")
+        if isinstance(py_type, types.ModuleType):
+            raise TypeError(f"{py_type.__name__} is a module and cannot be used as attribute type")
+        self.id = next(_attr_ids)
+        self.py_type: Any = py_type
+        self.args = args
+        self.entity: Any = None
+        self.name: str = ""
+        self.pk_offset: int | None = None
+        self.composite_keys: list = []
+        self.reverse: Any = kwargs.pop("reverse", None)
+        self.is_unique: bool = kwargs.pop("unique", False) or False
+        self.index: Any = kwargs.pop("index", None)
+        column = kwargs.pop("column", None)
+        columns = kwargs.pop("columns", None)
+        if column is not None and columns is not None:
+            raise TypeError("Parameters 'column' and 'columns' cannot be specified simultaneously")
+        if column is not None and not isinstance(column, str):
+            raise TypeError(f"Parameter 'column' must be a string. Got: {column!r}")
+        if columns is not None:
+            if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
+                raise TypeError(f"Parameter 'columns' must be a list of strings. Got: {columns!r}")
+            columns = list(columns)
+        self.provided_columns: list | None = [column] if column is not None else columns
+        self.default: Any = kwargs.pop("default", None)
+        self.sql_default: Any = kwargs.pop("sql_default", None)
+        if self.sql_default == "":
+            raise TypeError("'sql_default' option value cannot be empty string, because it should be valid "
+                            "SQL literal or expression. Try to use \"''\", or just specify default='' instead.")
+        self.sql_type: str | None = kwargs.pop("sql_type", None)
+        self.nullable: bool | None = kwargs.pop("nullable", None)
+        self.py_check: Callable | None = kwargs.pop("py_check", None)
+        if self.py_check is not None and not callable(self.py_check):
+            raise TypeError(f"'py_check' parameter must be a callable. Got: {self.py_check!r}")
+        lazy = kwargs.pop("lazy", None)
+        self.lazy: bool = (py_type is LongStr) if lazy is None else bool(lazy)
+        self.volatile: bool = kwargs.pop("volatile", False)
+        self.optimistic: bool | None = kwargs.pop("optimistic", None)
+        self.auto: bool = kwargs.pop("auto", False)
+        self.cascade_delete: bool | None = kwargs.pop("cascade_delete", None)
+        self.fk_name: str | None = kwargs.pop("fk_name", None)
+        self.reverse_index = kwargs.pop("reverse_index", None)
+        self.reverse_fk_name = kwargs.pop("reverse_fk_name", None)
+        self.table: Any = kwargs.pop("table", None)
+        reverse_column = kwargs.pop("reverse_column", None)
+        reverse_columns = kwargs.pop("reverse_columns", None)
+        if reverse_column is not None and reverse_columns is not None:
+            raise TypeError("Parameters 'reverse_column' and 'reverse_columns' cannot be specified simultaneously")
+        self.reverse_columns: list | None = [reverse_column] if reverse_column is not None else \
+            (list(reverse_columns) if reverse_columns is not None else None)
+        self.nplus1_threshold: int = kwargs.pop("nplus1_threshold", 1)
+        self.hidden: bool = kwargs.pop("hidden", False)
+        self.interleave: bool = kwargs.pop("interleave", False)
+        self.kwargs = kwargs  # type-specific options, consumed by the converter at mapping
+        self.columns: list[str] = []
+        self.converters: list = []
+        self.col_paths: list = []
+        self.reverse_attr_name: str | None = None
+        self._check_declaration()
+
+    def _check_declaration(self) -> None:
+        py_type = self.py_type
+        if isinstance(py_type, type) and not _is_entity_class(py_type) and self.reverse is not None:
+            raise TypeError(f"Reverse option cannot be set for this type: {py_type!r}")
+
+    # --- identity -------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        owner = self.entity.__name__ if self.entity is not None else "?"
+        return f"{owner}.{self.name or '?'}"
+
+    __str__ = __repr__
+
+    def __lt__(self, other: Attribute) -> bool:
+        return self.id < other.id
+
+    @property
+    def is_relation(self) -> bool:
+        return _is_entity_class(self.py_type)
+
+    @property
+    def is_string(self) -> bool:
+        return isinstance(self.py_type, type) and issubclass(self.py_type, str)
+
+    @property
+    def column(self) -> str | None:
+        return self.columns[0] if len(self.columns) == 1 else None
+
+    @property
+    def asc(self) -> Attribute:
+        return self
+
+    @property
+    def desc(self) -> DescWrapper:
+        return DescWrapper(self)
+
+    def describe(self) -> str:
+        kind = type(self).__name__
+        py_type = self.py_type
+        type_name = py_type.__name__ if isinstance(py_type, type) else repr(py_type)
+        options = []
+        if self.is_unique:
+            options.append("unique=True")
+        if self.auto and not self.is_collection:
+            options.append("auto=True")
+        text = f"{self.name} = {kind}({type_name}"
+        if options:
+            text += ", " + ", ".join(options)
+        return text + ")"
+
+    # --- descriptor protocol: delegated to the access object of the entity layer ----------
+
+    access: Any = None  # installed by entity.py: get(obj, attr) / set(obj, attr, value)
+
+    if TYPE_CHECKING:
+        @overload
+        def __get__(self, obj: None, cls: Any) -> Attribute[T]: ...
+
+        @overload
+        def __get__(self, obj: object, cls: Any) -> T: ...
+
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
+        if obj is None:
+            return self
+        return Attribute.access.get(obj, self)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        Attribute.access.set(obj, self, value)
+
+    def __delete__(self, obj: Any) -> None:
+        raise AttributeError(f"Cannot delete attribute {self}")
+
+    # --- value validation -----------------------------------------------------------------
+
+    def validate(self, value: Any, obj: Any = None, from_db: bool = False) -> Any:
+        """Check and normalise a value for this attribute; raises with a message naming it."""
+        if value is None:
+            if self.is_required and not (self.auto or self.volatile or self.sql_default is not None or from_db):
+                raise ValueError(f"Attribute {self} is required")
+            if self.nullable is False and not from_db and not self.is_required:
+                raise ValueError(f"Attribute {self} cannot be set to None")
+            return None
+        if self.is_relation:
+            value = Attribute.access.validate_relation(obj, self, value)
+        else:
+            converter = self.converters[0] if self.converters else None
+            if converter is not None:
+                value = converter.validate(value, obj)
+            if self.is_required and value == "" and isinstance(value, str) and not from_db:
+                raise ValueError(f"Attribute {self} is required")
+        if self.py_check is not None and not from_db and not self.py_check(value):
+            raise ValueError(f"Check for attribute {self} failed. Value: {value!r}")
+        return value
+
+
+def _is_entity_class(value: Any) -> bool:
+    return isinstance(value, type) and hasattr(value, "_entity_meta_marker_")
+
+
+class DescWrapper:
+    """``desc(Person.name)`` / ``Person.name.desc``: a descending ordering key."""
+
+    def __init__(self, attr: Any) -> None:
+        self.attr = attr
+
+    def __repr__(self) -> str:
+        return f"desc({self.attr})"
+
+    def __call__(self) -> DescWrapper:
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DescWrapper) and other.attr is self.attr
+
+    def __hash__(self) -> int:
+        return hash(("desc", self.attr))
+
+
+class Optional(Attribute[T]):
+    """An attribute that may be empty: None, or '' for strings (unless nullable)."""
+
+    def __init__(self, py_type: type[T] | Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(py_type, *args, **kwargs)
+
+
+class Required(Attribute[T]):
+    is_required = True
+
+    def __init__(self, py_type: type[T] | Any, *args: Any, **kwargs: Any) -> None:
+        # Checked when the entity is built, where the attribute's name is known.
+        self.explicit_default = "default" in kwargs
+        super().__init__(py_type, *args, **kwargs)
+
+
+class Discriminator(Required[T]):
+    is_discriminator = True
+
+    def __init__(self, py_type: type[T] | Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(py_type, *args, **kwargs)
+
+
+class PrimaryKey(Required[T]):
+    is_pk = True
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if args and isinstance(args[0], Attribute):
+            if len(args) == 1:
+                attr = args[0]
+                raise TypeError(f"Just use {attr.name or 'attr'} = PrimaryKey({_type_name(attr.py_type)}, ...) "
+                                f"directly instead of PrimaryKey({attr.name or 'attr'})")
+            _register_composite(args, "pk", kwargs)
+            return None
+        return super().__new__(cls)
+
+    def __init__(self, py_type: type[T] | Any, *args: Any, **kwargs: Any) -> None:
+        if "unique" in kwargs:
+            raise TypeError("'unique' option cannot be set for PrimaryKey attribute ")
+        super().__init__(py_type, *args, **kwargs)
+        if self.py_type is float:
+            raise TypeError("PrimaryKey attribute cannot be of type float")
+        if self.volatile:
+            raise TypeError("PrimaryKey attribute cannot be volatile")
+        if self.lazy:
+            raise TypeError("PrimaryKey attribute cannot be lazy")
+
+
+class Collection(Attribute[T]):
+    is_collection = True
+
+    def __init__(self, py_type: Any, *args: Any, **kwargs: Any) -> None:
+        if "py_check" in kwargs:
+            raise NotImplementedError("'py_check' parameter is not supported for collection attributes")
+        for option in ("unique", "auto", "default", "sql_default", "sql_type"):
+            if option in kwargs and kwargs[option] not in (None, False):
+                raise TypeError(f"'{option}' option cannot be set for collection attribute")
+        super().__init__(py_type, *args, **kwargs)
+        if self.fk_name is not None:
+            raise TypeError("'fk_name' option cannot be set for collection attribute; set it on the "
+                            "Required/Optional side of the relationship")
+
+
+class Set(Collection[T]):
+    """A to-many collection of related objects."""
+
+    if TYPE_CHECKING:
+        @overload  # type: ignore[override]
+        def __get__(self, obj: None, cls: Any) -> Set[T]: ...
+
+        @overload
+        def __get__(self, obj: object, cls: Any) -> Any: ...
+
+        def __get__(self, obj: Any, cls: Any = None) -> Any: ...
+
+
+def _type_name(py_type: Any) -> str:
+    return py_type.__name__ if isinstance(py_type, type) else repr(py_type)
+
+
+# --- composite keys and indexes declared in the class body ----------------------------------
+
+
+def _class_body_locals() -> dict:
+    frame = sys._getframe(3)
+    return frame.f_locals
+
+
+def _register_composite(attrs: tuple, kind: str, kwargs: dict) -> None:
+    namespace = _class_body_locals()
+    namespace.setdefault("_pony_composites_", []).append((kind, attrs, kwargs))
+
+
+def composite_key(*attrs: Any, **kwargs: Any) -> None:
+    if len(attrs) < 2:
+        raise TypeError("composite_key() must receive at least two attributes as arguments")
+    _register_composite(attrs, "key", kwargs)
+
+
+def composite_index(*attrs: Any, **kwargs: Any) -> None:
+    if len(attrs) < 2:
+        raise TypeError("composite_index() must receive at least two attributes as arguments")
+    _register_composite(attrs, "index", kwargs)
+
+
+__all__ = ["Attribute", "Optional", "Required", "PrimaryKey", "Discriminator", "Set", "Collection",
+           "composite_key", "composite_index", "DescWrapper", "NOT_LOADED", "DEFAULT", "Array", "Json"]

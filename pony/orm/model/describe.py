@@ -1,0 +1,75 @@
+"""Readable descriptions of entities: ``Entity.describe()`` and ``obj.to_dict()``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def describe_entity(entity: Any) -> str:
+    bases = [b.__name__ for b in entity._entity_bases_] or ["Entity"]
+    lines = [f"class {entity.__name__}({', '.join(bases)}):"]
+    inherited = [a for a in entity._attrs_ if a.entity is not entity]
+    own = [a for a in entity._attrs_ if a.entity is entity]
+    if inherited:
+        lines.append("    # inherited attrs")
+        lines.extend("    " + a.describe() for a in inherited)
+        lines.append("    # attrs introduced in %s" % entity.__name__)
+    lines.extend("    " + a.describe() for a in own)
+    if entity._pk_is_composite_:
+        lines.append(f"    PrimaryKey({', '.join(a.name for a in entity._pk_attrs_)})")
+    return "\n".join(lines)
+
+
+def _names(value: Any, entity: Any, option: str) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        names = value.replace(",", " ").split()
+    else:
+        names = [v.name if hasattr(v, "name") and not isinstance(v, str) else v for v in value]
+    for name in names:
+        if name not in entity._adict_:
+            raise AttributeError(f"Entity {entity.__name__} does not have attribute {name!r}")
+    return names
+
+
+def entity_to_dict(obj: Any, only: Any, exclude: Any, with_collections: bool, with_lazy: bool,
+                   related_objects: bool) -> dict:
+    entity = type(obj)
+    cache = obj._session_cache_
+    if cache.is_alive and cache.dirty:
+        cache.database._flush_cache(cache)
+    only_names = _names(only, entity, "only")
+    exclude_names = set(_names(exclude, entity, "exclude") or ())
+    result = {}
+    for attr in entity._attrs_:
+        name = attr.name
+        if only_names is not None:
+            if name not in only_names:
+                continue
+        else:
+            if attr.is_collection and not with_collections:
+                continue
+            if attr.lazy and not with_lazy:
+                continue
+        if name in exclude_names:
+            continue
+        value = getattr(obj, name)
+        if attr.is_collection:
+            items = sorted(value, key=lambda o: _pk_key(o))
+            result[name] = items if related_objects else [item.get_pk() for item in items]
+        elif attr.is_relation:
+            if value is None or related_objects:
+                result[name] = value
+            else:
+                result[name] = value.get_pk()
+        else:
+            if hasattr(value, "get_untracked"):
+                value = value.get_untracked()
+            result[name] = value
+    return result
+
+
+def _pk_key(obj: Any) -> Any:
+    pk = obj.get_pk()
+    return (str(type(pk)), pk)

@@ -1,0 +1,339 @@
+"""Objects in a session: the identity map, seeds, loading rows into objects, attribute access.
+
+Each instance keeps its values in ``_vals_`` (current) and ``_dbvals_`` (as last read from or
+written to the database; the same dict until the first change), ``_rbits_``/``_wbits_`` (bit
+masks of attributes read and written, for optimistic checks) and ``_status_``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import errors
+from .cache import SessionCache
+from .context import current_session
+from .interactive import implicit_session
+
+MISSING = object()
+
+CREATED, CANCELLED, LOADED, MODIFIED = "created", "cancelled", "loaded", "modified"
+INSERTED, UPDATED, MARKED_TO_DELETE, DELETED = "inserted", "updated", "marked_to_delete", "deleted"
+
+
+class DeadValues(dict):
+    """``_vals_`` of a deleted object, or of any object after a strict session: every read fails."""
+
+    __slots__ = ("obj", "kind", "saved")
+
+    def __init__(self, obj: Any, kind: str, saved: dict | None = None) -> None:
+        super().__init__()
+        self.obj = obj
+        self.kind = kind
+        self.saved = saved  # the values it had, for hooks and the DELETE statement
+
+    def _fail(self) -> Any:
+        if self.kind == "deleted":
+            raise errors.OperationWithDeletedObjectError(f"{self.obj!r} was deleted")
+        raise errors.DatabaseSessionIsOver(
+            f"Cannot read value of {self.obj!r}: the database session is over")
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._fail()
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self._fail()
+
+    def __contains__(self, key: Any) -> bool:
+        return False
+
+
+def current_cache(database: Any) -> SessionCache:
+    session = current_session.get()
+    if session is None:
+        session = implicit_session()
+        if session is None:
+            raise errors.TransactionError("db_session is required when working with the database")
+    return session.cache_for(database)
+
+
+def cache_of(obj: Any) -> SessionCache:
+    """The session cache of ``obj``, checked to be the current session's and alive."""
+    cache = obj._session_cache_
+    if not cache.is_alive:
+        raise errors.DatabaseSessionIsOver(f"Cannot change {obj!r}: the database session is over")
+    session = current_session.get()
+    if session is not cache.session:
+        if session is None:
+            raise errors.DatabaseSessionIsOver(f"Cannot access {obj!r}: the database session is over")
+        raise errors.TransactionError("An attempt to mix objects belonging to different transactions")
+    return cache
+
+
+# --- identity map ------------------------------------------------------------------------
+
+
+def pk_index(cache: SessionCache, entity: Any) -> dict:
+    root = entity._root_
+    index = cache.indexes.get(root)
+    if index is None:
+        index = cache.indexes[root] = {}
+    return index
+
+
+def new_instance(cache: SessionCache, entity: Any, status: str, obj: Any = None) -> Any:
+    if obj is None:
+        obj = object.__new__(entity)
+    obj._session_cache_ = cache
+    obj._status_ = status
+    obj._rbits_ = 0
+    obj._wbits_ = 0
+    obj._save_pos_ = None
+    obj._newid_ = None
+    obj._pkval_ = None
+    return obj
+
+
+def seed(cache: SessionCache, entity: Any, pkval: Any) -> Any:
+    """The object with primary key ``pkval``: from the identity map, or a new not-loaded seed."""
+    index = pk_index(cache, entity)
+    obj = index.get(pkval)
+    if obj is not None:
+        if entity is not obj.__class__ and not isinstance(obj, entity):
+            if issubclass(entity, obj.__class__):
+                obj.__class__ = entity  # now we know it is the more specific class
+            else:
+                raise errors.UnrepeatableReadError(f"Object {obj!r} cannot be of class {entity.__name__}")
+        return obj
+    obj = new_instance(cache, entity, LOADED)
+    obj._pkval_ = pkval
+    vals = {}
+    pk_attrs = entity._pk_attrs_
+    if len(pk_attrs) == 1:
+        vals[pk_attrs[0]] = pkval
+    else:
+        for attr, value in zip(pk_attrs, pkval):
+            vals[attr] = value
+    obj._vals_ = obj._dbvals_ = vals
+    index[pkval] = obj
+    seeds = cache.seeds.get(entity._root_)
+    if seeds is None:
+        seeds = cache.seeds[entity._root_] = {}
+    seeds[obj] = None
+    return obj
+
+
+def unseed(cache: SessionCache, obj: Any) -> None:
+    seeds = cache.seeds.get(obj._root_)
+    if seeds:
+        seeds.pop(obj, None)
+
+
+def index_unique_values(cache: SessionCache, obj: Any, vals: dict) -> None:
+    """Register ``obj`` under its unique keys; a different object there is a CacheIndexError."""
+    entity = obj.__class__
+    for attr in entity._simple_keys_:
+        if attr.is_pk:
+            continue
+        value = vals.get(attr, MISSING)
+        if value is MISSING or value is None:
+            continue
+        index = cache.indexes.setdefault(attr, {})
+        other = index.get(value)
+        if other is not None and other is not obj:
+            raise errors.CacheIndexError(f"Value {value!r} for attribute {attr} is already registered "
+                                         f"(object {other!r})")
+        index[value] = obj
+    for key in entity._composite_keys_:
+        if key is entity._pk_attrs_:
+            continue
+        values = tuple(vals.get(attr, MISSING) for attr in key)
+        if MISSING in values or None in values:
+            continue
+        index = cache.indexes.setdefault(key, {})
+        other = index.get(values)
+        if other is not None and other is not obj:
+            shown = ", ".join(map(repr, values))
+            raise errors.CacheIndexError(f"Value ({shown}) for composite key "
+                                         f"{entity.__name__}({', '.join(a.name for a in key)}) is already "
+                                         f"registered (object {other!r})")
+        index[values] = obj
+
+
+def unindex_unique_values(cache: SessionCache, obj: Any, vals: dict) -> None:
+    entity = obj.__class__
+    for attr in entity._simple_keys_:
+        value = vals.get(attr)
+        if value is not None and not attr.is_pk:
+            index = cache.indexes.get(attr)
+            if index is not None and index.get(value) is obj:
+                del index[value]
+    for key in entity._composite_keys_:
+        values = tuple(vals.get(attr) for attr in key)
+        index = cache.indexes.get(key)
+        if index is not None and index.get(values) is obj:
+            del index[values]
+
+
+def find_in_cache(cache: SessionCache, entity: Any, kwargs: dict) -> Any:
+    """An object of the identity map matching ``kwargs`` by pk or a unique key, else None."""
+    pk_attrs = entity._pk_attrs_
+    if all(attr.name in kwargs for attr in pk_attrs):
+        pkval = kwargs[pk_attrs[0].name] if len(pk_attrs) == 1 else \
+            tuple(kwargs[attr.name] for attr in pk_attrs)
+        obj = pk_index(cache, entity).get(pkval)
+        if obj is not None:
+            return obj
+    for attr in entity._simple_keys_:
+        if attr.name in kwargs and not attr.is_pk:
+            obj = cache.indexes.get(attr, {}).get(kwargs[attr.name])
+            if obj is not None:
+                return obj
+    return None
+
+
+def pkval_from_raw(cache: SessionCache, entity: Any, raw: list) -> Any:
+    """Python pk value from raw column values (relation parts become seeds)."""
+    pk_attrs = entity._pk_attrs_
+    if len(pk_attrs) == 1 and not pk_attrs[0].is_relation:
+        return raw[0]
+    values = []
+    pos = 0
+    for attr in pk_attrs:
+        n = len(attr.columns) if attr.columns else len(attr.converters)
+        part = raw[pos:pos + n]
+        pos += n
+        if attr.is_relation:
+            target = attr.py_type
+            values.append(seed(cache, target, pkval_from_raw(cache, target, list(part))))
+        else:
+            values.append(part[0])
+    return values[0] if len(values) == 1 else tuple(values)
+
+
+# --- building objects from rows ---------------------------------------------------------------
+
+
+class RowReader:
+    """How to turn the columns of one entity in a result row into an object.
+
+    Built once per (entity, attributes) and reused for every row: for each attribute, the
+    column offsets and the converter, so the per-row loop does no look-ups by name.
+    """
+
+    def __init__(self, entity: Any, attrs: tuple, offset: int = 0) -> None:
+        self.entity = entity
+        self.attrs = attrs
+        self.root = entity._root_
+        self.discriminator = entity._root_._discriminator_attr_
+        specs = []
+        pos = offset
+        pk_positions = []
+        disc_position = None
+        for attr in attrs:
+            n = len(attr.columns)
+            positions = tuple(range(pos, pos + n))
+            pos += n
+            if attr.is_relation:
+                converters = attr.converters
+                sql2py = [None if _is_identity(c) else c.sql2py for c in converters]
+                specs.append((attr, positions, sql2py, attr.py_type))
+            else:
+                converter = attr.converters[0]
+                specs.append((attr, positions[0], None if _is_identity(converter) else converter.sql2py, None))
+            if attr.is_pk:
+                pk_positions.append(len(specs) - 1)
+            if attr is self.discriminator:
+                disc_position = positions[0]
+        self.specs = specs
+        self.width = pos - offset
+        self.end = pos
+        self.pk_specs = [specs[i] for i in pk_positions]
+        self.disc_position = disc_position
+
+    def read(self, cache: SessionCache, row: Any) -> Any:
+        values = {}
+        pkval: Any = None
+        for attr, pos, sql2py, target in self.specs:
+            if target is None:
+                value = row[pos]
+                if sql2py is not None and value is not None:
+                    value = sql2py(value)
+            else:
+                raw = [row[p] for p in pos]
+                if raw[0] is None:
+                    value = None
+                else:
+                    raw = [f(v) if f is not None else v for f, v in zip(sql2py, raw)]
+                    value = seed(cache, target, pkval_from_raw(cache, target, raw))
+            values[attr] = value
+        pk_attrs = self.entity._pk_attrs_
+        if len(pk_attrs) == 1:
+            pkval = values[pk_attrs[0]]
+        else:
+            pkval = tuple(values[a] for a in pk_attrs)
+        if pkval is None:
+            return None  # an outer join found no row
+        entity = self.entity
+        if self.disc_position is not None:
+            disc_value = values[self.discriminator]
+            entity = self.root._subclass_by_discriminator_.get(disc_value, entity)
+        return merge_loaded(cache, entity, pkval, values)
+
+
+def _is_identity(converter: Any) -> bool:
+    from ..dbproviders.base.converters import Converter
+    return type(converter).sql2py is Converter.sql2py
+
+
+def merge_loaded(cache: SessionCache, entity: Any, pkval: Any, values: dict) -> Any:
+    """Put freshly read values into the identity map's object for ``pkval``."""
+    index = pk_index(cache, entity)
+    obj = index.get(pkval)
+    if obj is None:
+        obj = new_instance(cache, entity, LOADED)
+        obj._pkval_ = pkval
+        obj._vals_ = obj._dbvals_ = values
+        index[pkval] = obj
+        if entity._simple_keys_ and len(entity._keys_) > 1 or entity._composite_keys_:
+            index_unique_values(cache, obj, values)
+        return obj
+    if obj.__class__ is not entity:
+        if issubclass(entity, obj.__class__):
+            obj.__class__ = entity
+    status = obj._status_
+    if status in (MARKED_TO_DELETE, DELETED, CANCELLED):
+        return obj
+    seeds = cache.seeds.get(entity._root_)
+    if seeds:
+        seeds.pop(obj, None)
+    vals = obj._vals_
+    dbvals = obj._dbvals_
+    if vals is dbvals and len(vals) <= len(entity._pk_attrs_):
+        # a seed: take everything
+        vals.update(values)
+        if entity._simple_keys_ and len(entity._keys_) > 1 or entity._composite_keys_:
+            index_unique_values(cache, obj, values)
+        return obj
+    rbits = obj._rbits_
+    wbits = obj._wbits_
+    for attr, value in values.items():
+        old = dbvals.get(attr, MISSING)
+        if old is MISSING:
+            dbvals[attr] = value
+            if vals is not dbvals and attr not in vals:
+                vals[attr] = value
+            continue
+        if old is value or old == value or (not attr.is_relation and attr.converters and
+                                            attr.converters[0].dbvals_equal(old, value)):
+            continue
+        if rbits & attr.bit and attr.optimistic is not False and not attr.volatile and cache.optimistic:
+            raise errors.UnrepeatableReadError(
+                f"Value of {attr} for {obj!r} was updated outside of current transaction "
+                f"(was: {old!r}, now: {value!r})")
+        if vals is dbvals:
+            vals[attr] = value
+        else:
+            dbvals[attr] = value
+            if not wbits & attr.bit:
+                vals[attr] = value
+    return obj
