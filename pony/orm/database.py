@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import errors
+from .database_mapping import DatabaseMappingMixin
 from .dbproviders.base.provider import DBAPIProvider
 from .query.raw import RawQuery, py2sql, row_class
 from .session.context import current_session
@@ -52,7 +53,7 @@ def _provider_class(provider: Any) -> tuple[type[DBAPIProvider], str]:
     return module.provider_cls, provider
 
 
-class Database:
+class Database(DatabaseMappingMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.id = next(_database_ids)
         self.priority = 0
