@@ -36,6 +36,7 @@ LAYERS: list[tuple[str, int, str]] = [
     ("orm/query/", 5, "L5 query"),
     ("orm/entity.py", 6, "L6"),
     ("orm/database.py", 6, "L6"),
+    ("orm/database_mapping.py", 6, "L6"),
     ("orm/core.py", 6, "L6"),
     ("orm/__init__.py", 6, "L6 public API"),
     ("orm/serialization.py", 7, "L7"),

@@ -57,7 +57,12 @@ class RawQuery:
             else:
                 nodes.append(ast.Param(count))
                 count += 1
-        self.compiled: CompiledSQL = provider.compiler.compile(ast.Raw(tuple(nodes)))
+        if count:
+            # "%" in the text is doubled for format paramstyles; the driver undoes it
+            self.compiled: CompiledSQL = provider.compiler.compile(ast.Raw(tuple(nodes)))
+        else:
+            # Without arguments drivers do not interpolate, so the text goes as written.
+            self.compiled = CompiledSQL("".join(nodes), ())
         self.provider = provider
 
     @property
