@@ -183,6 +183,11 @@ class DBAPIProvider:
             compiler = self.compiler_local.compiler = self.compiler_cls()
         return compiler
 
+    def cursor(self, con: Any) -> Any:
+        """A new cursor; a closed connection raises a wrapped (so recognisable) error."""
+        with wrap_dbapi_exceptions():
+            return con.cursor()
+
     def execute(self, cursor: Any, sql: str, arguments: Any = None, returning_id: bool = False) -> Any:
         """Run one statement; returns the new key when ``returning_id``."""
         log_sql(sql, arguments)

@@ -170,7 +170,11 @@ class SQLiteProvider(DBAPIProvider):
         self._end(con, "ROLLBACK")
 
     def drop(self, con: Any) -> None:
-        if con.in_transaction:
+        try:
+            in_transaction = con.in_transaction
+        except sqlite3.ProgrammingError:  # already closed
+            in_transaction = True
+        if in_transaction:
             self._release_write_lock()
         super().drop(con)
 
