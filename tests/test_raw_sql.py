@@ -536,3 +536,33 @@ def test_global_stats_lock_is_deprecated(db):
         lock = db.global_stats_lock
     with lock:
         pass
+
+
+# --- raw SQL next to entities ----------------------------------------------------------------
+
+def define_people(db):
+    class Person(db.Entity):
+        name = Required(str)
+        age = Optional(int)
+
+
+@pytest.fixture
+def people_db(backend):
+    return backend.make_db(define_people)
+
+
+def test_insert_into_entity_table(people_db):
+    Person = people_db.Person
+    with db_session:
+        new_id = people_db.insert(Person, name="Ann", age=30, returning="id")
+    with db_session:
+        assert Person[new_id].name == "Ann"
+
+
+def test_raw_select_sees_pending_changes(people_db):
+    Person = people_db.Person
+    table = people_db.provider.quote_name(Person._table_)
+    with db_session:
+        Person(name="Bob")
+        assert people_db.select(f"name FROM {table}") == ["Bob"]
+        assert people_db.exists(f"* FROM {table} WHERE name = 'Bob'")
