@@ -216,7 +216,7 @@ class Database(DatabaseMappingMixin):
         query = queries.get(sql)
         if query is None:
             if len(queries) >= _RAW_QUERY_CACHE_SIZE:
-                del queries[next(iter(queries))]  # the oldest: texts built per call must not pile up
+                queries.clear()  # texts built per call (literals inlined) must not pile up
             query = queries[sql] = RawQuery(self._require_provider(), sql)
         return query
 
