@@ -430,3 +430,12 @@ def test_on_connect_error_fails_bind():
     with pytest.raises(RuntimeError, match="hook failed"):
         db.bind("sqlite", ":memory:")
     assert db.provider is None
+
+
+def test_provider_class_gives_its_provider_name():
+    class CustomSQLite(SQLiteProvider):
+        provider_name = ""
+
+    db = Database(CustomSQLite, ":memory:")
+    assert db.provider_name == "sqlite"  # from the dialect when the class names none
+    assert isinstance(db.provider, CustomSQLite)

@@ -34,7 +34,7 @@ def _with_select(sql: str) -> str:
 def _provider_class(provider: Any) -> tuple[type[DBAPIProvider], str]:
     """The provider class and name for ``bind``'s first argument (a name or a provider class)."""
     if isinstance(provider, type) and issubclass(provider, DBAPIProvider):
-        return provider, getattr(provider, "provider_name", provider.dialect.lower())
+        return provider, getattr(provider, "provider_name", "") or provider.dialect.lower()
     if not isinstance(provider, str):
         raise TypeError(f"Provider name should be string. Got: {type(provider).__name__!r}")
     if provider == "pygresql":
