@@ -21,34 +21,96 @@ ALL_BACKENDS = ("sqlite", "postgres", "mysql")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def pg_params() -> dict:
+# Each test process works in a database of its own (created at start, dropped at the end), so
+# several runs on one machine never wipe each other's tables. PONY_*_DATABASE names the database
+# to create from (the one that must exist); PONY_TEST_OWN_DATABASE=0 uses it directly.
+OWN_DATABASE = os.environ.get("PONY_TEST_OWN_DATABASE", "1") != "0"
+RUN_DATABASE = f"pony_test_{os.getpid()}"
+_own_databases: dict[str, str] = {}
+
+
+def pg_params(admin: bool = False) -> dict:
+    base = os.environ.get("PONY_PG_DATABASE", "test")
     return dict(host=os.environ.get("PONY_PG_HOST", "127.0.0.1"),
                 port=int(os.environ.get("PONY_PG_PORT", "5432")),
                 user=os.environ.get("PONY_PG_USER", "postgres"),
                 password=os.environ.get("PONY_PG_PASSWORD", ""),
-                database=os.environ.get("PONY_PG_DATABASE", "test"))
+                database=base if admin else _own_databases.get("postgres", base))
 
 
-def mysql_params() -> dict:
+def mysql_params(admin: bool = False) -> dict:
+    base = os.environ.get("PONY_MYSQL_DATABASE", "test")
     return dict(host=os.environ.get("PONY_MYSQL_HOST", "127.0.0.1"),
                 port=int(os.environ.get("PONY_MYSQL_PORT", "3306")),
                 user=os.environ.get("PONY_MYSQL_USER", "root"),
                 password=os.environ.get("PONY_MYSQL_PASSWORD", ""),
-                database=os.environ.get("PONY_MYSQL_DATABASE", "test"))
+                database=base if admin else _own_databases.get("mysql", base))
 
 
-def _pg_connect() -> Any:
+def _pg_connect(admin: bool = False) -> Any:
     import psycopg
-    params = pg_params()
+    params = pg_params(admin)
     if not params["password"]:
         del params["password"]
     params["dbname"] = params.pop("database")
     return psycopg.connect(connect_timeout=5, autocommit=True, **params)
 
 
-def _mysql_connect() -> Any:
+def _mysql_connect(admin: bool = False) -> Any:
     import pymysql
-    return pymysql.connect(connect_timeout=5, autocommit=True, **mysql_params())
+    return pymysql.connect(connect_timeout=5, autocommit=True, **mysql_params(admin))
+
+
+def _stale(names: list[str]) -> list[str]:
+    """Databases left by test runs whose process is gone."""
+    result = []
+    for db_name in names:
+        pid = db_name.rsplit("_", 1)[-1]
+        if db_name.startswith("pony_test_") and pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            result.append(db_name)
+    return result
+
+
+def create_own_databases() -> None:
+    if not OWN_DATABASE:
+        return
+    for name in selected_backends():
+        if name == "postgres" and unreachable_reason(name) is None:
+            with _pg_connect(admin=True) as con:
+                rows = con.execute("SELECT datname FROM pg_database WHERE datname LIKE 'pony_test_%'").fetchall()
+                for stale in _stale([r[0] for r in rows]):
+                    con.execute(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
+                con.execute(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}"')
+                con.execute(f'CREATE DATABASE "{RUN_DATABASE}"')
+            _own_databases[name] = RUN_DATABASE
+        elif name == "mysql" and unreachable_reason(name) is None:
+            con = _mysql_connect(admin=True)
+            try:
+                cur = con.cursor()
+                cur.execute("SHOW DATABASES LIKE 'pony_test_%'")
+                for stale in _stale([r[0] for r in cur.fetchall()]):
+                    cur.execute(f"DROP DATABASE IF EXISTS `{stale}`")
+                cur.execute(f"DROP DATABASE IF EXISTS `{RUN_DATABASE}`")
+                cur.execute(f"CREATE DATABASE `{RUN_DATABASE}` CHARACTER SET utf8mb4")
+            finally:
+                con.close()
+            _own_databases[name] = RUN_DATABASE
+
+
+def drop_own_databases() -> None:
+    if _own_databases.pop("postgres", None):
+        try:
+            with _pg_connect(admin=True) as con:
+                con.execute(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}" WITH (FORCE)')
+        except Exception as exc:  # leave it behind rather than fail a finished run
+            print(f"could not drop PostgreSQL database {RUN_DATABASE}: {exc}")
+    if _own_databases.pop("mysql", None):
+        try:
+            con = _mysql_connect(admin=True)
+            con.cursor().execute(f"DROP DATABASE IF EXISTS `{RUN_DATABASE}`")
+            con.close()
+        except Exception as exc:
+            print(f"could not drop MariaDB database {RUN_DATABASE}: {exc}")
 
 
 def wipe_postgres() -> None:
@@ -81,7 +143,7 @@ def unreachable_reason(name: str) -> str | None:
         return None
     if name not in _reachability:
         try:
-            (_pg_connect if name == "postgres" else _mysql_connect)().close()
+            (_pg_connect if name == "postgres" else _mysql_connect)(admin=True).close()
             _reachability[name] = None
         except Exception as exc:  # any driver or socket error means "not reachable"
             _reachability[name] = f"{type(exc).__name__}: {exc}"
@@ -181,7 +243,12 @@ def backend(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Backend]:
     b.wipe()
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    drop_own_databases()
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
+    create_own_databases()
     for name in selected_backends():
         reason = unreachable_reason(name)
         if reason is not None:
