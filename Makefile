@@ -4,6 +4,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 VENV ?= .venv
 BIN = $(VENV)/bin
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: demo test lint oracle bench soak clean
 
@@ -20,6 +21,12 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed
 	bash scripts/start-databases.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Side-by-side benchmark (bench/README.md): one venv per contestant under bench/.venvs/.
+# BENCH_ARGS, e.g. "--quick --db sqlite", "--only this,pony --tests D,F".
+bench: $(BIN)/.installed
+	bash scripts/start-databases.sh
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check pony tests

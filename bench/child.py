@@ -1,0 +1,176 @@
+"""The subprocess side: a contestant's worker, a fresh process for test M, the admin, the chart.
+
+Workers speak JSON lines: the orchestrator writes one command per line on stdin, the worker
+answers one line on the original stdout. Anything a library prints goes to stderr instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import importlib.metadata
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+from typing import Any, TextIO
+
+from bench.config import PONY_API, TEST_BY_ID, DbConfig, Plan
+from bench.harness import NotApplicable, Round
+
+WORKLOADS = {
+    "this": "bench.workloads.pony_api",
+    "pony": "bench.workloads.pony_api",
+    "sqlalchemy": "bench.workloads.sqlalchemy_orm",
+    "peewee": "bench.workloads.peewee_orm",
+    "django": "bench.workloads.django_orm",
+    "raw": "bench.workloads.raw_dbapi",
+}
+DISTRIBUTIONS = ("pony", "SQLAlchemy", "peewee", "Django", "psycopg", "psycopg2-binary", "PyMySQL")
+
+
+def protocol_stream() -> TextIO:
+    """Keep the real stdout for answers; send everything else printed to stderr."""
+    out = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return out
+
+
+def error_of(exc: BaseException) -> dict[str, Any]:
+    return {"error": f"{type(exc).__name__}: {exc}".strip(), "traceback": traceback.format_exc(limit=8)}
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for dist in DISTRIBUTIONS:
+        try:
+            found[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return found
+
+
+DRIVER_MODULES = {"sqlite": ("sqlite3",), "postgres": ("psycopg", "psycopg2"),
+                  "mysql": ("pymysql", "MySQLdb")}
+
+
+def load_workload(contestant: str, cfg: DbConfig) -> tuple[Any, dict[str, str]]:
+    module = importlib.import_module(WORKLOADS[contestant])
+    info = versions()
+    info.update(module.setup(cfg) or {})
+    try:
+        module.warm_up()  # connects and loads one object, so the driver is known
+    except Exception as exc:  # the tests will report it where it matters
+        info["warm_up_error"] = f"{type(exc).__name__}: {exc}"
+    loaded = [sys.modules[name] for name in DRIVER_MODULES[cfg.name] if name in sys.modules]
+    info["driver"] = ", ".join(_driver_name(m) for m in loaded)
+    return module, info
+
+
+def _driver_name(module: Any) -> str:
+    if module.__name__ == "sqlite3":
+        return f"sqlite3 (SQLite {module.sqlite_version})"
+    version = getattr(module, "__version__", "") or getattr(module, "VERSION_STRING", "")
+    return f"{module.__name__} {str(version).split()[0]}".strip()
+
+
+def run_round(module: Any, contestant: str, test_id: str, plan: Plan) -> dict[str, Any]:
+    test = module.tests.get(test_id)
+    if test is None:
+        return {"na": f"{contestant} has no test {test_id}"}
+    if hasattr(module, "before_round"):
+        module.before_round()
+    t = Round(plan)
+    try:
+        test(t)
+    except NotApplicable as exc:
+        return {"na": str(exc)}
+    checked_cache = contestant in PONY_API and not TEST_BY_ID[test_id].writes and test_id != "X"
+    if checked_cache:
+        module.check_no_cache_hits()
+    return {"ok": True, "ns": t.ns, "rows": t.rows, "checksum": t.checksum}
+
+
+def worker(args: argparse.Namespace, plan: Plan) -> int:
+    out = protocol_stream()
+    cfg = DbConfig(args.db)
+    try:
+        module, info = load_workload(args.contestant, cfg)
+    except BaseException as exc:  # a contestant that cannot even start fails every test
+        out.write(json.dumps({"ready": False, **error_of(exc)}) + "\n")
+        return 0
+    out.write(json.dumps({"ready": True, "versions": info}) + "\n")
+    for line in sys.stdin:
+        command = json.loads(line)
+        if command["op"] == "quit":
+            break
+        try:
+            answer = run_round(module, args.contestant, command["test"], plan)
+        except BaseException as exc:
+            answer = error_of(exc)
+        out.write(json.dumps(answer) + "\n")
+    return 0
+
+
+def cold(args: argparse.Namespace, plan: Plan) -> int:
+    """Test M: one fresh process per round; the 20 shapes are called once each, in one session."""
+    from bench.shapes import SHAPES, normalise
+
+    out = protocol_stream()
+    try:
+        module, _ = load_workload(args.contestant, DbConfig(args.db))
+        queries = [module.cold[shape.name] for shape in SHAPES]
+        gc.collect()
+        start = time.perf_counter_ns()
+        results = module.run_cold(queries, plan.rows)
+        ns = time.perf_counter_ns() - start
+        object_id = getattr(module, "object_id", lambda o: o.id)
+        normalised = {s.name: normalise(s.kind, r, object_id) for s, r in zip(SHAPES, results)}
+        answer = {"ok": True, "ns": ns, "results": normalised}
+    except BaseException as exc:
+        answer = error_of(exc)
+    out.write(json.dumps(answer) + "\n")
+    return 0
+
+
+def admin(args: argparse.Namespace, plan: Plan) -> int:
+    from bench.dbadmin import Admin
+
+    out = protocol_stream()
+    db = Admin(DbConfig(args.db), plan)
+    for line in sys.stdin:
+        command = json.loads(line)
+        if command["op"] == "quit":
+            break
+        try:
+            answer = {"ok": True, **getattr(db, command["op"])()}
+        except BaseException as exc:
+            answer = error_of(exc)
+        out.write(json.dumps(answer, default=str) + "\n")
+    return 0
+
+
+def chart(args: argparse.Namespace, plan: Plan) -> int:
+    from bench.chart import draw
+
+    draw(args.json, args.png)
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    from bench.config import FULL, QUICK
+
+    parser = argparse.ArgumentParser(prog="bench/_child.py")
+    parser.add_argument("role", choices=("worker", "cold", "admin", "chart"))
+    parser.add_argument("--contestant")
+    parser.add_argument("--db")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json")
+    parser.add_argument("--png")
+    args = parser.parse_args(argv)
+    plan = Plan.build(QUICK if args.quick else FULL)
+    return {"worker": worker, "cold": cold, "admin": admin, "chart": chart}[args.role](args, plan)

@@ -1,0 +1,134 @@
+"""What is measured (the BENCH.md table), at which size, against which database.
+
+Everything here is plain data shared by the orchestrator and the workers, so both derive the same
+fixed-seed lists and the same expected row counts and checksums.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CONTESTANTS = ("this", "pony", "sqlalchemy", "peewee", "django", "raw")
+DATABASES = ("sqlite", "postgres", "mysql")
+PONY_API = ("this", "pony")  # the two contestants that run bench/workloads/pony_api.py
+
+WARMUP_ROUNDS = 1
+TIMED_ROUNDS = 5
+SEED = 20240607
+
+
+@dataclass(frozen=True)
+class TestDef:
+    id: str
+    name: str
+    unit: str  # what one "op" is in ops_per_s
+    writes: bool  # write tests get a freshly truncated and reseeded table before every round
+    in_mean: bool = True  # X is reported apart
+
+
+TESTS: tuple[TestDef, ...] = (
+    TestDef("A", "insert_single", "transaction", True),
+    TestDef("B", "insert_batch", "row", True),
+    TestDef("C", "insert_bulk", "row", True),
+    TestDef("D", "filter_large", "query", False),
+    TestDef("D2", "fetch_all", "row", False),
+    TestDef("E", "filter_small", "query", False),
+    TestDef("F", "get_pk", "get", False),
+    TestDef("F2", "get_pk_request", "get", False),
+    TestDef("G", "filter_dict", "query", False),
+    TestDef("H", "filter_tuple", "query", False),
+    TestDef("I", "update_whole", "row", True),
+    TestDef("J", "update_partial", "row", True),
+    TestDef("K", "delete", "row", True),
+    TestDef("L", "count", "query", False),
+    TestDef("M", "cold_translate", "query", False),
+    TestDef("R", "relation_load", "row", False),
+    TestDef("X", "cache_on", "query", False, in_mean=False),
+)
+TEST_BY_ID = {t.id: t for t in TESTS}
+
+
+@dataclass(frozen=True)
+class Sizes:
+    rows: int = 10_000  # seeded rows; level == 10 selects rows // 5 of them (D, I, J, K, R)
+    insert_single: int = 1_000  # A: transactions
+    insert_batch: int = 10_000  # B: rows in one transaction
+    insert_bulk: int = 10_000  # C: rows
+    repetitions: int = 10  # D, G, H, X: queries of rows // 5 objects each
+    pages: int = 1_000  # E: queries
+    gets: int = 2_000  # F, F2
+    counts: int = 2_000  # L: queries
+    page_size: int = 20  # E: limit
+
+
+FULL = Sizes()
+QUICK = Sizes(rows=2_000, insert_single=200, insert_batch=2_000, insert_bulk=2_000, repetitions=5,
+              pages=200, gets=400, counts=400)
+LEVELS = (10, 20, 30, 40, 50)
+
+
+@dataclass
+class Plan:
+    """The fixed-seed inputs of one run, identical for every contestant."""
+
+    sizes: Sizes
+    pages: list[tuple[int, int]] = field(default_factory=list)  # E: (level, offset)
+    get_ids: list[int] = field(default_factory=list)  # F, F2: distinct ids
+    count_levels: list[int] = field(default_factory=list)  # L
+
+    @classmethod
+    def build(cls, sizes: Sizes) -> Plan:
+        rng = random.Random(SEED)
+        per_level = sizes.rows // len(LEVELS)
+        pages = [(rng.choice(LEVELS), rng.randrange(0, per_level - sizes.page_size))
+                 for _ in range(sizes.pages)]
+        get_ids = rng.sample(range(1, sizes.rows + 1), sizes.gets)
+        count_levels = [rng.choice(LEVELS) for _ in range(sizes.counts)]
+        return cls(sizes, pages, get_ids, count_levels)
+
+    @property
+    def rows(self) -> int:
+        return self.sizes.rows
+
+    @property
+    def repetitions(self) -> int:
+        return self.sizes.repetitions
+
+
+@dataclass(frozen=True)
+class DbConfig:
+    """Where each database lives; the environment overrides the local defaults."""
+
+    name: str
+
+    @property
+    def sqlite_path(self) -> str:
+        base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(os.environ.get("TMPDIR", "/tmp"))
+        return str(base / "pony-bench" / "bench.sqlite")
+
+    @property
+    def host(self) -> str:
+        key = "PONY_PG_HOST" if self.name == "postgres" else "PONY_MYSQL_HOST"
+        return os.environ.get(key, "127.0.0.1")
+
+    @property
+    def port(self) -> int:
+        if self.name == "postgres":
+            return int(os.environ.get("PONY_PG_PORT", "5432"))
+        return int(os.environ.get("PONY_MYSQL_PORT", "3306"))
+
+    @property
+    def user(self) -> str:
+        if self.name == "postgres":
+            return os.environ.get("PONY_PG_USER", "postgres")
+        return os.environ.get("PONY_MYSQL_USER", "root")
+
+    @property
+    def password(self) -> str:
+        key = "PONY_PG_PASSWORD" if self.name == "postgres" else "PONY_MYSQL_PASSWORD"
+        return os.environ.get(key, "")
+
+    database = "bench"

@@ -1,0 +1,238 @@
+"""Runs every selected test against one database: warm-up, timed rounds, rotation and checks."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench import data, shapes
+from bench.config import TIMED_ROUNDS, WARMUP_ROUNDS, Plan, TestDef
+from bench.procs import Child, ChildDied
+from bench.venvs import VENVS
+
+READY_TIMEOUT = 300.0
+ROUND_TIMEOUT = 900.0
+
+
+@dataclass
+class Outcome:
+    """What one contestant did in one test on one database."""
+
+    status: str = "ok"  # ok | n/a | failed
+    error: str = ""
+    times_ns: list[int] = field(default_factory=list)
+    rows: int = 0
+
+    def fail(self, status: str, error: str) -> None:
+        if self.status == "ok":
+            self.status, self.error = status, error
+
+    @property
+    def median_ns(self) -> float | None:
+        return statistics.median(self.times_ns) if self.status == "ok" and self.times_ns else None
+
+    @property
+    def min_ns(self) -> int | None:
+        return min(self.times_ns) if self.status == "ok" and self.times_ns else None
+
+
+def ops_per_round(test: TestDef, plan: Plan) -> int:
+    sizes = plan.sizes
+    return {
+        "A": sizes.insert_single, "B": sizes.insert_batch, "C": sizes.insert_bulk,
+        "D": sizes.repetitions, "D2": plan.rows, "E": sizes.pages, "F": sizes.gets, "F2": sizes.gets,
+        "G": sizes.repetitions, "H": sizes.repetitions, "I": plan.rows // 5, "J": plan.rows // 5,
+        "K": plan.rows // 5, "L": sizes.counts, "M": len(shapes.SHAPES), "R": plan.rows // 5,
+        "X": sizes.repetitions,
+    }[test.id]
+
+
+class DbRun:
+    def __init__(self, db: str, contestants: list[str], tests: list[TestDef], plan: Plan, quick: bool,
+                 log=print) -> None:
+        self.db, self.contestants, self.tests, self.plan, self.quick = db, contestants, tests, plan, quick
+        self.log = log
+        self.outcomes: dict[tuple[str, str], Outcome] = {}
+        self.versions: dict[str, dict[str, str]] = {}
+        self.setup_errors: dict[str, str] = {}
+        self.server = ""
+        self.workers: dict[str, Child] = {}
+        self.admin: Child | None = None
+
+    def args(self, contestant: str | None = None) -> list[str]:
+        args = ["--db", self.db] + (["--quick"] if self.quick else [])
+        return args + (["--contestant", contestant] if contestant else [])
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def run(self) -> None:
+        try:
+            self.start()
+            for test in self.tests:
+                self.log(f"[bench] {self.db}: test {test.id} ({test.name})")
+                if test.id == "M":
+                    self.run_cold(test)
+                else:
+                    self.run_test(test)
+        finally:
+            for child in [*self.workers.values(), self.admin]:
+                if child is not None:
+                    child.close()
+
+    def start(self) -> None:
+        self.admin = Child(VENVS["raw"].python, "admin", self.args(), f"{self.db}-admin")
+        answer = self.admin.ask({"op": "create"}, READY_TIMEOUT)
+        if not answer.get("ok"):
+            raise RuntimeError(f"cannot prepare the {self.db} database: {answer.get('error')}")
+        self.server = answer["server"]
+        for name in self.contestants:
+            worker = Child(VENVS[name].python, "worker", self.args(name), f"{self.db}-{name}")
+            try:
+                ready = worker.read(READY_TIMEOUT)
+            except ChildDied as exc:
+                ready = {"ready": False, "error": str(exc)}
+            if ready.get("ready"):
+                self.workers[name] = worker
+                self.versions[name] = ready["versions"]
+            else:
+                self.setup_errors[name] = f"setup failed: {ready.get('error')}"
+                self.log(f"[bench] {self.db}: {name} cannot start: {ready.get('error')}")
+                worker.close()
+
+    def outcome(self, contestant: str, test: TestDef) -> Outcome:
+        key = (contestant, test.id)
+        if key not in self.outcomes:
+            self.outcomes[key] = Outcome()
+            if contestant in self.setup_errors:
+                self.outcomes[key].fail("failed", self.setup_errors[contestant])
+        return self.outcomes[key]
+
+    # -- one test ----------------------------------------------------------------------------
+    def run_test(self, test: TestDef) -> None:
+        for c in self.contestants:
+            self.outcome(c, test)
+        for round_no in range(WARMUP_ROUNDS + TIMED_ROUNDS):
+            shift = round_no % len(self.contestants)
+            for contestant in self.contestants[shift:] + self.contestants[:shift]:
+                outcome = self.outcome(contestant, test)
+                if outcome.status != "ok":
+                    continue
+                self.run_round(contestant, test, outcome, timed=round_no >= WARMUP_ROUNDS)
+        if test.writes:  # the read tests that follow expect the seeded table
+            self.reseed()
+
+    def reseed(self) -> None:
+        answer = self.admin.ask({"op": "reseed"}, ROUND_TIMEOUT)
+        if not answer.get("ok"):
+            raise RuntimeError(f"reseeding failed: {answer.get('error')}")
+
+    def run_round(self, contestant: str, test: TestDef, outcome: Outcome, timed: bool) -> None:
+        if test.writes:
+            self.reseed()
+        worker = self.workers[contestant]
+        try:
+            answer = worker.ask({"op": "run", "test": test.id}, ROUND_TIMEOUT)
+        except ChildDied as exc:
+            self.workers.pop(contestant)
+            self.setup_errors[contestant] = f"worker died: {exc}"
+            outcome.fail("failed", str(exc))
+            return
+        if "na" in answer:
+            outcome.fail("n/a", answer["na"])
+        elif "error" in answer:
+            outcome.fail("failed", answer["error"])
+            self.log(f"[bench] {self.db}: {contestant} failed {test.id}: {answer['error']}")
+        else:
+            problem = self.check(test, answer)
+            if problem:
+                outcome.fail("failed", problem)
+                self.log(f"[bench] {self.db}: {contestant} failed {test.id}: {problem}")
+            elif timed:
+                outcome.times_ns.append(answer["ns"])
+                outcome.rows = answer["rows"]
+
+    def check(self, test: TestDef, answer: dict[str, Any]) -> str:
+        """Why a round's result is wrong, or '' when rows and checksum are what they must be."""
+        if test.writes:
+            rows = data.write_row_count(test.id, self.plan)
+            if answer["rows"] != rows:
+                return f"touched {answer['rows']} rows, expected {rows}"
+            state = self.admin.ask({"op": "state"}, ROUND_TIMEOUT)
+            expected = list(data.expected_write(test.id, self.plan))
+            if state.get("state") != expected:
+                return f"table after the test (count, sum level, sum len text) = {state.get('state')}, " \
+                       f"expected {expected}"
+            return ""
+        rows, checksum = data.expected_read(test.id, self.plan)
+        if answer["rows"] != rows:
+            return f"returned {answer['rows']} rows, expected {rows}"
+        if answer["checksum"] != checksum:
+            return f"checksum {answer['checksum']} != expected {checksum}"
+        return ""
+
+    # -- test M: a fresh process per round -----------------------------------------------
+    def run_cold(self, test: TestDef) -> None:
+        expected = {s.name: shapes.comparable(s.kind, v)
+                    for s, v in zip(shapes.SHAPES, shapes.expected(self.plan.rows).values())}
+        for round_no in range(WARMUP_ROUNDS + TIMED_ROUNDS):
+            shift = round_no % len(self.contestants)
+            for contestant in self.contestants[shift:] + self.contestants[:shift]:
+                outcome = self.outcome(contestant, test)
+                if outcome.status != "ok":
+                    continue
+                log_name = f"{self.db}-{contestant}-M"
+                child = Child(VENVS[contestant].python, "cold", self.args(contestant), log_name)
+                try:
+                    answer = child.read(ROUND_TIMEOUT)
+                except ChildDied as exc:
+                    answer = {"error": str(exc)}
+                finally:
+                    child.close()
+                if "error" in answer:
+                    outcome.fail("failed", answer["error"])
+                    self.log(f"[bench] {self.db}: {contestant} failed M: {answer['error']}")
+                    continue
+                wrong = [name for name, value in answer["results"].items() if value != expected[name]]
+                if wrong:
+                    first, got = wrong[0], answer["results"][wrong[0]]
+                    outcome.fail("failed", f"wrong results for shapes {', '.join(wrong)}; "
+                                           f"{first}: got {got!r}, expected {expected[first]!r}")
+                elif round_no >= WARMUP_ROUNDS:
+                    outcome.times_ns.append(answer["ns"])
+                    outcome.rows = len(shapes.SHAPES)
+
+    # -- results -------------------------------------------------------------------------
+    def records(self) -> list[dict[str, Any]]:
+        """One JSON-ready record per (contestant, test), ratios filled in."""
+        records = []
+        speed: dict[tuple[str, str], float] = {}
+        for test in self.tests:
+            ops = ops_per_round(test, self.plan)
+            for contestant in self.contestants:
+                outcome = self.outcome(contestant, test)
+                median, best = outcome.median_ns, outcome.min_ns
+                ops_per_s = ops / (median / 1e9) if median else None
+                rows_per_s = outcome.rows / (median / 1e9) if median and test.id != "M" else None
+                if ops_per_s:
+                    speed[(contestant, test.id)] = ops_per_s
+                records.append({
+                    "contestant": contestant, "db": self.db, "test": test.id,
+                    "ops_per_s": ops_per_s, "rows_per_s": rows_per_s,
+                    "ratio_to_raw": None, "ratio_to_pony": None,
+                    "name": test.name, "unit": test.unit, "status": outcome.status,
+                    "error": outcome.error or None, "ops_per_round": ops,
+                    "rows_per_round": outcome.rows if median else None,
+                    "median_ns": median, "min_ns": best,
+                    "best_ops_per_s": ops / (best / 1e9) if best else None,
+                    "ms_per_query": median / 1e6 / ops if median and test.id == "M" else None,
+                    "rounds": len(outcome.times_ns), "quick": self.quick,
+                })
+        for record in records:
+            mine = speed.get((record["contestant"], record["test"]))
+            raw = speed.get(("raw", record["test"]))
+            pony = speed.get(("pony", record["test"]))
+            if mine and raw:
+                record["ratio_to_raw"] = mine / raw
+            if mine and pony:
+                record["ratio_to_pony"] = mine / pony
+        return records

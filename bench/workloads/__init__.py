@@ -1,0 +1,1 @@
+"""One module per contestant: the same tests written the way each library is meant to be used."""
