@@ -34,6 +34,9 @@ class EntityResult:
     def read(self, cache: Any, row: Any) -> Any:
         return self.reader.read(cache, row)
 
+    def read_all(self, cache: Any, rows: list) -> list:
+        return self.reader.read_all(cache, rows)
+
 
 class ValueResult:
     """A result item that is one converted column value."""
@@ -157,7 +160,11 @@ class Query:
     def _read_rows(self, cache: Any, rows: list) -> list:
         results = self._plan.results
         if self._plan.single:
-            read = results[0].read
+            result = results[0]
+            read_all = getattr(result, "read_all", None)
+            if read_all is not None:
+                return read_all(cache, rows)
+            read = result.read
             return [read(cache, row) for row in rows]
         return [tuple(r.read(cache, row) for r in results) for row in rows]
 

@@ -93,9 +93,7 @@ def fetch_objects(cache: SessionCache, entity: Any, sql: str, arguments: Any) ->
     if cache.dirty:
         cache.database._flush_cache(cache)
     cursor, _ = cache.execute(sql, arguments)
-    reader = row_reader(entity)
-    read = reader.read
-    return [read(cache, row) for row in cursor.fetchall()]
+    return row_reader(entity).read_all(cache, cursor.fetchall())
 
 
 # --- by primary key -------------------------------------------------------------------------

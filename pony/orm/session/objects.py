@@ -20,8 +20,21 @@ CREATED, CANCELLED, LOADED, MODIFIED = "created", "cancelled", "loaded", "modifi
 INSERTED, UPDATED, MARKED_TO_DELETE, DELETED = "inserted", "updated", "marked_to_delete", "deleted"
 
 
+_DELETED_TEXT = {MARKED_TO_DELETE: "marked to delete", DELETED: "deleted", CANCELLED: "cancelled"}
+
+
+def deleted_error(obj: Any) -> errors.OperationWithDeletedObjectError:
+    """The error for any change of a deleted object: "Person[1] was marked to delete"."""
+    text = _DELETED_TEXT.get(obj._status_, "deleted")
+    return errors.OperationWithDeletedObjectError(f"{obj!r} was {text}")
+
+
 class DeadValues(dict):
-    """``_vals_`` of a deleted object, or of any object after a strict session: every read fails."""
+    """``_vals_`` of a deleted object, or of any object after a strict session.
+
+    An object marked to delete (not flushed yet) can still be read, as in Pony; after the
+    DELETE, or for a cancelled new object, only its primary key can.
+    """
 
     __slots__ = ("obj", "kind", "saved")
 
@@ -33,9 +46,16 @@ class DeadValues(dict):
 
     def _fail(self) -> Any:
         if self.kind == "deleted":
-            raise errors.OperationWithDeletedObjectError(f"{self.obj!r} was deleted")
+            raise deleted_error(self.obj)
         raise errors.DatabaseSessionIsOver(
             f"Cannot read value of {self.obj!r}: the database session is over")
+
+    def read(self, attr: Any) -> Any:
+        saved = self.saved
+        if saved is not None and attr in saved and not attr.is_collection and \
+                (attr.is_pk or self.kind == "deleted" and self.obj._status_ == MARKED_TO_DELETE):
+            return saved[attr]
+        return self._fail()
 
     def __getitem__(self, key: Any) -> Any:
         return self._fail()
@@ -128,8 +148,11 @@ def unseed(cache: SessionCache, obj: Any) -> None:
         seeds.pop(obj, None)
 
 
-def index_unique_values(cache: SessionCache, obj: Any, vals: dict) -> None:
-    """Register ``obj`` under its unique keys; a different object there is a CacheIndexError."""
+def index_unique_values(cache: SessionCache, obj: Any, vals: dict, updating: Any = None) -> None:
+    """Register ``obj`` under its unique keys; a different object there is a CacheIndexError.
+
+    ``updating`` is the attribute being assigned (for the message), None when creating.
+    """
     entity = obj.__class__
     for attr in entity._simple_keys_:
         if attr.is_pk:
@@ -140,23 +163,35 @@ def index_unique_values(cache: SessionCache, obj: Any, vals: dict) -> None:
         index = cache.indexes.setdefault(attr, {})
         other = index.get(value)
         if other is not None and other is not obj:
-            raise errors.CacheIndexError(f"Value {value!r} for attribute {attr} is already registered "
-                                         f"(object {other!r})")
-        index[value] = obj
+            if updating is None:
+                raise errors.CacheIndexError(f"Cannot create {entity.__name__}: value {value!r} for key "
+                                             f"{attr.name} already exists")
+            raise errors.CacheIndexError(f"Cannot update {attr}: {other!r} with key {value} already exists")
     for key in entity._composite_keys_:
         if key is entity._pk_attrs_:
             continue
         values = tuple(vals.get(attr, MISSING) for attr in key)
         if MISSING in values or None in values:
             continue
-        index = cache.indexes.setdefault(key, {})
-        other = index.get(values)
+        other = cache.indexes.get(key, {}).get(values)
         if other is not None and other is not obj:
-            shown = ", ".join(map(repr, values))
-            raise errors.CacheIndexError(f"Value ({shown}) for composite key "
-                                         f"{entity.__name__}({', '.join(a.name for a in key)}) is already "
-                                         f"registered (object {other!r})")
-        index[values] = obj
+            names = ", ".join(a.name for a in key)
+            if updating is None:
+                raise errors.CacheIndexError(f"Cannot create {entity.__name__}: value {values!r} for composite "
+                                             f"key ({names}) already exists")
+            raise errors.CacheIndexError(f"Cannot update {obj!r}: composite key ({names}) with value "
+                                         f"{values!r} already exists for {other!r}")
+    # checked everything first, so a failure registers nothing
+    for attr in entity._simple_keys_:
+        value = vals.get(attr, MISSING)
+        if not attr.is_pk and value is not MISSING and value is not None:
+            cache.indexes.setdefault(attr, {})[value] = obj
+    for key in entity._composite_keys_:
+        if key is entity._pk_attrs_:
+            continue
+        values = tuple(vals.get(attr, MISSING) for attr in key)
+        if MISSING not in values and None not in values:
+            cache.indexes.setdefault(key, {})[values] = obj
 
 
 def unindex_unique_values(cache: SessionCache, obj: Any, vals: dict) -> None:
@@ -278,6 +313,74 @@ class RowReader:
             disc_value = values[self.discriminator]
             entity = self.root._subclass_by_discriminator_.get(disc_value, entity)
         return merge_loaded(cache, entity, pkval, values)
+
+
+    def read_all(self, cache: SessionCache, rows: list) -> list:
+        """All rows at once: a loop generated for this entity's column layout when it is simple."""
+        fast = self.__dict__.get("_fast")
+        if fast is None:
+            fast = self._fast = _compile_fast_reader(self)
+        if fast is False:
+            read = self.read
+            return [read(cache, row) for row in rows]
+        return fast(cache, rows, pk_index(cache, self.entity))
+
+
+_FAST_TEMPLATE = """
+def read_all(cache, rows, index):
+    result = []
+    append = result.append
+    for row in rows:
+        pk = row[{pk_pos}]
+        obj = index.get(pk)
+        if obj is None and pk is not None:
+            obj = new(entity)
+            obj._session_cache_ = cache
+            obj._status_ = "loaded"
+            obj._rbits_ = 0
+            obj._wbits_ = 0
+            obj._save_pos_ = None
+            obj._newid_ = None
+            obj._pkval_ = pk
+{conversions}
+            obj._vals_ = obj._dbvals_ = {{{items}}}
+            index[pk] = obj
+        else:
+            obj = slow(cache, row)
+        append(obj)
+    return result
+"""
+
+
+def _compile_fast_reader(reader: RowReader) -> Any:
+    """Specialise the row loop for entities with a one-column pk, no relations to read and no
+    unique keys or subclasses to check: the common shape, and the one that must be fast."""
+    entity = reader.entity
+    if reader.disc_position is not None or len(entity._pk_attrs_) != 1 or entity._keys_[1:] \
+            or any(target is not None for _, _, _, target in reader.specs):
+        return False
+    namespace: dict = {"new": object.__new__, "entity": entity, "slow": reader.read}
+    conversions = []
+    items = []
+    pk_pos = None
+    for i, (attr, pos, sql2py, _) in enumerate(reader.specs):
+        namespace[f"a{i}"] = attr
+        if attr.is_pk:
+            if sql2py is not None:
+                return False
+            pk_pos = pos
+            items.append(f"a{i}: pk")
+        elif sql2py is None:
+            items.append(f"a{i}: row[{pos}]")
+        else:
+            namespace[f"c{i}"] = sql2py
+            conversions.append(f"            v{i} = row[{pos}]\n            if v{i} is not None: v{i} = c{i}(v{i})")
+            items.append(f"a{i}: v{i}")
+    if pk_pos is None:
+        return False
+    source = _FAST_TEMPLATE.format(pk_pos=pk_pos, conversions="\n".join(conversions), items=", ".join(items))
+    exec(compile(source, f"<row reader {entity.__name__}>", "exec"), namespace)
+    return namespace["read_all"]
 
 
 def _is_identity(converter: Any) -> bool:
