@@ -253,8 +253,6 @@ def test_memory_databases_are_separate():
         assert not db2.exists("* FROM sqlite_master")
 
 
-@pytest.mark.xfail(strict=True, reason="dbproviders/sqlite SharedMemoryPool subclasses the thread-local Pool, "
-                                       "so each thread opens its own in-memory database")
 def test_shared_memory_database_is_seen_by_all_threads():
     db = Database("sqlite", ":sharedmemory:")
     with db_session:
@@ -285,8 +283,6 @@ def test_shared_memory_databases_are_separate():
         assert not db2.exists("* FROM sqlite_master")
 
 
-@pytest.mark.xfail(strict=True, reason="Pony keeps a :memory: database across db.disconnect(); "
-                                       "the SQLite provider's pool closes it (dbproviders/sqlite)")
 def test_memory_database_survives_disconnect():
     db = Database("sqlite", ":memory:")
     with db_session:

@@ -36,38 +36,33 @@ class SQLitePool(Pool):
                 raise OSError(f"Database file is not found: {filename!r}")
         return sqlite3.connect(filename, **self.kwargs)
 
+    def drop(self, con: Any) -> None:
+        if self.filename == ":memory:":
+            # Closing would destroy the thread's private database: roll back instead.
+            try:
+                con.rollback()
+                return
+            except sqlite3.Error:
+                pass  # already closed: nothing left to keep
+        super().drop(con)
+
+    def disconnect(self) -> None:
+        if self.filename != ":memory:":
+            super().disconnect()
+
 
 class SharedMemoryPool(Pool):
-    """One connection for every thread: an in-memory database lives as long as it does."""
+    """An in-memory database shared by all threads: each thread has its own connection to one
+    shared-cache memory database, kept alive by an anchor connection that is never closed."""
 
-    def __init__(self, kwargs: dict, on_new: Any) -> None:
+    def __init__(self, uri: str, kwargs: dict, on_new: Any, anchor: Any) -> None:
+        self.uri = uri
         self.kwargs = kwargs
-        self.shared_con: Any = None
-        self.lock = threading.Lock()
+        self.anchor = anchor
         super().__init__(self._open, on_new)
 
     def _open(self) -> sqlite3.Connection:
-        return sqlite3.connect(":memory:", **self.kwargs)
-
-    def connect(self) -> tuple[Any, bool]:
-        with self.lock:
-            if self.shared_con is None:
-                con, is_new = super().connect()
-                self.shared_con = con
-                return con, is_new
-        self.con = self.shared_con
-        log_orm("GET CONNECTION FROM THE LOCAL POOL")
-        return self.shared_con, False
-
-    def drop(self, con: Any) -> None:
-        # Closing would destroy the database: roll back instead.
-        try:
-            con.rollback()
-        except Exception:
-            pass
-
-    def disconnect(self) -> None:
-        pass
+        return sqlite3.connect(self.uri, uri=True, **self.kwargs)
 
 
 def _caller_dir() -> str:
@@ -117,7 +112,9 @@ class SQLiteProvider(DBAPIProvider):
         self.filename = filename
         if filename == ":sharedmemory:":
             lock_key = f":sharedmemory:{next(_shared_memory_ids)}"
-            pool: Pool = SharedMemoryPool(kwargs, self.new_connection_setup)
+            uri = f"file:pony_shared_{lock_key.rsplit(':', 1)[1]}_{id(self)}?mode=memory&cache=shared"
+            anchor = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            pool: Pool = SharedMemoryPool(uri, kwargs, self.new_connection_setup, anchor)
         else:
             if filename != ":memory:" and not kwargs.get("uri"):
                 if not os.path.isabs(filename):
