@@ -32,7 +32,7 @@ class DatabaseMappingMixin:
 
     def generate_mapping(self, filename: Any = None, check_tables: bool = True, create_tables: bool = False) -> None:
         if filename is not None:
-            raise NotImplementedError("The 'filename' parameter of generate_mapping is not supported")
+            raise NotImplementedError
         if self.provider is None:
             raise errors.MappingError("Database object is not bound with a provider yet")
         if self._mapping_generated:
@@ -75,10 +75,7 @@ class DatabaseMappingMixin:
                 cursor, _ = cache.execute(sql, arguments)
                 return cursor
 
-            try:
-                schema.check_tables(execute)
-            except errors.DatabaseError as exc:
-                raise errors.DBSchemaError(f"Mapped tables do not match the database: {exc}") from exc
+            schema.check_tables(execute)
 
     def drop_all_tables(self, with_all_data: bool = False) -> None:
         schema = self._require_schema()

@@ -53,6 +53,8 @@ class Attribute(Generic[T]):
                             "Use datetime.datetime instead")
         if isinstance(py_type, types.ModuleType):
             raise TypeError(f"{py_type.__name__} is a module and cannot be used as attribute type")
+        if not isinstance(py_type, (type, str)) and not callable(py_type):
+            raise TypeError(f"Incorrect type of attribute: {py_type!r}")
         self.id = next(_attr_ids)
         self.py_type: Any = py_type
         self.args = args
@@ -70,8 +72,11 @@ class Attribute(Generic[T]):
         if column is not None and not isinstance(column, str):
             raise TypeError(f"Parameter 'column' must be a string. Got: {column!r}")
         if columns is not None:
-            if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
-                raise TypeError(f"Parameter 'columns' must be a list of strings. Got: {columns!r}")
+            if isinstance(columns, str) or not isinstance(columns, (list, tuple)):
+                raise TypeError(f"Parameter 'columns' must be a list. Got: {columns!r}'")
+            for item in columns:
+                if not isinstance(item, str):
+                    raise TypeError(f"Items of parameter 'columns' must be strings. Got: {columns!r}")
             columns = list(columns)
         self.provided_columns: list | None = [column] if column is not None else columns
         self.default: Any = kwargs.pop("default", None)
@@ -82,8 +87,6 @@ class Attribute(Generic[T]):
         self.sql_type: str | None = kwargs.pop("sql_type", None)
         self.nullable: bool | None = kwargs.pop("nullable", None)
         self.py_check: Callable | None = kwargs.pop("py_check", None)
-        if self.py_check is not None and not callable(self.py_check):
-            raise TypeError(f"'py_check' parameter must be a callable. Got: {self.py_check!r}")
         lazy = kwargs.pop("lazy", None)
         self.lazy: bool = (py_type is LongStr) if lazy is None else bool(lazy)
         self.volatile: bool = kwargs.pop("volatile", False)
@@ -104,6 +107,7 @@ class Attribute(Generic[T]):
         self.hidden: bool = kwargs.pop("hidden", False)
         self.interleave: bool = kwargs.pop("interleave", False)
         self.kwargs = kwargs  # type-specific options, consumed by the converter at mapping
+        self.declared_options = (args, dict(kwargs))  # as written, for describe()
         self.columns: list[str] = []
         self.converters: list = []
         self.col_paths: list = []
@@ -150,11 +154,22 @@ class Attribute(Generic[T]):
         kind = type(self).__name__
         py_type = self.py_type
         type_name = py_type.__name__ if isinstance(py_type, type) else repr(py_type)
-        options = []
+        # As Pony shows it: positional args, unique/auto, type options sorted, then the default.
+        args, kwargs = self.declared_options
+        options = [repr(arg) for arg in args]
         if self.is_unique:
             options.append("unique=True")
         if self.auto and not self.is_collection:
             options.append("auto=True")
+        options.extend(f"{name}={value!r}" for name, value in sorted(kwargs.items()))
+        default = self.default
+        if default is None and not self.is_required and not self.is_collection and not self.nullable:
+            if self.is_string:
+                default = ""
+            elif py_type is Json:
+                default = {}
+        if default is not None and not callable(default):
+            options.append(f"default={default!r}")
         text = f"{self.name} = {kind}({type_name}"
         if options:
             text += ", " + ", ".join(options)
@@ -186,9 +201,11 @@ class Attribute(Generic[T]):
 
     def validate(self, value: Any, obj: Any = None, from_db: bool = False) -> Any:
         """Check and normalise a value for this attribute; raises with a message naming it."""
+        # Pony names the object once it exists: "Attribute Person[1].name is required"
+        owner = f"{obj!r}.{self.name}" if obj is not None and hasattr(obj, "_vals_") else str(self)
         if value is None:
             if self.is_required and not (self.auto or self.volatile or self.sql_default is not None or from_db):
-                raise ValueError(f"Attribute {self} is required")
+                raise ValueError(f"Attribute {owner} is required")
             if self.nullable is False and not from_db and not self.is_required:
                 raise ValueError(f"Attribute {self} cannot be set to None")
             return None
@@ -199,7 +216,7 @@ class Attribute(Generic[T]):
             if converter is not None:
                 value = converter.validate(value, obj)
             if self.is_required and value == "" and isinstance(value, str) and not from_db:
-                raise ValueError(f"Attribute {self} is required")
+                raise ValueError(f"Attribute {owner} is required")
         if self.py_check is not None and not from_db and not self.py_check(value):
             raise ValueError(f"Check for attribute {self} failed. Value: {value!r}")
         return value
@@ -258,8 +275,9 @@ class PrimaryKey(Required[T]):
         if args and isinstance(args[0], Attribute):
             if len(args) == 1:
                 attr = args[0]
-                raise TypeError(f"Just use {attr.name or 'attr'} = PrimaryKey({_type_name(attr.py_type)}, ...) "
-                                f"directly instead of PrimaryKey({attr.name or 'attr'})")
+                name = next((k for k, v in _class_body_locals(2).items() if v is attr), "attr")
+                raise TypeError(f"Just use {name} = PrimaryKey({_type_name(attr.py_type)}, ...) "
+                                f"directly instead of PrimaryKey({name})")
             _register_composite(args, "pk", kwargs)
             return None
         return super().__new__(cls)
@@ -268,12 +286,6 @@ class PrimaryKey(Required[T]):
         if "unique" in kwargs:
             raise TypeError("'unique' option cannot be set for PrimaryKey attribute ")
         super().__init__(py_type, *args, **kwargs)
-        if self.py_type is float:
-            raise TypeError("PrimaryKey attribute cannot be of type float")
-        if self.volatile:
-            raise TypeError("PrimaryKey attribute cannot be volatile")
-        if self.lazy:
-            raise TypeError("PrimaryKey attribute cannot be lazy")
 
 
 class Collection(Attribute[T]):
@@ -282,13 +294,12 @@ class Collection(Attribute[T]):
     def __init__(self, py_type: Any, *args: Any, **kwargs: Any) -> None:
         if "py_check" in kwargs:
             raise NotImplementedError("'py_check' parameter is not supported for collection attributes")
-        for option in ("unique", "auto", "default", "sql_default", "sql_type"):
-            if option in kwargs and kwargs[option] not in (None, False):
-                raise TypeError(f"'{option}' option cannot be set for collection attribute")
+        if kwargs.get("auto"):
+            raise TypeError("'auto' option could not be set for collection attribute")
+        if kwargs.get("default") is not None:
+            raise TypeError("Default value could not be set for collection attribute")
         super().__init__(py_type, *args, **kwargs)
-        if self.fk_name is not None:
-            raise TypeError("'fk_name' option cannot be set for collection attribute; set it on the "
-                            "Required/Optional side of the relationship")
+        # 'unique', 'interleave' and 'fk_name' are checked where the attribute's name is known
 
 
 class Set(Collection[T]):
@@ -311,8 +322,8 @@ def _type_name(py_type: Any) -> str:
 # --- composite keys and indexes declared in the class body ----------------------------------
 
 
-def _class_body_locals() -> dict:
-    frame = sys._getframe(3)
+def _class_body_locals(depth: int = 3) -> dict:
+    frame = sys._getframe(depth)
     return frame.f_locals
 
 

@@ -60,7 +60,7 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
     if database is None:
         raise errors.ERDiagramError(f"Entity {name} must inherit from db.Entity")
     if getattr(database, "_mapping_generated", False):
-        raise errors.ERDiagramError(f"Mapping is already generated. Entity {name} cannot be defined")
+        raise errors.ERDiagramError(f"Cannot define entity {name!r}: database mapping has already been generated")
     if not name[:1].isupper():
         raise errors.ERDiagramError(f"Entity class name should start with a capital letter. Got: {name}")
     if name in database.entities:
@@ -90,7 +90,7 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
         raise NotImplementedError(f"Cannot specify table name for entity '{name}' which is subclass of "
                                   f"'{entity_bases[0].__name__}'")
     if entity_bases and "_table_options_" in namespace:
-        raise NotImplementedError(f"Cannot specify table options for entity '{name}' which is a subclass")
+        raise TypeError(f"Cannot redefine {entity_bases[0].__name__} options in {name} entity")
     if not entity_bases:
         cls._table_ = namespace.get("_table_")
         cls._table_options_ = namespace.get("_table_options_", {})
@@ -124,7 +124,7 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
     for attr in new_attrs:
         attr_name = next(k for k, v in namespace.items() if v is attr)
         if attr.entity is not None:
-            raise errors.ERDiagramError(f"Duplicate use of attribute {attr_name} in entity {name}")
+            raise errors.ERDiagramError(f"Duplicate use of attribute {attr} in entity {name}")
         if attr_name.startswith("_") and attr_name.endswith("_"):
             raise errors.ERDiagramError(f"Attribute name cannot both start and end with underscore. "
                                         f"Got: {attr_name}")
@@ -148,23 +148,21 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
     composite_pk = [item for item in composites if item[0] == "pk"]
     if entity_bases:
         if pk_attrs or composite_pk:
-            raise errors.ERDiagramError(f"Primary key cannot be redefined in derived classes ({name})")
+            raise errors.ERDiagramError("Primary key cannot be redefined in derived classes")
         cls._pk_attrs_ = cls._root_._pk_attrs_
     else:
-        if len(pk_attrs) > 1:
-            raise errors.ERDiagramError(f"Only one primary key can be defined in each entity class ({name})")
-        if pk_attrs and composite_pk:
-            raise errors.ERDiagramError(f"Only one primary key can be defined in each entity class ({name})")
+        if len(pk_attrs) > 1 or (pk_attrs and composite_pk):
+            raise errors.ERDiagramError("Only one primary key can be defined in each entity class")
         if composite_pk:
             _, attrs, _kw = composite_pk[0]
             for attr in attrs:
                 if not isinstance(attr, Attribute) or attr.entity is not cls:
                     raise errors.ERDiagramError(f"Composite primary key of {name} must consist of its own "
                                                 f"attributes")
-                if not attr.is_required and not attr.auto:
-                    raise TypeError(f"Part of primary key {attr} must be Required, not Optional")
                 if attr.is_collection:
-                    raise TypeError(f"Collection attribute {attr} cannot be part of primary key")
+                    raise TypeError(f"{type(attr).__name__} attribute {attr} cannot be part of primary key")
+                if not attr.is_required and not attr.auto:
+                    raise TypeError(f"Optional attribute {attr} cannot be part of primary key")
             cls._pk_attrs_ = tuple(attrs)
         elif pk_attrs:
             cls._pk_attrs_ = (pk_attrs[0],)
@@ -205,13 +203,14 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
         if kind == "pk":
             continue
         resolved = tuple(_resolve_key_attr(cls, a) for a in attrs)
+        what = "unique index" if kind == "key" else "index"
         for attr in resolved:
             if attr.is_collection:
-                raise TypeError(f"Collection attribute {attr} cannot be part of composite key or index")
+                raise TypeError(f"{type(attr).__name__} attribute {attr} cannot be part of {what}")
         if kind == "key":
             for attr in resolved:
                 if attr.py_type is float:
-                    raise TypeError(f"Composite key cannot contain float attribute {attr}")
+                    raise TypeError(f"Attribute {attr} of type float cannot be part of unique index")
                 attr.composite_keys.append(resolved)
             keys.append(resolved)
         else:
@@ -236,14 +235,31 @@ def _check_diamond(cls: Any, entity_bases: list) -> None:
 
 
 def _check_attribute(cls: Any, attr: Any, is_subclass: bool) -> None:
+    if attr.py_check is not None and not callable(attr.py_check):
+        raise TypeError(f"'py_check' parameter of {attr} attribute should be callable")
+    if attr.is_pk:
+        if attr.py_type is float:
+            raise TypeError(f"PrimaryKey attribute {attr} cannot be of type float")
+        if attr.volatile:
+            raise TypeError(f"PrimaryKey attribute {attr} cannot be volatile")
+        if attr.lazy:
+            raise TypeError(f"Primary key attribute {attr} cannot be lazy")
+    if attr.is_collection:
+        if attr.is_unique:
+            raise TypeError(f"'unique' option cannot be set for attribute {attr} because it is collection")
+        if attr.interleave:
+            raise TypeError(f"`interleave` option cannot be specified for {type(attr).__name__} attribute {attr}")
+    if attr.reverse_index is not None:
+        reverse = attr.reverse
+        reverse_name = reverse if isinstance(reverse, str) else getattr(reverse, "name", None)
+        if reverse_name != attr.name:
+            raise TypeError("'reverse_index' option can be set for symmetric relations only")
     if isinstance(attr, Required) and getattr(attr, "explicit_default", False) and attr.default is None:
         raise TypeError(f"Default value for required attribute {attr} cannot be None")
     if isinstance(attr, Required) and attr.default == "" and not attr.is_pk:
         raise TypeError(f"Default value for required attribute {attr} cannot be empty string")
     if attr.py_type is float and attr.is_unique:
         raise TypeError(f"Unique attribute {attr} cannot be of type float")
-    if attr.is_pk and attr.py_type is float:
-        raise TypeError(f"PrimaryKey attribute {attr} cannot be of type float")
     if attr.cascade_delete is not None and isinstance(attr.py_type, type) and \
             not isinstance(attr.py_type, EntityMetaBase):
         raise TypeError(f"'cascade_delete' option cannot be set for attribute {attr}, because it is not "
@@ -287,8 +303,9 @@ def _set_default_discriminator(cls: Any) -> None:
         if attr.py_type is str:
             cls._discriminator_ = cls.__name__
         else:
-            raise TypeError(f"Discriminator value for entity {cls.__name__} with custom discriminator type "
-                            f"{attr.py_type.__name__} is not set")
+            attr_name = attr.name or next((k for k, v in vars(cls._root_).items() if v is attr), "")
+            raise TypeError(f"Discriminator value for entity {cls.__name__} with custom discriminator column "
+                            f"{attr_name!r} of {attr.py_type.__name__!r} type is not set")
 
 
 def _resolve_key_attr(cls: Any, item: Any) -> Any:
@@ -297,7 +314,7 @@ def _resolve_key_attr(cls: Any, item: Any) -> Any:
         if attr is None:
             attr = next((a for a in cls._new_attrs_ if a.name == item), None)
         if attr is None:
-            raise errors.ERDiagramError(f"Attribute {cls.__name__}.{item} not found")
+            raise AttributeError(f"Entity {cls.__name__} does not have attribute {item}")
         return attr
     if not isinstance(item, Attribute):
         raise TypeError(f"Composite key and index items must be attributes. Got: {item!r}")

@@ -21,9 +21,9 @@ def generate_mapping(database: Any) -> DBSchema:
         _resolve_types(database, entity)
     for entity in entities:
         for attr in entity._new_attrs_:
-            if attr.is_relation and attr.reverse is None or isinstance(attr.reverse, str):
-                if attr.is_relation:
-                    _link_reverse(attr)
+            reverse = attr.reverse
+            if attr.is_relation and not (isinstance(reverse, Attribute) and reverse.reverse is attr):
+                _link_reverse(attr)
     for entity in entities:
         for attr in entity._new_attrs_:
             if attr.is_relation:
@@ -71,11 +71,11 @@ def _resolve_types(database: Any, entity: Any) -> None:
             if isinstance(target, str):
                 target = database.entities.get(target)
             if not isinstance(target, EntityMetaBase):
-                raise errors.ERDiagramError(f"Lambda of attribute {attr} must return an entity. Got: {target!r}")
+                raise TypeError(f"Invalid type of attribute {attr}: expected entity class, got {target!r}")
             attr.py_type = target
         if isinstance(attr.py_type, EntityMetaBase) and attr.py_type._database_ is not database:
             raise errors.ERDiagramError(f"Interrelated entities must belong to same database. "
-                                        f"Entities {entity.__name__} and {attr.py_type.__name__} belong to "
+                                        f"Entities {entity.__name__} and {attr.py_type.__name__} belongs to "
                                         "different databases")
         if attr.is_collection and not isinstance(attr.py_type, EntityMetaBase):
             raise NotImplementedError(f"Collection attribute {attr} must refer to an entity. "
@@ -94,6 +94,8 @@ def _link_reverse(attr: Any) -> None:
     elif isinstance(reverse, Attribute):
         if reverse.entity is not target and reverse.entity not in target._all_bases_:
             raise errors.ERDiagramError(f"Incorrect reverse attribute {reverse} for {attr}")
+        if not reverse.is_relation and not isinstance(reverse.py_type, str):
+            raise errors.ERDiagramError(f"Inconsistent reverse attributes {attr} and {reverse}")
     else:
         candidates = [a for a in target._attrs_ if a.is_relation and a is not attr and
                       _refers_to(a, entity) and (a.reverse is None or a.reverse is attr or
@@ -130,16 +132,18 @@ def _check_relation(attr: Any) -> None:
         _link_reverse(attr)
         reverse = attr.reverse
     if isinstance(attr, Required) and isinstance(reverse, Required) and not attr.is_collection \
-            and not reverse.is_collection and attr is not reverse:
-        first, second = sorted([attr, reverse], key=lambda a: (a.entity.__name__, a.name))
+            and not reverse.is_collection:
+        first, second = sorted([attr, reverse], key=lambda a: a.id)
         raise errors.ERDiagramError(f"At least one attribute of one-to-one relationship {first} - {second} "
                                     "must be optional")
     if attr.table is not None and not (attr.is_collection and reverse.is_collection):
-        raise errors.MappingError(f"Parameter 'table' is not allowed for {attr}: it is valid only for "
-                                  "many-to-many relationships")
+        raise errors.MappingError(f"Parameter 'table' is not allowed for many-to-one attribute {attr}")
     if attr.reverse_columns is not None and attr is not reverse:
-        raise TypeError(f"'reverse_column' and 'reverse_columns' options can be set for symmetric "
-                        f"relations only (attribute {attr})")
+        raise TypeError("'reverse_column' and 'reverse_columns' options can be set for symmetric relations only")
+    if attr.is_collection and attr.fk_name is not None and not reverse.is_collection:
+        raise TypeError(f"You should specify fk_name in {reverse} instead of {attr}")
+    if attr.sql_type is not None and not attr.is_collection and len(_pk_column_specs_lazy(attr.py_type)) > 1:
+        raise NotImplementedError(f"sql_type cannot be specified for composite attribute {attr}")
     if attr.cascade_delete is None:
         if attr.is_collection:
             attr.cascade_delete = isinstance(reverse, Required) and not reverse.is_collection
@@ -149,7 +153,7 @@ def _check_relation(attr: Any) -> None:
             attr.cascade_delete = False
     elif attr.cascade_delete and attr.is_collection and reverse.is_collection:
         raise TypeError(f"'cascade_delete' option cannot be set for attribute {attr}, because reverse "
-                        "attribute is collection")
+                        f"attribute {reverse} is collection")
     if attr.lazy and not attr.is_collection:
         pass
 
@@ -173,6 +177,8 @@ def _make_converters(provider: Any, attr: Any) -> None:
 
 
 def _check_leftover_options(attr: Any) -> None:
+    if attr.interleave and not attr.is_relation:
+        raise TypeError(f"Interleave attribute should be part of relationship. Got: {attr}")
     if attr.args:
         raise TypeError(f"Unexpected positional argument for attribute {attr}: "
                         f"{', '.join(map(repr, attr.args))}")
@@ -189,10 +195,7 @@ def _check_defaults(entity: Any) -> None:
             continue
         if attr.is_relation:
             continue
-        try:
-            attr.converters[0].validate(attr.default, None)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"Default value {attr.default!r} of attribute {attr} is invalid: {exc}")
+        attr.converters[0].validate(attr.default, None)
 
 
 # --- tables and columns ----------------------------------------------------------------------
@@ -205,7 +208,7 @@ def _table_name(provider: Any, entity: Any) -> Any:
     if isinstance(table, (tuple, list)):
         return tuple(table)
     if not isinstance(table, str):
-        raise TypeError(f"{entity.__name__}._table_ must be a string or a (schema, name) tuple. Got: {table!r}")
+        raise TypeError(f"{entity.__name__}._table_ property must be a string. Got: {table!r}")
     return table
 
 
@@ -247,6 +250,16 @@ def _map_columns(schema: DBSchema, provider: Any, entity: Any) -> None:
             attr.columns = []
             continue
         _map_attr_columns(provider, table, attr, is_subclass)
+
+
+def _pk_column_specs_lazy(target: Any) -> list:
+    """Like _pk_column_specs but usable before converters exist: only the count matters."""
+    if not isinstance(target, EntityMetaBase):
+        return [None]
+    result: list = []
+    for attr in target._pk_attrs_:
+        result.extend(_pk_column_specs_lazy(attr.py_type) if attr.is_relation else [None])
+    return result
 
 
 def _pk_column_specs(entity: Any) -> list:
@@ -301,8 +314,7 @@ def _map_attr_columns(provider: Any, table: Any, attr: Any, is_subclass: bool) -
     for name, sql_type in zip(names, sql_types):
         existing = table.column_dict.get(name)
         if existing is not None:
-            raise errors.MappingError(f"Column {name!r} already exists in table {table.name!r} "
-                                      f"(attribute {attr})")
+            raise errors.DBSchemaError(f"Column {name!r} already exists in table {table.name!r}")
         columns.append(table.add_column(name, sql_type, is_not_null=not nullable, sql_default=sql_default,
                                         is_pk=attr.is_pk and len(attr.entity._pk_attrs_) == 1,
                                         auto=attr.is_pk and attr.auto))
@@ -317,6 +329,9 @@ def _is_nullable(provider: Any, attr: Any, is_subclass: bool) -> bool:
     if attr.nullable is not None:
         if attr.nullable is False and isinstance(attr, Optional) and attr.is_string and attr.is_unique:
             raise TypeError(f"Optional unique attribute {attr} must be nullable")
+        if attr.nullable is False and isinstance(attr, Optional) and not attr.is_string \
+                and not _has_empty_default(attr):
+            raise TypeError(f"Optional attribute with non-string type {attr} must be nullable")
         return attr.nullable
     if isinstance(attr, Required):
         return False
@@ -384,7 +399,8 @@ def _map_m2m(schema: DBSchema, provider: Any, attr: Any, used_names: set) -> Non
     symmetric = attr is reverse
     table_name = attr.table or reverse.table
     if attr.table is not None and reverse.table is not None and attr.table != reverse.table:
-        raise errors.MappingError(f"Parameter 'table' for {attr} and {reverse} do not match")
+        first, second = sorted([attr, reverse], key=lambda a: (a.entity.__name__, a.name))
+        raise errors.MappingError(f"Parameter 'table' for {first} and {second} do not match")
     if table_name is None:
         if symmetric:
             base = f"{attr.entity.__name__}_{attr.name}"

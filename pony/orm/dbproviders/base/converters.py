@@ -86,13 +86,14 @@ class StrConverter(Converter):
             if len(args) > 1:
                 raise TypeError(f"Too many positional parameters for attribute {attr}")
             if max_len is not None:
-                raise TypeError(f"Max length option specified twice for attribute {attr}")
+                raise TypeError("Max length option specified twice: as a positional argument and as a "
+                                "`max_len` named argument")
             max_len = args[0]
             attr.args = ()
         if self.py_type is LongStr and max_len is not None:
-            raise TypeError(f"Max length is not supported for CLOBs (attribute {attr})")
-        if max_len is not None and (not isinstance(max_len, int) or isinstance(max_len, bool) or max_len <= 0):
-            raise ValueError(f"Max length argument must be positive integer. Got: {max_len!r}")
+            raise TypeError("Max length is not supported for CLOBs")
+        if max_len is not None and (not isinstance(max_len, int) or isinstance(max_len, bool)):
+            raise TypeError(f"Max length argument must be int. Got: {max_len!r}")
         self.max_len = max_len
         self.db_encoding = kwargs.pop("db_encoding", None)
         self.autostrip = kwargs.pop("autostrip", True)
@@ -138,23 +139,29 @@ class IntConverter(Converter):
         else:
             self.explicit_size = True
         if size not in self.SIGNED_RANGES:
-            raise TypeError(f"Incorrect value of 'size' option for attribute {attr}: {size!r}. "
-                            "Allowed values are 8, 16, 24, 32 and 64")
+            raise TypeError(f"incorrect value of 'size' option for attribute {attr}. "
+                            f"Should be 8, 16, 24, 32 or 64. Got: {size!r}")
         if unsigned and size == 64 and not self.provider.UNSIGNED_BIGINT:
-            raise TypeError(f"{self.provider.dialect} provider does not support unsigned bigint type "
-                            f"(attribute {attr})")
+            raise TypeError(f"Attribute {attr}: {self.provider.dialect} provider does not support "
+                            "unsigned bigint type")
         self.size = size
         self.unsigned = unsigned
         lo, hi = (self.UNSIGNED_RANGES if unsigned else self.SIGNED_RANGES)[size]
         min_val = kwargs.pop("min", None)
         max_val = kwargs.pop("max", None)
         if min_val is not None:
-            if not isinstance(min_val, int) or min_val < lo:
-                raise TypeError(f"Invalid value for 'min' argument of attribute {attr}: {min_val!r}")
+            if not isinstance(min_val, int):
+                raise TypeError(f"'min' argument for attribute {attr} must be int. Got: {min_val!r}")
+            if min_val < lo:
+                raise ValueError(f"'min' argument should be greater or equal to {lo} because of size={size} "
+                                 f"and unsigned={unsigned}. Got: {min_val}")
             lo = min_val
         if max_val is not None:
-            if not isinstance(max_val, int) or max_val > hi:
-                raise TypeError(f"Invalid value for 'max' argument of attribute {attr}: {max_val!r}")
+            if not isinstance(max_val, int):
+                raise TypeError(f"'max' argument for attribute {attr} must be int. Got: {max_val!r}")
+            if max_val > hi:
+                raise ValueError(f"'max' argument should be less or equal to {hi} because of size={size} "
+                                 f"and unsigned={unsigned}. Got: {max_val}")
             hi = max_val
         self.min_val, self.max_val = lo, hi
 
@@ -245,11 +252,11 @@ class DecimalConverter(Converter):
             if len(args) > 2:
                 raise TypeError(f"Too many positional parameters for attribute {attr}")
             if precision is not None:
-                raise TypeError(f"Precision option specified twice for attribute {attr}")
+                raise TypeError(f"Precision for attribute {attr} has both positional and keyword value")
             precision = args[0]
             if len(args) == 2:
                 if scale is not None:
-                    raise TypeError(f"Scale option specified twice for attribute {attr}")
+                    raise TypeError(f"Scale for attribute {attr} has both positional and keyword value")
                 scale = args[1]
             attr.args = ()
         if precision is None:
@@ -257,11 +264,12 @@ class DecimalConverter(Converter):
         if scale is None:
             scale = 2
         if not isinstance(precision, int) or precision <= 0:
-            raise TypeError(f"Precision must be positive integer. Got: {precision!r}")
+            raise TypeError(f"'precision' positional argument for attribute {attr} must be positive. "
+                            f"Got: {precision!r}")
         if not isinstance(scale, int) or scale < 0:
-            raise TypeError(f"Scale must be non-negative integer. Got: {scale!r}")
+            raise TypeError(f"'scale' positional argument for attribute {attr} must be positive. Got: {scale!r}")
         if scale > precision:
-            raise ValueError("Scale must be less or equal to precision")
+            raise ValueError("'scale' must be less or equal 'precision'")
         self.precision, self.scale = precision, scale
         self.exp = Decimal(10) ** -scale
         self.min_val = kwargs.pop("min", None)
@@ -277,11 +285,11 @@ class DecimalConverter(Converter):
         if not val.is_finite():
             raise ValueError(f"Value {val} of attr {_attr_name(self.attr)} is not a finite number")
         if self.min_val is not None and val < self.min_val:
-            raise ValueError(f"Value {val} of attr {_attr_name(self.attr)} is less than the minimum "
-                             f"allowed value {self.min_val}")
+            raise ValueError(f"Value {val!r} of attr {_attr_name(self.attr)} is less than the minimum "
+                             f"allowed value {self.min_val!r}")
         if self.max_val is not None and val > self.max_val:
-            raise ValueError(f"Value {val} of attr {_attr_name(self.attr)} is greater than the maximum "
-                             f"allowed value {self.max_val}")
+            raise ValueError(f"Value {val!r} of attr {_attr_name(self.attr)} is greater than the maximum "
+                             f"allowed value {self.max_val!r}")
         limit = Decimal(10) ** (self.precision - self.scale)
         if abs(val.quantize(self.exp)) >= limit:
             raise ValueError(f"Value {val} of attr {_attr_name(self.attr)} is out of range for "
@@ -344,7 +352,7 @@ class _PrecisionConverter(Converter):
             if len(args) > 1:
                 raise TypeError(f"Too many positional parameters for attribute {attr}")
             if precision is not None:
-                raise TypeError(f"Precision option specified twice for attribute {attr}")
+                raise TypeError(f"Precision for attribute {attr} has both positional and keyword value")
             precision = args[0]
             attr.args = ()
         if precision is None:
@@ -452,7 +460,7 @@ class BlobConverter(Converter):
             return bytes(val)
         if isinstance(val, str):
             return val.encode("utf-8")
-        raise TypeError(f"Attribute {_attr_name(self.attr)}: expected type is 'bytes'. Got: {type(val)!r}")
+        raise TypeError(f"Attribute {_attr_name(self.attr)}: expected type is 'buffer'. Got: {type(val)!r}")
 
     def sql2py(self, val: Any) -> Any:
         if isinstance(val, (bytearray, memoryview)):
@@ -552,8 +560,7 @@ class ArrayConverter(Converter):
             elif item_type is float and isinstance(item, int) and not isinstance(item, bool):
                 item = float(item)
             if not isinstance(item, item_type) or (item_type is not bool and isinstance(item, bool)):
-                raise TypeError(f"Cannot store {type(item).__name__} item in array of "
-                                f"{item_type.__name__} (attribute {_attr_name(self.attr)})")
+                raise TypeError(f"Cannot store {type(item).__name__} item in array of {item_type.__name__}")
             result.append(item)
         if obj is None or self.attr is None:
             return result
