@@ -222,11 +222,7 @@ def test_none_parameter_is_null(db):
         assert db.select("name FROM person WHERE age = $nothing OR id = $(1)") == ["John"]
 
 
-def test_untyped_none_parameter(db, backend, request):
-    if backend.name == "postgres":
-        request.applymarker(pytest.mark.xfail(
-            strict=True, reason="psycopg 3 binds on the server, which cannot type a bare NULL parameter; "
-                                "Pony (psycopg2, client-side binding) runs this"))
+def test_untyped_none_parameter(db):
     nothing = None
     with db_session:
         assert db.get("count(*) FROM person WHERE $nothing IS NULL") == 2

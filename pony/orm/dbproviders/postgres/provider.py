@@ -67,6 +67,9 @@ class PGProvider(DBAPIProvider):
     def _open(self) -> Any:
         dsn, kwargs = self.connect_args
         if self.is_psycopg3:
+            # Client-side binding, as with psycopg2: a bare None or an untyped parameter in raw
+            # SQL ("$x IS NULL", "LIMIT $n") works, and no statement is prepared per connection.
+            kwargs.setdefault("cursor_factory", self.dbapi_module.ClientCursor)
             return self.dbapi_module.connect(dsn, autocommit=True, **kwargs)
         con = self.dbapi_module.connect(dsn, **kwargs)
         con.autocommit = True
