@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import errors
-from ...log import log_orm, log_sql
+from ...log import log_orm, log_sql, log_sql_many
 from ...sql.compiler import SQLCompiler
 from ...sql.ddl import DDLCompiler
 from .converters import BASE_CONVERTERS, Converter
@@ -201,7 +201,7 @@ class DBAPIProvider:
         return None
 
     def executemany(self, cursor: Any, sql: str, arguments_list: list) -> None:
-        log_sql(sql, arguments_list[0] if arguments_list else None, executemany_count=len(arguments_list))
+        log_sql_many(sql, arguments_list)
         with wrap_dbapi_exceptions():
             cursor.executemany(sql, arguments_list)
 
