@@ -189,7 +189,12 @@ class Attribute(Generic[T]):
     def __get__(self, obj: Any, cls: Any = None) -> Any:
         if obj is None:
             return self
-        return Attribute.access.get(obj, self)
+        try:
+            value = obj._vals_[self]  # the fast path: a loaded value
+        except KeyError:
+            return Attribute.access.get(obj, self)
+        obj._rbits_ |= self.bit
+        return value
 
     def __set__(self, obj: Any, value: Any) -> None:
         Attribute.access.set(obj, self, value)
@@ -233,7 +238,7 @@ class DescWrapper:
         self.attr = attr
 
     def __repr__(self) -> str:
-        return f"desc({self.attr})"
+        return f"<DescWrapper({self.attr})>"
 
     def __call__(self) -> DescWrapper:
         return self

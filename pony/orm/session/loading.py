@@ -157,20 +157,31 @@ def get_by_pk(cache: SessionCache, entity: Any, pkval: Any, for_update: str | No
         if len(obj._dbvals_) > len(entity._pk_attrs_) or obj._vals_ is not obj._dbvals_ or \
                 obj._status_ == "created":
             return obj
-    probe = obj if obj is not None else seed(cache, entity, pkval)
-    key = ("get_by_pk", entity, for_update)
-    statement = compiled(cache, key, lambda: select_entity(entity, pk_condition(entity, ALIAS),
-                                                           lock=for_update))
+    statement = entity.__dict__.get("_get_by_pk_sql_")
+    if statement is None or for_update is not None or statement[0] is not cache.provider:
+        statement = (cache.provider, compiled(cache, ("get_by_pk", entity, for_update), lambda: select_entity(
+            entity, pk_condition(entity, ALIAS), lock=for_update)).sql)
+        if for_update is None:
+            type.__setattr__(entity, "_get_by_pk_sql_", statement)
+    pk_attrs = entity._pk_attrs_
+    if len(pk_attrs) == 1 and not pk_attrs[0].is_relation:
+        arguments: Any = (pk_attrs[0].converters[0].py2sql(pkval),)
+    else:
+        probe = obj if obj is not None else seed(cache, entity, pkval)
+        arguments = raw_pk(probe)
     if for_update is not None:
         cache.begin()
-        cache.for_update.add(probe)
-    cache.seeds.get(entity._root_, {}).pop(probe, None)
-    objs = fetch_objects(cache, entity, statement.sql, raw_pk(probe))
-    if not objs:
-        if obj is None:
-            pk_index(cache, entity).pop(pkval, None)
+    if obj is not None:
+        cache.seeds.get(entity._root_, {}).pop(obj, None)
+    if cache.dirty:
+        cache.database._flush_cache(cache)
+    cursor, _ = cache.execute(statement[1], arguments)
+    rows = cursor.fetchall()
+    if not rows:
         return None
-    found = objs[0]
+    found = row_reader(entity).read_all(cache, rows)[0]
+    if for_update is not None:
+        cache.for_update.add(found)
     if not isinstance(found, entity):
         return None
     return found

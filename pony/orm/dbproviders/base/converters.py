@@ -192,8 +192,9 @@ class IntConverter(Converter):
                              f"allowed value {self.max_val}")
         return val
 
-    def sql2py(self, val: Any) -> Any:
-        return int(val) if val is not None else val
+    # sql2py is the identity: every driver here returns Python ints for integer columns (Oracle,
+    # whose NUMBER columns may come back otherwise, overrides it), and the identity lets row
+    # reading skip the call.
 
     def sql_type(self) -> str:
         types = self.UNSIGNED_TYPES if self.unsigned else self.SIGNED_TYPES
@@ -316,7 +317,10 @@ class DecimalConverter(Converter):
 
 
 def _parse_datetime(text: str) -> datetime:
-    return datetime.fromisoformat(text.strip().replace("T", " ", 1))
+    try:
+        return datetime.fromisoformat(text)  # the stored form: no stripping needed
+    except ValueError:
+        return datetime.fromisoformat(text.strip().replace("T", " ", 1))
 
 
 class DateConverter(Converter):

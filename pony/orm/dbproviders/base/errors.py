@@ -48,3 +48,13 @@ def wrap_dbapi_exceptions() -> Iterator[None]:
         if wrapped is None:
             raise
         raise wrapped from exc
+
+
+def raise_wrapped(exc: Exception) -> None:
+    """Re-raise ``exc`` as its pony.orm DB-API class (or unchanged when it is not a driver error)."""
+    if isinstance(exc, errors.DBException):
+        raise exc
+    wrapped = wrap_exception(exc)
+    if wrapped is None:
+        raise exc
+    raise wrapped from exc

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import errors
-from ...log import log_orm, log_sql, log_sql_many
+from ...log import debug_flags, log_orm, log_sql, log_sql_many
 from ...sql.compiler import SQLCompiler
 from ...sql.ddl import DDLCompiler
 from .converters import BASE_CONVERTERS, Converter
-from .errors import wrap_dbapi_exceptions
+from .errors import raise_wrapped, wrap_dbapi_exceptions
 from .pool import Pool
 
 
@@ -185,19 +185,25 @@ class DBAPIProvider:
 
     def cursor(self, con: Any) -> Any:
         """A new cursor; a closed connection raises a wrapped (so recognisable) error."""
-        with wrap_dbapi_exceptions():
+        try:
             return con.cursor()
+        except Exception as exc:
+            raise_wrapped(exc)
 
     def execute(self, cursor: Any, sql: str, arguments: Any = None, returning_id: bool = False) -> Any:
         """Run one statement; returns the new key when ``returning_id``."""
-        log_sql(sql, arguments)
-        with wrap_dbapi_exceptions():
+        if debug_flags.debug:
+            log_sql(sql, arguments)
+        # try/except rather than the context manager: this is the hottest path of every query
+        try:
             if arguments is None:
                 cursor.execute(sql)
             else:
                 cursor.execute(sql, arguments)
             if returning_id:
                 return self.last_insert_id(cursor)
+        except Exception as exc:
+            raise_wrapped(exc)
         return None
 
     def executemany(self, cursor: Any, sql: str, arguments_list: list) -> None:

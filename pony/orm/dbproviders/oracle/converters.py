@@ -28,6 +28,9 @@ class OracleIntConverter(base.IntConverter):
     SIGNED_TYPES = {8: "NUMBER(3)", 16: "NUMBER(5)", 24: "NUMBER(7)", 32: "NUMBER(10)", 64: "NUMBER(19)"}
     UNSIGNED_TYPES = {8: "NUMBER(3)", 16: "NUMBER(5)", 24: "NUMBER(8)", 32: "NUMBER(10)", 64: "NUMBER(20)"}
 
+    def sql2py(self, val: Any) -> Any:
+        return int(val) if val is not None else val
+
 
 class OracleBoolConverter(base.BoolConverter):
     def py2sql(self, val: Any) -> Any:
