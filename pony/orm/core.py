@@ -33,7 +33,8 @@ from .model.attributes import (
 from .query.query import Query, QueryResult
 from .session.api import commit, flush, rollback
 from .session.cache import SessionCache
-from .session.db_session import DBSessionContextManager, db_session
+from .session.db_session import DBSessionContextManager, db_session, with_transaction
+from .session.proxies import EntityProxy, make_proxy
 from .session.stats import QueryStat
 from .types import FloatArray, IntArray, Json, LongStr, LongUnicode, RawSQL, StrArray
 
@@ -54,11 +55,11 @@ __all__ = [
     "DatabaseContainsIncorrectEmptyValue", "TranslationError", "ExprEvalError", "PermissionError",
     "Database", "sql_debug", "set_sql_debug", "sql_debugging",
     "PrimaryKey", "Required", "Optional", "Set", "Discriminator", "composite_key", "composite_index",
-    "flush", "commit", "rollback", "db_session",
+    "flush", "commit", "rollback", "db_session", "with_transaction", "make_proxy",
     "LongStr", "LongUnicode", "Json", "IntArray", "StrArray", "FloatArray",
     "buffer", "unicode",
 ]
 
-_unused = (Entity, EntityMeta, Attribute, Query, QueryResult, SessionCache, DEFAULT, NOT_LOADED, DBSessionContextManager, QueryStat, local, log_orm, log_sql, RawSQL, PartialCommitException,
+_unused = (EntityProxy, Entity, EntityMeta, Attribute, Query, QueryResult, SessionCache, DEFAULT, NOT_LOADED, DBSessionContextManager, QueryStat, local, log_orm, log_sql, RawSQL, PartialCommitException,
            TransactionRolledBack, DatabaseContainsIncorrectEmptyValue, DatabaseContainsIncorrectValue,
            PonyRuntimeWarning, DBException)

@@ -17,6 +17,7 @@ from .session.objects import (
     DeadValues,
     cache_of,
     current_cache,
+    deleted_error,
     find_in_cache,
     seed,
 )
@@ -35,7 +36,9 @@ class AttributeAccess:
         cache = obj._session_cache_
         vals = obj._vals_
         if isinstance(vals, DeadValues):
-            return vals._fail()
+            return vals.read(attr)
+        if attr in vals and current_session.get() is not cache.session:
+            return vals[attr]  # loaded values stay readable after (or outside) their session
         if not cache.is_alive:
             raise errors.DatabaseSessionIsOver(
                 f"Cannot load attribute {obj!r}.{attr.name}: the database session is over")
@@ -57,11 +60,10 @@ class AttributeAccess:
             if obj is not None and value._session_cache_ is not obj._session_cache_:
                 raise errors.TransactionError("An attempt to mix objects belonging to different transactions")
             if value._status_ in _DEAD:
-                raise errors.OperationWithDeletedObjectError(f"{value!r} was deleted")
+                raise deleted_error(value)
             return value
         if isinstance(value, Entity):
-            raise TypeError(f"Value of attribute {attr} must be an instance of {target.__name__}. "
-                            f"Got: {value!r}")
+            raise TypeError(f"Attribute {attr} must be of {target.__name__} type. Got: {value!r}")
         pkval = _validate_pk(target, value)
         cache = obj._session_cache_ if obj is not None else current_cache(target._database_)
         return seed(cache, target, pkval)
@@ -146,9 +148,14 @@ class EntityMeta(EntityMetaBase):
             if attr is None:
                 raise TypeError(f"Unknown attribute {name!r}")
             if attr.is_collection:
+                if value is None:
+                    name = attr.py_type.__name__
+                    raise ValueError(f"A single {name} instance or {name} iterable is expected. Got: None")
                 raise TypeError(f"Collection attribute {attr} cannot be specified as search criteria")
             if value is not None:
                 value = attr.validate(value, None, from_db=True)
+            elif attr.is_required and not attr.auto:
+                raise ValueError(f"Attribute {attr} is required")
             attr_values.append((attr, value))
         return attr_values
 
@@ -171,10 +178,11 @@ class EntityMeta(EntityMetaBase):
         objs = loading.find_by_values(cache, cls, attr_values, limit=2)
         if len(objs) > 1:
             raise errors.MultipleObjectsFoundError(
-                "Multiple objects were found. Use select(...) to retrieve them")
+                f"Multiple objects were found. Use {cls.__name__}.select(...) to retrieve them")
         return objs[0] if objs else None
 
-    def get_for_update(cls, *args: Any, nowait: bool = False, skip_locked: bool = False, **kwargs: Any) -> Any:
+    def get_for_update(cls, *args: Any, nowait: bool = False, skip_locked: bool = False,
+                       **kwargs: Any) -> Any:
         cls._require_mapping()
         if nowait and skip_locked:
             raise TypeError("nowait and skip_locked options are mutually exclusive")
@@ -192,7 +200,7 @@ class EntityMeta(EntityMetaBase):
         objs = loading.find_by_values(cache, cls, attr_values, limit=2, lock=lock)
         if len(objs) > 1:
             raise errors.MultipleObjectsFoundError(
-                "Multiple objects were found. Use select(...) to retrieve them")
+                f"Multiple objects were found. Use {cls.__name__}.select(...) to retrieve them")
         for obj in objs:
             cache.for_update.add(obj)
         return objs[0] if objs else None
@@ -227,7 +235,7 @@ class EntityMeta(EntityMetaBase):
         objs = select_by_sql(cls, sql, globals, locals, frame_depth=1)
         if len(objs) > 1:
             raise errors.MultipleObjectsFoundError(
-                "Multiple objects were found. Use select(...) to retrieve them")
+                f"Multiple objects were found. Use {cls.__name__}.select(...) to retrieve them")
         return objs[0] if objs else None
 
     def select_random(cls, limit: int) -> list:
@@ -294,14 +302,11 @@ class Entity(metaclass=EntityMeta):
         return _order_key(self) >= _order_key(other)
 
     def set(self, **kwargs: Any) -> None:
-        cache = changes.check_alive(self)
         adict = type(self)._adict_
         for name in kwargs:
             if name not in adict:
                 raise TypeError(f"Unknown attribute {name!r}")
-        del cache
-        for name, value in kwargs.items():
-            changes.set_attribute(self, adict[name], value)
+        changes.set_attributes(self, {adict[name]: value for name, value in kwargs.items()})
 
     def delete(self) -> None:
         changes.delete_object(self)
@@ -330,7 +335,7 @@ class Entity(metaclass=EntityMeta):
                 if isinstance(item, str):
                     attr = entity._adict_.get(item)
                     if attr is None:
-                        raise AttributeError(f"Entity {entity.__name__} does not have attribute {item!r}")
+                        raise AttributeError(f"Object {self!r} does not have attribute {item!r}")
                 else:
                     attr = item
                 targets.append(attr)

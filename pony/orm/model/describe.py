@@ -29,7 +29,7 @@ def _names(value: Any, entity: Any, option: str) -> list | None:
         names = [v.name if hasattr(v, "name") and not isinstance(v, str) else v for v in value]
     for name in names:
         if name not in entity._adict_:
-            raise AttributeError(f"Entity {entity.__name__} does not have attribute {name!r}")
+            raise AttributeError(f"Entity {entity.__name__} does not have attribute {name}")
     return names
 
 

@@ -145,12 +145,9 @@ def _check_relation(attr: Any) -> None:
     if attr.sql_type is not None and not attr.is_collection and len(_pk_column_specs_lazy(attr.py_type)) > 1:
         raise NotImplementedError(f"sql_type cannot be specified for composite attribute {attr}")
     if attr.cascade_delete is None:
-        if attr.is_collection:
-            attr.cascade_delete = isinstance(reverse, Required) and not reverse.is_collection
-        elif not reverse.is_collection and isinstance(reverse, Required) and attr is not reverse:
-            attr.cascade_delete = True
-        else:
-            attr.cascade_delete = False
+        # Pony: only a collection whose reverse is Required cascades by default; one-to-one doesn't
+        attr.cascade_delete = attr.is_collection and isinstance(reverse, Required) \
+            and not reverse.is_collection
     elif attr.cascade_delete and attr.is_collection and reverse.is_collection:
         raise TypeError(f"'cascade_delete' option cannot be set for attribute {attr}, because reverse "
                         f"attribute {reverse} is collection")

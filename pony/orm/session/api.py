@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-from .. import errors
 from .context import current_session
 from .interactive import implicit_session
 from .session import Session
 
 
-def _session() -> Session:
-    session = current_session.get() or implicit_session()
-    if session is None:
-        raise errors.TransactionError("db_session is required when working with the database")
-    return session
+def _session() -> Session | None:
+    # Outside any session there is nothing to flush, commit or roll back: Pony does nothing.
+    return current_session.get() or implicit_session()
 
 
 def flush() -> None:
     """Send pending changes of every database in the session, without committing."""
-    _session().flush()
+    session = _session()
+    if session is not None:
+        session.flush()
 
 
 def commit() -> None:
     """Flush and commit every database in the session; the identity map is kept."""
-    _session().commit()
+    session = _session()
+    if session is not None:
+        session.commit()
 
 
 def rollback() -> None:
     """Roll back every database in the session and clear the identity map."""
-    _session().rollback()
+    session = _session()
+    if session is not None:
+        session.rollback()

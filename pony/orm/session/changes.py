@@ -6,6 +6,7 @@ the database is decided at flush time from the objects' status and changed attri
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from .. import errors
@@ -25,6 +26,7 @@ from .objects import (
     DeadValues,
     cache_of,
     current_cache,
+    deleted_error,
     index_unique_values,
     new_instance,
     pk_index,
@@ -32,6 +34,7 @@ from .objects import (
 )
 
 _DEAD = (MARKED_TO_DELETE, DELETED, CANCELLED)
+_new_ids = itertools.count(1)
 
 
 # --- bookkeeping --------------------------------------------------------------------------
@@ -74,7 +77,7 @@ def mark_modified(cache: SessionCache, obj: Any, attr: Any) -> None:
 def check_alive(obj: Any) -> SessionCache:
     cache = cache_of(obj)
     if obj._status_ in _DEAD:
-        raise errors.OperationWithDeletedObjectError(f"{obj!r} was deleted")
+        raise deleted_error(obj)
     return cache
 
 
@@ -84,7 +87,7 @@ def current_value(cache: SessionCache, obj: Any, attr: Any) -> Any:
     if attr in vals:
         return vals[attr]
     if isinstance(vals, DeadValues):
-        return vals._fail()
+        return vals.read(attr)
     if obj._status_ == CREATED:
         return None
     if attr.is_collection:
@@ -144,7 +147,8 @@ def create_object(entity: Any, kwargs: dict, obj: Any = None) -> Any:
                     else {}
             else:
                 value = None
-        if value is None and attr.is_required and not (attr.auto or attr.volatile or attr.sql_default is not None):
+        if value is None and attr.is_required and \
+                not (attr.auto or attr.volatile or attr.sql_default is not None):
             raise ValueError(f"Attribute {attr} is required")
         if value is not None or not attr.is_required:
             value = attr.validate(value, obj) if value is not None or attr.nullable is False else value
@@ -165,10 +169,9 @@ def create_object(entity: Any, kwargs: dict, obj: Any = None) -> Any:
             raise errors.CacheIndexError(f"Cannot create {entity.__name__}: instance with primary key "
                                          f"{_pk_repr(pkval)} already exists")
         obj._pkval_ = pkval
-    else:
-        cache.new_object_counter = getattr(cache, "new_object_counter", 0) + 1
-        obj._newid_ = cache.new_object_counter
     index_unique_values(cache, obj, vals)
+    if pkval is None:
+        obj._newid_ = next(_new_ids)  # shared by all entities and sessions, as in Pony
     if pkval is not None:
         pk_index(cache, entity)[pkval] = obj
     try:
@@ -195,13 +198,16 @@ def _has_empty_default(attr: Any) -> bool:
 
 
 def _pk_repr(pkval: Any) -> str:
-    return ",".join(map(repr, pkval)) if isinstance(pkval, tuple) else repr(pkval)
+    return ", ".join(map(str, pkval)) if isinstance(pkval, tuple) else str(pkval)
 
 
 # --- assigning ----------------------------------------------------------------------------
 
 
 def set_attribute(obj: Any, attr: Any, value: Any, undo: list | None = None) -> None:
+    if not obj._session_cache_.is_alive:
+        raise errors.DatabaseSessionIsOver(
+            f"Cannot assign new value to {obj!r}.{attr.name}: the database session is over")
     cache = check_alive(obj)
     if attr.is_pk:
         raise TypeError("Cannot change value of primary key")
@@ -222,7 +228,7 @@ def set_attribute(obj: Any, attr: Any, value: Any, undo: list | None = None) -> 
         new_vals = {a: vals.get(a) for a in _key_attrs(attr)}
         new_vals[attr] = value
         try:
-            index_unique_values(cache, obj, new_vals)
+            index_unique_values(cache, obj, new_vals, updating=attr)
         except errors.CacheIndexError:
             index_unique_values(cache, obj, {a: vals.get(a) for a in _key_attrs(attr)})
             raise
@@ -231,6 +237,29 @@ def set_attribute(obj: Any, attr: Any, value: Any, undo: list | None = None) -> 
     vals[attr] = value
     if attr.columns:
         mark_modified(cache, obj, attr)
+
+
+def set_attributes(obj: Any, values: dict) -> None:
+    """``obj.set(**kwargs)``: unique and composite keys are checked with all new values at once."""
+    cache = check_alive(obj)
+    for attr in values:
+        if attr.is_pk:
+            raise TypeError("Cannot change value of primary key")
+    keyed = {attr: attr.validate(value, obj) for attr, value in values.items()
+             if (attr.is_unique or attr.composite_keys) and not attr.is_relation}
+    if len(keyed) > 1:
+        vals = obj._vals_
+        current = {a: vals.get(a) for a in obj.__class__._attrs_ if a in vals and not a.is_collection}
+        merged = dict(current)
+        merged.update(keyed)
+        unindex_unique_values(cache, obj, current)
+        try:
+            index_unique_values(cache, obj, merged, updating=next(iter(keyed)))
+            unindex_unique_values(cache, obj, merged)
+        finally:
+            index_unique_values(cache, obj, current)
+    for attr, value in values.items():
+        set_attribute(obj, attr, value)
 
 
 def _key_attrs(attr: Any) -> list:
@@ -318,7 +347,7 @@ def _check_item(cache: SessionCache, attr: Any, item: Any) -> None:
     if item._session_cache_ is not cache:
         raise errors.TransactionError("An attempt to mix objects belonging to different transactions")
     if item._status_ in _DEAD:
-        raise errors.OperationWithDeletedObjectError(f"{item!r} was deleted")
+        raise deleted_error(item)
 
 
 def collection_add(obj: Any, attr: Any, items: list) -> None:
@@ -357,8 +386,7 @@ def collection_remove(obj: Any, attr: Any, items: list) -> None:
             if attr.cascade_delete:
                 delete_object(item)
             elif reverse.is_required:
-                raise errors.ConstraintError(f"Cannot remove {item!r} from {obj!r}.{attr.name}: "
-                                             f"{reverse} attribute is required")
+                raise ValueError(f"Attribute {item!r}.{reverse.name} is required")
             else:
                 set_attribute(item, reverse, None)
         return
@@ -443,6 +471,7 @@ def delete_object(obj: Any) -> None:
     entity = obj.__class__
     if status != CREATED and len(obj._dbvals_) <= len(entity._pk_attrs_) and obj._vals_ is obj._dbvals_:
         load_seeds(cache, obj)
+    _check_can_delete(cache, obj, set())
     obj._status_ = MARKED_TO_DELETE if status != CREATED else CANCELLED
     try:
         for attr in entity._attrs_:
@@ -463,6 +492,41 @@ def delete_object(obj: Any) -> None:
     else:
         reschedule_last(cache, obj)
     obj._vals_ = DeadValues(obj, "deleted", vals)
+
+
+def _check_can_delete(cache: SessionCache, obj: Any, seen: set) -> None:
+    """Raise ConstraintError before anything changes if deleting ``obj`` (and its cascades) is refused."""
+    if obj in seen or obj._status_ in _DEAD:
+        return
+    seen.add(obj)
+    for attr in obj.__class__._attrs_:
+        if not attr.is_relation or attr.is_m2m:
+            continue
+        reverse = attr.reverse
+        if attr.is_collection:
+            items = [item for item in load_collection(cache, obj, attr).items if item._status_ not in _DEAD] \
+                if obj._status_ != CREATED or attr in obj._vals_ else []
+            if not items:
+                continue
+            if attr.cascade_delete:
+                for item in items:
+                    _check_can_delete(cache, item, seen)
+            elif reverse.is_required:
+                raise errors.ConstraintError(
+                    f"Cannot delete object {obj!r}, because it has non-empty set of {attr.name}, "
+                    f"and 'cascade_delete' option of {attr} is not set")
+            continue
+        if reverse.is_collection or attr is reverse:
+            continue
+        value = current_value(cache, obj, attr) if obj._status_ != CREATED or attr in obj._vals_ else None
+        if value is None or value._status_ in _DEAD:
+            continue
+        if attr.cascade_delete:
+            _check_can_delete(cache, value, seen)
+        elif reverse.is_required:
+            raise errors.ConstraintError(
+                f"Cannot delete object {obj!r}, because it has associated {attr.name}, "
+                f"and 'cascade_delete' option of {attr} is not set")
 
 
 def saved_values(obj: Any) -> dict:

@@ -253,17 +253,17 @@ class SetInstance:
         attr = self._attr_.py_type._adict_.get(name)
         if attr is None:
             raise AttributeError(f"{self._attr_.py_type.__name__}Set has no attribute {name!r}")
-        return Multiset.lift(list(self), attr)
+        return Multiset.lift(list(self), attr, f"{self._obj_!r}.{self._attr_.name}.{name}")
 
     # writing: delegated to the relations module through the entity layer
 
     changes: Any = None  # installed by entity.py: add/remove/clear/create/assign implementations
 
     def add(self, items: Any) -> None:
-        SetInstance.changes.collection_add(self._obj_, self._attr_, _as_items(items))
+        SetInstance.changes.collection_add(self._obj_, self._attr_, _as_items(items, self._attr_))
 
     def remove(self, items: Any) -> None:
-        SetInstance.changes.collection_remove(self._obj_, self._attr_, _as_items(items))
+        SetInstance.changes.collection_remove(self._obj_, self._attr_, _as_items(items, self._attr_))
 
     def clear(self) -> None:
         SetInstance.changes.collection_remove(self._obj_, self._attr_, list(self))
@@ -280,8 +280,8 @@ class SetInstance:
         attr = self._attr_
         reverse = attr.reverse
         if reverse.name in kwargs:
-            raise TypeError(f"When using {attr.py_type.__name__}.{attr.name}.create(), "
-                            f"{reverse.name} attribute should not be passed explicitly")
+            raise TypeError(f"When using {attr}.create(), '{reverse.name}' attribute should not be "
+                            "passed explicitly")
         if attr.is_m2m:
             item = attr.py_type(**kwargs)
             self.add(item)
@@ -320,10 +320,16 @@ class SetInstance:
         return set, (self.copy(),)
 
 
-def _as_items(items: Any) -> list:
+def _as_items(items: Any, attr: Any = None) -> list:
     if hasattr(items, "_pk_attrs_") and not isinstance(items, type):
         return [items]
-    return list(items)
+    try:
+        return list(items)
+    except TypeError:
+        if attr is None:
+            raise
+        name = attr.py_type.__name__
+        raise ValueError(f"A single {name} instance or {name} iterable is expected. Got: {items!r}") from None
 
 
 def _sort_key(obj: Any) -> Any:
@@ -334,14 +340,15 @@ def _sort_key(obj: Any) -> Any:
 class Multiset:
     """Values of one attribute over a collection, duplicates counted (``c.orders.total``)."""
 
-    __slots__ = ("_items_", "_attr_")
+    __slots__ = ("_items_", "_attr_", "_label_")
 
-    def __init__(self, items: Counter, attr: Any = None) -> None:
+    def __init__(self, items: Counter, attr: Any = None, label: str = "") -> None:
         self._items_ = items
         self._attr_ = attr
+        self._label_ = label  # the expression it came from: "Person[1].cars.model"
 
     @classmethod
-    def lift(cls, objects: list, attr: Any) -> Multiset:
+    def lift(cls, objects: list, attr: Any, label: str = "") -> Multiset:
         counter: Counter = Counter()
         for obj in objects:
             value = getattr(obj, attr.name)
@@ -352,7 +359,7 @@ class Multiset:
                 if hasattr(value, "get_untracked"):
                     value = _freeze(value.get_untracked())
                 counter[value] += 1
-        return cls(counter, attr)
+        return cls(counter, attr, label)
 
     def distinct(self) -> dict:
         return dict(self._items_)
@@ -391,15 +398,14 @@ class Multiset:
             lifted = Multiset.lift([obj], target_attr)
             for value, n in lifted._items_.items():
                 result[value] += n * count
-        return Multiset(result, target_attr)
+        return Multiset(result, target_attr, f"{self._label_}.{name}")
 
     def __repr__(self) -> str:
-        name = self._attr_.py_type.__name__ if self._attr_ is not None and isinstance(self._attr_.py_type, type) \
-            else "Multiset"
-        return f"<{name}Multiset {dict(self._items_)!r}>"
+        n = len(self)
+        return f"<Multiset {self._label_} ({n} item{'' if n == 1 else 's'})>"
 
     def __reduce__(self) -> Any:
-        return Multiset, (self._items_, None)
+        return Multiset, (self._items_, None, self._label_)
 
 
 def _freeze(value: Any) -> Any:

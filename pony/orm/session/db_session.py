@@ -127,9 +127,11 @@ class DBSessionContextManager:
             if outer:
                 session = current_session.get()
                 commit = exc is None or self.is_allowed_exception(exc)
-                current_session.set(None)
-                if session is not None:
-                    session.close(commit=commit)
+                try:
+                    if session is not None:
+                        session.close(commit=commit)  # hooks run at commit: the session is still current
+                finally:
+                    current_session.set(None)
         finally:
             debug_flags.debug, debug_flags.show_values = debug, show_values
 
@@ -200,3 +202,10 @@ def _as_tuple(value: Any) -> tuple:
 
 
 db_session = DBSessionContextManager()
+
+
+def with_transaction(*args: Any, **kwargs: Any) -> Any:
+    """Deprecated alias of ``db_session``."""
+    warnings.warn("@with_transaction decorator is deprecated, use @db_session decorator instead",
+                  errors.PonyDeprecationWarning, stacklevel=2)
+    return db_session(*args, **kwargs)

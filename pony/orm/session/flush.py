@@ -262,9 +262,7 @@ def _update(cache: SessionCache, obj: Any) -> None:
         raise errors.TransactionIntegrityError(f"Object {obj!r} cannot be updated in the database. "
                                                f"{type(exc).__name__}: {exc}", exc) from exc
     if cursor.rowcount != 1:
-        details = ", ".join(f"{attr.name}: {dbvals.get(attr)!r} -> {vals.get(attr)!r}" for attr in changed)
-        raise errors.OptimisticCheckError(f"Object {obj!r} was updated outside of current transaction. "
-                                          f"Changes: {{{details}}}")
+        raise errors.OptimisticCheckError(_lost_update_message(cache, obj, [attr for attr, _ in checks]))
     obj._status_ = UPDATED
     obj._dbvals_ = dict(vals)
     obj._wbits_ = 0
@@ -273,6 +271,42 @@ def _update(cache: SessionCache, obj: Any) -> None:
 
 
 _MISSING = object()
+
+
+def _lost_update_message(cache: SessionCache, obj: Any, attrs: list) -> str:
+    """Why an optimistic UPDATE matched no row: re-read it and name what changed, as Pony does."""
+    entity = obj.__class__
+    key = ("reread", entity, tuple(attrs))
+
+    def build() -> ast.Select:
+        columns = tuple(ast.Column(None, c) for attr in attrs for c in attr.columns) or (ast.Value(1),)
+        conditions = [ast.BinOp("=", ast.Column(None, column), ast.Param(i))
+                      for i, column in enumerate(c for attr in entity._pk_attrs_ for c in attr.columns)]
+        return ast.Select(columns, (ast.Table(entity._table_, None),), ast.and_(*conditions))
+
+    cursor, _ = cache.execute(compiled(cache, key, build).sql, list(raw_pk(obj)))
+    row = cursor.fetchone()
+    if row is None:
+        return f"Object {obj!r} was deleted outside of current transaction"
+    changes = []
+    pos = 0
+    for attr in attrs:
+        width = len(attr.columns)
+        old = raw_value(attr, obj._dbvals_.get(attr))
+        new = tuple(row[pos:pos + width])
+        pos += width
+        if attr.is_relation or width > 1:
+            differs = old != new
+            shown_old, shown_new = obj._dbvals_.get(attr), new[0] if width == 1 else new
+        else:
+            converter = attr.converters[0]
+            value = new[0] if new[0] is None else converter.sql2py(new[0])
+            shown_old, shown_new = obj._dbvals_.get(attr), value
+            differs = not _same(attr, shown_old, value) if shown_old is not None and value is not None \
+                else shown_old is not value
+        if differs:
+            changes.append(f"{attr.name} ({shown_old!r} -> {shown_new!r})")
+    return f"Object {obj!r} was updated outside of current transaction. Changes: {', '.join(changes)}"
 
 
 def _same(attr: Any, old: Any, new: Any) -> bool:

@@ -44,18 +44,19 @@ class DeadValues(dict):
         self.kind = kind
         self.saved = saved  # the values it had, for hooks and the DELETE statement
 
-    def _fail(self) -> Any:
+    def _fail(self, attr: Any = None) -> Any:
         if self.kind == "deleted":
             raise deleted_error(self.obj)
+        name = f".{attr.name}" if attr is not None else ""
         raise errors.DatabaseSessionIsOver(
-            f"Cannot read value of {self.obj!r}: the database session is over")
+            f"Cannot read value of {self.obj!r}{name}: the database session is over")
 
     def read(self, attr: Any) -> Any:
         saved = self.saved
         if saved is not None and attr in saved and not attr.is_collection and \
                 (attr.is_pk or self.kind == "deleted" and self.obj._status_ == MARKED_TO_DELETE):
             return saved[attr]
-        return self._fail()
+        return self._fail(attr)
 
     def __getitem__(self, key: Any) -> Any:
         return self._fail()
@@ -177,8 +178,8 @@ def index_unique_values(cache: SessionCache, obj: Any, vals: dict, updating: Any
         if other is not None and other is not obj:
             names = ", ".join(a.name for a in key)
             if updating is None:
-                raise errors.CacheIndexError(f"Cannot create {entity.__name__}: value {values!r} for composite "
-                                             f"key ({names}) already exists")
+                raise errors.CacheIndexError(f"Cannot create {entity.__name__}: value {values!r} for "
+                                             f"composite key ({names}) already exists")
             raise errors.CacheIndexError(f"Cannot update {obj!r}: composite key ({names}) with value "
                                          f"{values!r} already exists for {other!r}")
     # checked everything first, so a failure registers nothing

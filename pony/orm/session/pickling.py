@@ -12,9 +12,9 @@ from .objects import CANCELLED, CREATED, DELETED, LOADED, MARKED_TO_DELETE, curr
 def reduce_entity(obj: Any) -> Any:
     status = obj._status_
     if status in (MARKED_TO_DELETE, DELETED, CANCELLED):
-        raise errors.OperationWithDeletedObjectError(f"{obj!r} was deleted")
+        raise errors.OperationWithDeletedObjectError(f"Deleted object {obj!r} cannot be pickled")
     if status == CREATED or obj._pkval_ is None:
-        raise errors.OrmError(f"{obj!r} object has to be stored in DB before it can be pickled")
+        raise errors.OrmError(f"Created object {obj!r} has to be stored in DB before it can be pickled")
     if obj._vals_ is not obj._dbvals_ and status not in (LOADED,):
         vals = obj._dbvals_
     else:
@@ -22,11 +22,11 @@ def reduce_entity(obj: Any) -> Any:
     values = {attr.name: value for attr, value in vals.items()
               if not attr.is_collection and hasattr(attr, "name")}
     values = {name: (v.get_untracked() if hasattr(v, "get_untracked") else v) for name, v in values.items()}
-    return unpickle_entity, (obj._database_, type(obj).__name__, obj._pkval_, values)
+    # the class travels by reference (module and name), like any class
+    return unpickle_entity, (type(obj), obj._pkval_, values)
 
 
-def unpickle_entity(database: Any, entity_name: str, pkval: Any, values: dict) -> Any:
-    entity = database.entities[entity_name]
-    cache = current_cache(database)
+def unpickle_entity(entity: Any, pkval: Any, values: dict) -> Any:
+    cache = current_cache(entity._database_)
     vals = {entity._adict_[name]: value for name, value in values.items()}
     return merge_loaded(cache, entity, pkval, vals)

@@ -46,12 +46,16 @@ def wrap_generator(manager: Any, func: Callable) -> Callable:
                 else:
                     value = gen.send(to_send)
             except StopIteration as stop:
-                current_session.reset(token)
-                session.close(commit=True)
+                try:
+                    session.close(commit=True)
+                finally:
+                    current_session.reset(token)
                 return stop.value
             except BaseException as exc:
-                current_session.reset(token)
-                session.close(commit=manager.is_allowed_exception(exc))
+                try:
+                    session.close(commit=manager.is_allowed_exception(exc))
+                finally:
+                    current_session.reset(token)
                 raise
             try:
                 _suspend(session)
@@ -79,11 +83,15 @@ def wrap_coroutine(manager: Any, func: Callable) -> Callable:
         try:
             result = await func(*args, **kwargs)
         except BaseException as exc:
-            current_session.reset(token)
-            session.close(commit=manager.is_allowed_exception(exc))
+            try:
+                session.close(commit=manager.is_allowed_exception(exc))
+            finally:
+                current_session.reset(token)
             raise
-        current_session.reset(token)
-        session.close(commit=True)
+        try:
+            session.close(commit=True)
+        finally:
+            current_session.reset(token)
         return result
 
     return wrapper
