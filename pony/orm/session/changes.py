@@ -209,7 +209,7 @@ def set_attribute(obj: Any, attr: Any, value: Any, undo: list | None = None) -> 
         raise errors.DatabaseSessionIsOver(
             f"Cannot assign new value to {obj!r}.{attr.name}: the database session is over")
     cache = check_alive(obj)
-    if attr.is_pk:
+    if attr.pk_offset is not None:
         raise TypeError("Cannot change value of primary key")
     if attr.is_discriminator:
         raise TypeError("Cannot assign value to discriminator attribute")
