@@ -25,6 +25,7 @@ _shared_memory_ids = itertools.count(1)
 class SQLitePool(Pool):
     def __init__(self, filename: str, create_db: bool, kwargs: dict, on_new: Any) -> None:
         self.filename = filename
+        self.extra_connections = filename != ":memory:"
         self.create_db = create_db
         self.kwargs = kwargs
         super().__init__(self._open, on_new)
