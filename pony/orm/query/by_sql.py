@@ -17,7 +17,7 @@ def select_by_sql(entity: Any, sql: str, globals: dict | None, locals: dict | No
     query = database._raw(sql)
     arguments = None
     if query.compiled.param_keys:
-        g, lc = dollar.caller_namespaces(frame_depth + 1, globals, locals)
+        g, lc = dollar.caller_namespaces(frame_depth, globals, locals)
         arguments = query.arguments(g, lc)
     if cache.dirty:
         database._flush_cache(cache)
@@ -29,7 +29,7 @@ def select_by_sql(entity: Any, sql: str, globals: dict | None, locals: dict | No
         if all(c.lower() in positions for c in attr.columns):
             attrs.append(attr)
         elif attr.is_pk:
-            raise ValueError(f"Primary key column {attr.columns[0]!r} of {entity.__name__} is not in the result")
+            raise ValueError(f"Primary key attribute {attr} was not found in query result set")
     known = {c.lower() for a in entity._attrs_ for c in a.columns}
     for name in names:
         if name not in known:

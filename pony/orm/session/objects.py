@@ -59,7 +59,7 @@ class DeadValues(dict):
         return self._fail(attr)
 
     def __getitem__(self, key: Any) -> Any:
-        return self._fail()
+        raise KeyError(key)  # the descriptor's fast path then asks the access object, which calls read()
 
     def get(self, key: Any, default: Any = None) -> Any:
         return self._fail()
