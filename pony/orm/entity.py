@@ -243,6 +243,12 @@ class EntityMeta(EntityMetaBase):
         from .query.by_sql import select_random
         return select_random(cls, limit)
 
+    def insert_many(cls, rows: Any) -> int:
+        """Insert many rows at once (``executemany``), bypassing the identity map."""
+        cls._require_mapping()
+        from .query.bulk import insert_many
+        return insert_many(cls, rows)
+
     def describe(cls) -> str:
         from .model.describe import describe_entity
         return describe_entity(cls)
