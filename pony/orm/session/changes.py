@@ -243,8 +243,8 @@ def set_attributes(obj: Any, values: dict) -> None:
     """``obj.set(**kwargs)``: unique and composite keys are checked with all new values at once."""
     cache = check_alive(obj)
     for attr in values:
-        if attr.is_pk:
-            raise TypeError("Cannot change value of primary key")
+        if attr.pk_offset is not None:
+            raise TypeError(f"Cannot change value of primary key attribute {attr.name}")
     keyed = {attr: attr.validate(value, obj) for attr, value in values.items()
              if (attr.is_unique or attr.composite_keys) and not attr.is_relation}
     if len(keyed) > 1:
@@ -499,14 +499,16 @@ def _check_can_delete(cache: SessionCache, obj: Any, seen: set) -> None:
     if obj in seen or obj._status_ in _DEAD:
         return
     seen.add(obj)
+    # Everything the delete will touch is loaded here, before anything changes: a load may flush,
+    # and a flush in the middle of the delete would write half of it.
     for attr in obj.__class__._attrs_:
-        if not attr.is_relation or attr.is_m2m:
+        if not attr.is_relation:
             continue
         reverse = attr.reverse
         if attr.is_collection:
             items = [item for item in load_collection(cache, obj, attr).items if item._status_ not in _DEAD] \
                 if obj._status_ != CREATED or attr in obj._vals_ else []
-            if not items:
+            if not items or attr.is_m2m:
                 continue
             if attr.cascade_delete:
                 for item in items:
@@ -516,10 +518,10 @@ def _check_can_delete(cache: SessionCache, obj: Any, seen: set) -> None:
                     f"Cannot delete object {obj!r}, because it has non-empty set of {attr.name}, "
                     f"and 'cascade_delete' option of {attr} is not set")
             continue
-        if reverse.is_collection or attr is reverse:
-            continue
         value = current_value(cache, obj, attr) if obj._status_ != CREATED or attr in obj._vals_ else None
         if value is None or value._status_ in _DEAD:
+            continue
+        if reverse.is_collection or attr is reverse:
             continue
         if attr.cascade_delete:
             _check_can_delete(cache, value, seen)
