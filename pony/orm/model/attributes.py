@@ -310,6 +310,10 @@ class Collection(Attribute[T]):
 class Set(Collection[T]):
     """A to-many collection of related objects."""
 
+    def drop_table(self, with_all_data: bool = False) -> None:
+        """Drop the many-to-many table of this relationship (``Person.tags.drop_table()``)."""
+        self.entity._database_.drop_table(self, if_exists=True, with_all_data=with_all_data)
+
     if TYPE_CHECKING:
         @overload  # type: ignore[override]
         def __get__(self, obj: None, cls: Any) -> Set[T]: ...
