@@ -15,8 +15,6 @@ CONTESTANTS = ("this", "pony", "sqlalchemy", "peewee", "django", "raw")
 DATABASES = ("sqlite", "postgres", "mysql")
 PONY_API = ("this", "pony")  # the two contestants that run bench/workloads/pony_api.py
 
-WARMUP_ROUNDS = 1
-TIMED_ROUNDS = 5
 SEED = 20240607
 
 
@@ -62,11 +60,13 @@ class Sizes:
     gets: int = 2_000  # F, F2
     counts: int = 2_000  # L: queries
     page_size: int = 20  # E: limit
+    warmup_rounds: int = 1  # untimed
+    timed_rounds: int = 5  # median and minimum are reported
 
 
 FULL = Sizes()
-QUICK = Sizes(rows=2_000, insert_single=200, insert_batch=2_000, insert_bulk=2_000, repetitions=5,
-              pages=200, gets=400, counts=400)
+QUICK = Sizes(rows=2_000, insert_single=50, insert_batch=1_000, insert_bulk=1_000, repetitions=3,
+              pages=100, gets=200, counts=200, timed_rounds=3)
 LEVELS = (10, 20, 30, 40, 50)
 
 
@@ -96,6 +96,13 @@ class Plan:
     @property
     def repetitions(self) -> int:
         return self.sizes.repetitions
+
+    @property
+    def rounds(self) -> range:
+        return range(self.sizes.warmup_rounds + self.sizes.timed_rounds)
+
+    def is_timed(self, round_no: int) -> bool:
+        return round_no >= self.sizes.warmup_rounds
 
 
 @dataclass(frozen=True)

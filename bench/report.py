@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bench.config import TEST_BY_ID, TIMED_ROUNDS, WARMUP_ROUNDS, Sizes
+from bench.config import TEST_BY_ID, Sizes
 from bench.venvs import PROJECT_DIR
 
 UNIT_PLURAL = {"transaction": "transactions", "row": "rows", "query": "queries", "get": "gets"}
@@ -93,10 +93,10 @@ def markdown(records: list[dict[str, Any]], db: str, date: str, contestants: lis
         f"- Machine: {os.cpu_count()} cores (nproc), {cpu_model()}, {platform.system()} {platform.release()}",
         f"- Python {python} (CPython), one venv and one process per contestant",
         f"- Database: {server}" + {
-            "sqlite": " (file on tmpfs, journal_mode=WAL, same pragmas for all)",
+            "sqlite": " (file on tmpfs; journal_mode=WAL and foreign_keys=ON for every contestant)",
             "postgres": " on localhost (synchronous_commit=off)", "mysql": " on localhost"}[db],
-        f"- Sizes: {sizes.rows:,} seeded rows; {WARMUP_ROUNDS} warm-up + {TIMED_ROUNDS} timed rounds, "
-        f"contestant order rotated, median shown" + (" — QUICK MODE (reduced sizes)" if quick else ""),
+        f"- Sizes: {sizes.rows:,} seeded rows; {sizes.warmup_rounds} warm-up + {sizes.timed_rounds} timed "
+        "rounds, contestant order rotated, median shown" + (" — QUICK MODE (reduced sizes)" if quick else ""),
         f"- Date: {date}; this project at commit {project_commit()}",
         "- Libraries: " + "; ".join(_library(c, versions.get(c)) for c in contestants),
         "",

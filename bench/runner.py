@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import statistics
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from bench import data, shapes
-from bench.config import TIMED_ROUNDS, WARMUP_ROUNDS, Plan, TestDef
+from bench.config import Plan, TestDef
 from bench.procs import Child, ChildDied
 from bench.venvs import VENVS
 
 READY_TIMEOUT = 300.0
-ROUND_TIMEOUT = 900.0
+ROUND_TIMEOUT = {False: 900.0, True: 180.0}  # seconds, by quick mode
 
 
 @dataclass
@@ -59,6 +60,7 @@ class DbRun:
         self.server = ""
         self.workers: dict[str, Child] = {}
         self.admin: Child | None = None
+        self.round_timeout = ROUND_TIMEOUT[quick]
 
     def args(self, contestant: str | None = None) -> list[str]:
         args = ["--db", self.db] + (["--quick"] if self.quick else [])
@@ -69,11 +71,13 @@ class DbRun:
         try:
             self.start()
             for test in self.tests:
-                self.log(f"[bench] {self.db}: test {test.id} ({test.name})")
+                started = time.monotonic()
                 if test.id == "M":
                     self.run_cold(test)
                 else:
                     self.run_test(test)
+                took = time.monotonic() - started
+                self.log(f"[bench] {self.db}: test {test.id} ({test.name}) took {took:.1f} s")
         finally:
             for child in [*self.workers.values(), self.admin]:
                 if child is not None:
@@ -86,18 +90,23 @@ class DbRun:
             raise RuntimeError(f"cannot prepare the {self.db} database: {answer.get('error')}")
         self.server = answer["server"]
         for name in self.contestants:
-            worker = Child(VENVS[name].python, "worker", self.args(name), f"{self.db}-{name}")
-            try:
-                ready = worker.read(READY_TIMEOUT)
-            except ChildDied as exc:
-                ready = {"ready": False, "error": str(exc)}
-            if ready.get("ready"):
-                self.workers[name] = worker
-                self.versions[name] = ready["versions"]
-            else:
-                self.setup_errors[name] = f"setup failed: {ready.get('error')}"
-                self.log(f"[bench] {self.db}: {name} cannot start: {ready.get('error')}")
-                worker.close()
+            self.start_worker(name)
+
+    def start_worker(self, name: str) -> Child | None:
+        """Start a contestant's worker; one that cannot start fails every test with its error."""
+        worker = Child(VENVS[name].python, "worker", self.args(name), f"{self.db}-{name}")
+        try:
+            ready = worker.read(READY_TIMEOUT)
+        except ChildDied as exc:
+            ready = {"ready": False, "error": str(exc)}
+        if not ready.get("ready"):
+            self.setup_errors[name] = f"setup failed: {ready.get('error')}"
+            self.log(f"[bench] {self.db}: {name} cannot start: {ready.get('error')}")
+            worker.close()
+            return None
+        self.workers[name] = worker
+        self.versions[name] = ready["versions"]
+        return worker
 
     def outcome(self, contestant: str, test: TestDef) -> Outcome:
         key = (contestant, test.id)
@@ -111,31 +120,34 @@ class DbRun:
     def run_test(self, test: TestDef) -> None:
         for c in self.contestants:
             self.outcome(c, test)
-        for round_no in range(WARMUP_ROUNDS + TIMED_ROUNDS):
+        for round_no in self.plan.rounds:
             shift = round_no % len(self.contestants)
             for contestant in self.contestants[shift:] + self.contestants[:shift]:
                 outcome = self.outcome(contestant, test)
                 if outcome.status != "ok":
                     continue
-                self.run_round(contestant, test, outcome, timed=round_no >= WARMUP_ROUNDS)
+                self.run_round(contestant, test, outcome, timed=self.plan.is_timed(round_no))
         if test.writes:  # the read tests that follow expect the seeded table
             self.reseed()
 
     def reseed(self) -> None:
-        answer = self.admin.ask({"op": "reseed"}, ROUND_TIMEOUT)
+        answer = self.admin.ask({"op": "reseed"}, self.round_timeout)
         if not answer.get("ok"):
             raise RuntimeError(f"reseeding failed: {answer.get('error')}")
 
     def run_round(self, contestant: str, test: TestDef, outcome: Outcome, timed: bool) -> None:
         if test.writes:
             self.reseed()
-        worker = self.workers[contestant]
+        worker = self.workers.get(contestant) or self.start_worker(contestant)
+        if worker is None:
+            outcome.fail("failed", self.setup_errors[contestant])
+            return
         try:
-            answer = worker.ask({"op": "run", "test": test.id}, ROUND_TIMEOUT)
-        except ChildDied as exc:
-            self.workers.pop(contestant)
-            self.setup_errors[contestant] = f"worker died: {exc}"
-            outcome.fail("failed", str(exc))
+            answer = worker.ask({"op": "run", "test": test.id}, self.round_timeout)
+        except ChildDied as exc:  # a fresh worker takes over from the next test on
+            self.workers.pop(contestant).close()
+            outcome.fail("failed", f"worker died: {exc}")
+            self.log(f"[bench] {self.db}: {contestant} died in {test.id}: {exc}")
             return
         if "na" in answer:
             outcome.fail("n/a", answer["na"])
@@ -157,7 +169,7 @@ class DbRun:
             rows = data.write_row_count(test.id, self.plan)
             if answer["rows"] != rows:
                 return f"touched {answer['rows']} rows, expected {rows}"
-            state = self.admin.ask({"op": "state"}, ROUND_TIMEOUT)
+            state = self.admin.ask({"op": "state"}, self.round_timeout)
             expected = list(data.expected_write(test.id, self.plan))
             if state.get("state") != expected:
                 return f"table after the test (count, sum level, sum len text) = {state.get('state')}, " \
@@ -174,7 +186,7 @@ class DbRun:
     def run_cold(self, test: TestDef) -> None:
         expected = {s.name: shapes.comparable(s.kind, v)
                     for s, v in zip(shapes.SHAPES, shapes.expected(self.plan.rows).values())}
-        for round_no in range(WARMUP_ROUNDS + TIMED_ROUNDS):
+        for round_no in self.plan.rounds:
             shift = round_no % len(self.contestants)
             for contestant in self.contestants[shift:] + self.contestants[:shift]:
                 outcome = self.outcome(contestant, test)
@@ -183,7 +195,7 @@ class DbRun:
                 log_name = f"{self.db}-{contestant}-M"
                 child = Child(VENVS[contestant].python, "cold", self.args(contestant), log_name)
                 try:
-                    answer = child.read(ROUND_TIMEOUT)
+                    answer = child.read(self.round_timeout)
                 except ChildDied as exc:
                     answer = {"error": str(exc)}
                 finally:
@@ -197,7 +209,7 @@ class DbRun:
                     first, got = wrong[0], answer["results"][wrong[0]]
                     outcome.fail("failed", f"wrong results for shapes {', '.join(wrong)}; "
                                            f"{first}: got {got!r}, expected {expected[first]!r}")
-                elif round_no >= WARMUP_ROUNDS:
+                elif self.plan.is_timed(round_no):
                     outcome.times_ns.append(answer["ns"])
                     outcome.rows = len(shapes.SHAPES)
 

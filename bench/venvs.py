@@ -59,6 +59,8 @@ def ensure_venv(name: str, log=print) -> Path:
     """Create or update the venv of ``name`` and return its python."""
     spec = VENVS[name]
     wanted = "\n".join(spec.requirements) + "\n"
+    if name == "this":  # new dependencies of the project need a reinstall; its code does not
+        wanted += (PROJECT_DIR / "pyproject.toml").read_text()
     stamp = spec.path / STAMP
     if spec.python.exists() and stamp.exists() and stamp.read_text() == wanted:
         return spec.python
