@@ -12,9 +12,7 @@ from .session import Session
 
 def _check_no_session(func: Callable) -> None:
     if current_session.get() is not None:
-        raise errors.TransactionError(
-            f"@db_session-wrapped generator or coroutine {func.__name__}() cannot be used "
-            "inside another db_session")
+        raise errors.TransactionError("@db_session-wrapped generator cannot be used inside another db_session")
 
 
 def _new_session(manager: Any) -> Session:
@@ -59,6 +57,9 @@ def wrap_generator(manager: Any, func: Callable) -> Callable:
                 raise
             try:
                 _suspend(session)
+            except BaseException:
+                gen.close()
+                raise
             finally:
                 current_session.reset(token)
             try:
@@ -73,25 +74,53 @@ def wrap_generator(manager: Any, func: Callable) -> Callable:
     return wrapper
 
 
+class _Suspend:
+    """Passes one value yielded by the wrapped coroutine (a future) up to the event loop."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __await__(self) -> Any:
+        return (yield self.value)
+
+
 def wrap_coroutine(manager: Any, func: Callable) -> Callable:
-    # Each asyncio task runs in its own copy of the context, so the session set here is
-    # visible only inside this coroutine's task, across its awaits.
+    # The coroutine is driven step by step, like a generator, so that the session is suspended
+    # (and checked for uncommitted changes) exactly where it really waits.
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
         _check_no_session(func)
+        coro = func(*args, **kwargs)
         session = _new_session(manager)
-        token = current_session.set(session)
-        try:
-            result = await func(*args, **kwargs)
-        except BaseException as exc:
+        to_send: Any = None
+        to_throw: BaseException | None = None
+        while True:
+            token = current_session.set(session)
             try:
-                session.close(commit=manager.is_allowed_exception(exc))
+                value = coro.throw(to_throw) if to_throw is not None else coro.send(to_send)
+            except StopIteration as stop:
+                try:
+                    session.close(commit=True)
+                finally:
+                    current_session.reset(token)
+                return stop.value
+            except BaseException as exc:
+                try:
+                    session.close(commit=manager.is_allowed_exception(exc))
+                finally:
+                    current_session.reset(token)
+                raise
+            try:
+                _suspend(session)
+            except BaseException:
+                coro.close()
+                raise
             finally:
                 current_session.reset(token)
-            raise
-        try:
-            session.close(commit=True)
-        finally:
-            current_session.reset(token)
-        return result
+            try:
+                to_send, to_throw = await _Suspend(value), None
+            except BaseException as exc:  # cancellation and errors go into the coroutine
+                to_send, to_throw = None, exc
 
     return wrapper
