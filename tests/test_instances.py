@@ -258,7 +258,7 @@ def test_duplicates_in_identity_map_raise_cache_index_error(db):
         with pytest.raises(CacheIndexError, match="^Cannot create Pair: instance with primary key 1, one already "
                                                   "exists$"):
             db.Pair(x=1, y="one")
-        db.Person[1].email  # loads Alice
+        db.Person[1].email  # loads Alice  # noqa: B018
         with pytest.raises(CacheIndexError, match="^Cannot create Person: value 'a@x' for key email already "
                                                   "exists$"):
             db.Person(name="Q", email="a@x")
@@ -373,12 +373,12 @@ def test_delete_and_access_afterwards(db):
             db.Person[2]
         flush()
         with pytest.raises(OperationWithDeletedObjectError, match=r"^Person\[2\] was deleted$"):
-            bob.name
+            bob.name  # noqa: B018
         assert bob.id == 2
         new = db.Person(name="N")
         new.delete()
         with pytest.raises(OperationWithDeletedObjectError, match=r"^Person\[new:\d+\] was cancelled$"):
-            new.name
+            new.name  # noqa: B018
     with db_session:
         assert db.Person.select().count() == 1
         assert db.Car.select().count() == 1  # Bob's car went with him (cascade)
@@ -403,7 +403,7 @@ def test_obj_flush_gives_auto_id(db):
 def test_load_and_lazy_attributes(db):
     with db_session:
         p = db.Person[1]
-        p.name
+        p.name  # noqa: B018
         assert db.Person.bio not in p._vals_  # lazy: not loaded with the object
         db.merge_local_stats()
         assert p.bio == "long text"

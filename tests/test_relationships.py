@@ -197,7 +197,7 @@ def test_one_to_one_does_not_cascade_by_default(db):
 def test_mixing_sessions_is_refused(db):
     with db_session:
         a = db.Person[1]
-        a.name
+        a.name  # noqa: B018
     with db_session:
         car = db.Car[1]
         with pytest.raises(TransactionError, match="An attempt to mix objects belonging to different transactions"):

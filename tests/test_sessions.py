@@ -164,20 +164,20 @@ def test_allowed_exceptions_commit(db):
 def test_strict_wipes_objects_on_exit(db):
     with db_session(strict=True):
         p = db.Person[1]
-        p.name
+        p.name  # noqa: B018
     with pytest.raises(DatabaseSessionIsOver, match=r"^Cannot read value of Person\[1\].name: the database session "
                                                     r"is over$"):
-        p.name
+        p.name  # noqa: B018
 
 
 def test_default_keeps_loaded_values_readable(db):
     with db_session:
         p = db.Person[1]
-        p.name
+        p.name  # noqa: B018
     assert p.name == "Alice"
     with pytest.raises(DatabaseSessionIsOver, match=r"^Cannot load attribute Person\[1\].note: the database "
                                                     r"session is over$"):
-        p.note
+        p.note  # noqa: B018
     with pytest.raises(DatabaseSessionIsOver, match=r"^Cannot assign new value to Person\[1\].name: the database "
                                                     r"session is over$"):
         p.name = "X"
