@@ -12,11 +12,29 @@ _DBAPI_CLASSES = {name: getattr(errors, name) for name in errors.DBAPI_ERROR_NAM
 
 
 SERIALIZATION_FAILURE = "40001"
+# The server gave up on the transaction so that another could go on (serialization failure,
+# deadlock, lock wait timeout, SQLite's file lock held past the busy timeout): nothing of it
+# is kept, and running it again can succeed, so ``db_session(retry=...)`` retries it.
+RETRYABLE_SQLSTATES = frozenset({SERIALIZATION_FAILURE, "40P01"})
+RETRYABLE_MYSQL_ERRNOS = frozenset({1205, 1213})  # lock wait timeout, deadlock
+RETRYABLE_SQLITE_ERRORS = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})
+_MYSQL_DRIVERS = ("pymysql", "MySQLdb")
 
 
 def sqlstate(exc: BaseException) -> str | None:
     """The SQLSTATE of a driver exception (psycopg: ``sqlstate``, psycopg2: ``pgcode``)."""
     return getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Did the database abort the transaction only because of a concurrent one?"""
+    if sqlstate(exc) in RETRYABLE_SQLSTATES:
+        return True
+    if getattr(exc, "sqlite_errorname", None) in RETRYABLE_SQLITE_ERRORS:
+        return True
+    args = getattr(exc, "args", ())
+    return (type(exc).__module__.split(".")[0] in _MYSQL_DRIVERS and bool(args)
+            and args[0] in RETRYABLE_MYSQL_ERRNOS)
 
 
 def wrap_exception(exc: BaseException) -> errors.DBException | None:
@@ -28,7 +46,7 @@ def wrap_exception(exc: BaseException) -> errors.DBException | None:
         if target is not None and cls.__module__ not in ("builtins", errors.__name__):
             wrapped = target(exc, *exc.args)
             should_retry = getattr(exc, "should_retry", None)
-            if should_retry is None and sqlstate(exc) == SERIALIZATION_FAILURE:
+            if should_retry is None and is_retryable(exc):
                 should_retry = True  # the transaction can succeed when run again
             if should_retry is not None:
                 wrapped.should_retry = should_retry  # type: ignore[attr-defined]
