@@ -1,0 +1,125 @@
+"""Entity hooks (SPEC 3.3): the six hooks, when they run, re-flush rounds and the round limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from pony.orm import Database, Optional, Required, TransactionError, commit, db_session, flush, rollback
+
+LOG: list = []
+
+
+def define(db: Database) -> None:
+    class Person(db.Entity):
+        name = Required(str)
+        n = Optional(int, default=0)
+        limit = Optional(int, default=3)
+
+        def before_insert(self):
+            LOG.append(("before_insert", self.name, Person.exists(name="first")))
+
+        def after_insert(self):
+            LOG.append(("after_insert", self.name, self.id is not None))
+
+        def before_update(self):
+            LOG.append(("before_update", self.name))
+
+        def after_update(self):
+            LOG.append(("after_update", self.name, self.n))
+            if self.n < self.limit:
+                self.n += 1  # changes data: another flush round
+
+        def before_delete(self):
+            LOG.append(("before_delete", self.name))
+
+        def after_delete(self):
+            LOG.append(("after_delete", self.id))
+
+    class Audit(db.Entity):
+        text = Required(str)
+
+    class Item(db.Entity):
+        title = Required(str)
+
+        def after_insert(self):
+            Audit(text=f"inserted {self.title}")  # a hook creating objects: saved in the next round
+
+
+@pytest.fixture
+def db(backend):
+    LOG.clear()
+    return backend.make_db(define)
+
+
+def test_insert_hooks_run_around_the_insert_with_flushing_disabled(db):
+    with db_session:
+        db.Person(name="first")
+        db.Person(name="second")
+        assert LOG == []
+        flush()
+    # both before_insert hooks ran before any INSERT, and their query did not flush
+    assert LOG == [("before_insert", "first", False), ("before_insert", "second", False),
+                   ("after_insert", "first", True), ("after_insert", "second", True)]
+
+
+def test_update_hooks_repeat_while_hooks_change_data(db):
+    with db_session:
+        db.Person(name="p")
+    LOG.clear()
+    with db_session:
+        p = db.Person[1]
+        p.name = "q"
+    assert LOG == [("before_update", "q"), ("after_update", "q", 0),
+                   ("before_update", "q"), ("after_update", "q", 1),
+                   ("before_update", "q"), ("after_update", "q", 2),
+                   ("before_update", "q"), ("after_update", "q", 3)]
+    with db_session:
+        assert db.Person[1].n == 3
+
+
+def test_round_limit(db):
+    with db_session:
+        db.Person(name="p", limit=1000)
+    with db_session:
+        p = db.Person[1]
+        p.name = "loop"
+        with pytest.raises(TransactionError, match=r"^Recursion depth limit reached in obj._after_save_\(\) call$"):
+            flush()
+        assert p.n == 50
+        rollback()
+    with db_session:
+        assert db.Person[1].n == 0
+
+
+def test_delete_hooks(db):
+    with db_session:
+        db.Person(name="gone")
+    LOG.clear()
+    with db_session:
+        db.Person[1].delete()
+        assert LOG == []
+        commit()
+        assert LOG == [("before_delete", "gone"), ("after_delete", 1)]
+
+
+def test_hook_creating_objects(db):
+    with db_session:
+        db.Item(title="a")
+        db.Item(title="b")
+    with db_session:
+        assert sorted(a.text for a in db.Audit.select_by_sql("SELECT * FROM audit")) == ["inserted a", "inserted b"]
+
+
+def test_hooks_run_at_session_exit_commit(db):
+    with db_session:
+        db.Person(name="exit")
+    assert [entry[0] for entry in LOG] == ["before_insert", "after_insert"]
+
+
+def test_obj_flush_runs_only_its_own_hooks(db):
+    with db_session:
+        a = db.Person(name="a")
+        db.Person(name="b")
+        a.flush()
+        assert [entry[:2] for entry in LOG] == [("before_insert", "a"), ("after_insert", "a")]
+        rollback()
