@@ -439,7 +439,8 @@ def test_iterating_an_entity_class_is_an_error() -> None:
     db = Database()
     ns = declare(db, "class Person(db.Entity):\n    name = Required(str)\n")
     with pytest.raises(TypeError) as info:
-        iter(ns["Person"])
+        for _ in ns["Person"]:
+            pass
     assert str(info.value) == "Use select(...) function or Person.select(...) method for iteration"
 
 

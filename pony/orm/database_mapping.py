@@ -9,6 +9,7 @@ from . import errors
 from .log import log_orm
 from .model.mapping import generate_mapping
 from .session import flush as flush_module
+from .session.context import current_session
 from .session.db_session import db_session
 from .session.objects import DeadValues
 
@@ -55,9 +56,25 @@ class DatabaseMappingMixin:
             raise errors.MappingError("No mapping was generated for the database")
         return self.schema
 
+    def _ddl_session(self, function_name: str) -> Any:
+        """``db_session(ddl=True)``, refused inside another session as Pony's decorated methods are."""
+        if current_session.get() is not None:
+            raise errors.TransactionError(
+                f"@db_session-decorated {function_name}() function with `ddl` option cannot be called inside "
+                "of another db_session")
+        return db_session(ddl=True)
+
+    def _quote(self, name: Any) -> str:
+        return self.provider.ddl_compiler_cls(self.provider).quote(name)
+
+    def _table_is_not_empty(self, name: Any) -> errors.TableIsNotEmpty:
+        return errors.TableIsNotEmpty(
+            f"Cannot drop table {self._quote(name)} because it is not empty. "
+            "Specify option with_all_data=True if you want to drop table with all data")
+
     def create_tables(self, check_tables: bool = False) -> None:
         schema = self._require_schema()
-        with db_session(ddl=True):
+        with self._ddl_session("create_tables"):
             cache = self._get_cache()  # type: ignore[attr-defined]
             con = cache.get_connection()
             prev = self.provider.disable_fk_checks(con)
@@ -79,26 +96,23 @@ class DatabaseMappingMixin:
 
     def drop_all_tables(self, with_all_data: bool = False) -> None:
         schema = self._require_schema()
-        with db_session(ddl=True):
+        with self._ddl_session("drop_all_tables"):
             cache = self._get_cache()  # type: ignore[attr-defined]
             execute = self._executor(cache)
-            existing = []
-            for table in reversed(schema.order_tables()):
-                name = self.provider.table_exists(execute, table.name)
-                if name is not None:
-                    existing.append(table.name)
+            # entity tables first, in declaration order, then many-to-many tables (as Pony reports them)
+            existing = [table.name for table in schema.tables.values()
+                        if self.provider.table_exists(execute, table.name) is not None]
             if not with_all_data:
                 for name in existing:
                     if self.provider.table_has_data(execute, name):
-                        raise errors.TableIsNotEmpty(
-                            f"Cannot drop table {_name_text(name)!r} because it is not empty. "
-                            "Specify option with_all_data=True if you want to drop table with all data")
+                        raise self._table_is_not_empty(name)
             con = cache.get_connection()
             prev = self.provider.disable_fk_checks(con)
             try:
-                for name in existing:
-                    log_orm(f"DROPPING TABLE {_name_text(name)}")
-                    self.provider.drop_table(execute, name)
+                for table in reversed(schema.order_tables()):
+                    if table.name in existing:
+                        log_orm(f"DROPPING TABLE {_name_text(table.name)}")
+                        self.provider.drop_table(execute, table.name)
             finally:
                 self.provider.enable_fk_checks(con, prev)
 
@@ -113,7 +127,7 @@ class DatabaseMappingMixin:
             table_name = tuple(table_name)
         elif not isinstance(table_name, (str, tuple)):
             raise TypeError(f"Invalid table name: {table_name!r}")
-        with db_session(ddl=True):
+        with self._ddl_session("drop_table"):
             cache = self._get_cache()  # type: ignore[attr-defined]
             execute = self._executor(cache)
             stored = self.provider.table_exists(execute, table_name)
@@ -121,13 +135,10 @@ class DatabaseMappingMixin:
                 if if_exists:
                     return
                 other = self.provider.table_exists(execute, table_name, case_sensitive=False)
-                hint = f" Did you mean {other!r}?" if other else ""
-                raise errors.TableDoesNotExist(f"Table {_name_text(table_name)} does not exist (probably it was "
-                                               f"already dropped).{hint}")
+                hint = f" (probably you meant table {self._quote(other)})" if other else ""
+                raise errors.TableDoesNotExist(f"Table {self._quote(table_name)} does not exist{hint}")
             if not with_all_data and self.provider.table_has_data(execute, table_name):
-                raise errors.TableIsNotEmpty(
-                    f"Cannot drop table {_name_text(table_name)!r} because it is not empty. "
-                    "Specify option with_all_data=True if you want to drop table with all data")
+                raise self._table_is_not_empty(table_name)
             log_orm(f"DROPPING TABLE {_name_text(table_name)}")
             con = cache.get_connection()
             prev = self.provider.disable_fk_checks(con)

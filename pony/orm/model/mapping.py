@@ -101,6 +101,13 @@ def _link_reverse(attr: Any) -> None:
                       _refers_to(a, entity) and (a.reverse is None or a.reverse is attr or
                                                  a.reverse == attr.name)]
         candidates = [a for a in candidates if not (isinstance(a.reverse, Attribute) and a.reverse is not attr)]
+        named = [a for a in candidates if a.reverse is attr or a.reverse == attr.name]
+        if named:
+            candidates = named
+        else:  # leave out the attributes another attribute of this entity names as its reverse
+            claimed = [target._adict_.get(other.reverse) if isinstance(other.reverse, str) else other.reverse
+                       for other in entity._attrs_ if other is not attr and other.is_relation]
+            candidates = [a for a in candidates if not any(a is c for c in claimed)]
         if target is entity or entity in target._all_bases_ or target in entity._all_bases_:
             candidates = [a for a in candidates if a is not attr]
         if len(candidates) > 1:
@@ -373,7 +380,10 @@ def _map_keys_and_foreign_keys(schema: DBSchema, provider: Any, entity: Any) -> 
                 on_delete = None
             if attr.index is not False and not attr.is_pk and not attr.is_unique:
                 name = attr.index if isinstance(attr.index, str) else None
-                if tuple(attr.columns) not in table.indexes:
+                pk_index = table.pk_index
+                pk_prefix = pk_index is not None and \
+                    pk_index.col_names[:len(attr.columns)] == tuple(attr.columns)
+                if tuple(attr.columns) not in table.indexes and not pk_prefix:
                     table.add_index(name, attr.columns)
             table.add_foreign_key(attr.fk_name, attr.columns, parent_table, parent_columns, on_delete)
     for key in entity._keys_:

@@ -455,7 +455,7 @@ class TimedeltaConverter(_PrecisionConverter):
         return val
 
     def sql_type(self) -> str:
-        return "INTERVAL"
+        return "INTERVAL" if self.precision == self.provider.DEFAULT_TIME_PRECISION else f"INTERVAL({self.precision})"
 
 
 class BlobConverter(Converter):

@@ -1,0 +1,30 @@
+CREATE TABLE "b" (
+  "id" SERIAL PRIMARY KEY
+);
+
+CREATE TABLE "c" (
+  "id" SERIAL PRIMARY KEY
+);
+
+CREATE TABLE "a" (
+  "id" SERIAL PRIMARY KEY,
+  "b" INTEGER,
+  "c" INTEGER NOT NULL
+);
+
+CREATE INDEX "idx_a__b" ON "a" ("b");
+
+CREATE INDEX "idx_a__c" ON "a" ("c");
+
+ALTER TABLE "a" ADD CONSTRAINT "fk_a__b" FOREIGN KEY ("b") REFERENCES "b" ("id") ON DELETE SET NULL;
+
+ALTER TABLE "a" ADD CONSTRAINT "fk_a__c" FOREIGN KEY ("c") REFERENCES "c" ("id");
+
+CREATE TABLE "d" (
+  "id" SERIAL PRIMARY KEY,
+  "c" INTEGER NOT NULL
+);
+
+CREATE INDEX "idx_d__c" ON "d" ("c");
+
+ALTER TABLE "d" ADD CONSTRAINT "fk_d__c" FOREIGN KEY ("c") REFERENCES "c" ("id")

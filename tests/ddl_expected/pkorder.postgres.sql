@@ -1,0 +1,21 @@
+CREATE TABLE "student" (
+  "id" SERIAL PRIMARY KEY
+);
+
+CREATE TABLE "mark" (
+  "subject" TEXT NOT NULL,
+  "student" INTEGER NOT NULL,
+  PRIMARY KEY ("subject", "student")
+);
+
+CREATE INDEX "idx_mark__student" ON "mark" ("student");
+
+ALTER TABLE "mark" ADD CONSTRAINT "fk_mark__student" FOREIGN KEY ("student") REFERENCES "student" ("id") ON DELETE CASCADE;
+
+CREATE TABLE "mark2" (
+  "student" INTEGER NOT NULL,
+  "subject" TEXT NOT NULL,
+  PRIMARY KEY ("student", "subject")
+);
+
+ALTER TABLE "mark2" ADD CONSTRAINT "fk_mark2__student" FOREIGN KEY ("student") REFERENCES "student" ("id") ON DELETE CASCADE

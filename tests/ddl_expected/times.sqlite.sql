@@ -1,0 +1,22 @@
+CREATE TABLE "Other" (
+  "id" INTEGER PRIMARY KEY AUTOINCREMENT
+);
+
+CREATE TABLE "Person" (
+  "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+  "t1" DATETIME(2),
+  "t2" TIME(1),
+  "t3" INTERVAL(4),
+  "t4" TIME(0),
+  "t5" INTERVAL(3)
+);
+
+CREATE TABLE "Car" (
+  "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+  "owner" INTEGER REFERENCES "Person" ("id") ON DELETE SET NULL,
+  "oth" INTEGER REFERENCES "Other" ("id") ON DELETE SET NULL
+);
+
+CREATE INDEX "idx_car__oth" ON "Car" ("oth");
+
+CREATE INDEX "idx_car__owner" ON "Car" ("owner")
