@@ -30,12 +30,27 @@ from .model.attributes import (
     composite_index,
     composite_key,
 )
+from .query.api import (
+    avg,
+    count,
+    delete,
+    distinct,
+    exists,
+    get,
+    group_concat,
+    left_join,
+    max,
+    min,
+    select,
+    sum,
+)
 from .query.query import Query, QueryResult
 from .session.api import commit, flush, rollback
 from .session.cache import SessionCache
 from .session.db_session import DBSessionContextManager, db_session, with_transaction
 from .session.proxies import EntityProxy, make_proxy
 from .session.stats import QueryStat
+from .translation.helpers import JOIN, between, coalesce, concat, desc, raw_sql
 from .types import FloatArray, IntArray, Json, LongStr, LongUnicode, RawSQL, StrArray
 
 buffer = bytes
@@ -57,6 +72,9 @@ __all__ = [
     "PrimaryKey", "Required", "Optional", "Set", "Discriminator", "composite_key", "composite_index",
     "flush", "commit", "rollback", "db_session", "with_transaction", "make_proxy",
     "LongStr", "LongUnicode", "Json", "IntArray", "StrArray", "FloatArray",
+    "select", "left_join", "get", "exists", "delete",
+    "count", "sum", "min", "max", "avg", "group_concat", "distinct",
+    "JOIN", "desc", "between", "concat", "coalesce", "raw_sql",
     "buffer", "unicode",
 ]
 

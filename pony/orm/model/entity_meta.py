@@ -41,10 +41,24 @@ class EntityMetaBase(type):
         _build_entity(cls, name, bases, namespace)
 
     def __iter__(cls) -> Any:
-        raise TypeError(f"Use select(...) function or {cls.__name__}.select(...) method for iteration")
+        return EntityIter(cls)
 
     def __repr__(cls) -> str:
         return f"<Entity {cls.__name__}>" if False else f"<class '{cls.__module__}.{cls.__qualname__}'>"
+
+
+class EntityIter:
+    """``iter(Entity)``: lets ``select(p for p in Person)`` see the entity; plain iteration fails."""
+
+    def __init__(self, entity: Any) -> None:
+        self.entity = entity
+
+    def __iter__(self) -> EntityIter:
+        return self
+
+    def __next__(self) -> Any:
+        name = self.entity.__name__
+        raise TypeError(f"Use select(...) function or {name}.select(...) method for iteration")
 
 
 def _entity_bases(cls: Any, bases: tuple) -> list:

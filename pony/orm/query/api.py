@@ -1,10 +1,264 @@
-"""Query entry points bound to entities (filled in by the query language)."""
+"""Top-level query functions: ``select``, ``left_join``, ``get``, ``exists``, ``delete`` and the
+aggregates ``count``, ``sum``, ``min``, ``max``, ``avg``, ``group_concat``, ``distinct``.
+
+Given a generator over an entity or a query they build a ``Query``; given anything else the
+aggregates behave like the Python builtins they replace on ``from pony.orm import *``.
+"""
 
 from __future__ import annotations
 
+import builtins
+import itertools
+import sys
+import types
+from collections import Counter
 from typing import Any
 
+from ..model.entity_meta import EntityIter
+from ..translation import chain
+from ..translation.reading import capture_generator, capture_lambda, capture_text
+from .query import Query, QueryIterator, QueryResult
 
-def entity_select(entity: Any, *args: Any, **kwargs: Any) -> Any:
-    from .query import Query
-    return Query.from_entity(entity, *args, **kwargs)
+
+def _mark(name: str, nofold: bool = False) -> Any:
+    def decorate(func: Any) -> Any:
+        func._pony_func_ = name
+        func._pony_nofold_ = nofold
+        return func
+    return decorate
+
+
+def _database_of(value: Any) -> Any:
+    if isinstance(value, type) and hasattr(value, "_database_"):
+        return value._database_
+    if isinstance(value, (Query, QueryResult, QueryIterator)):
+        query = value if isinstance(value, Query) else value._query
+        return query._database
+    attr = getattr(value, "_attr_", None)
+    if attr is not None:
+        return attr.entity._database_
+    return None
+
+
+def _query_from_generator(gen: Any, mode: str, frame_depth: int) -> Query:
+    captured = capture_generator(gen)
+    first = captured.locals.get(".0")
+    if isinstance(first, EntityIter):
+        first = first.entity
+    elif isinstance(first, QueryIterator):
+        first = first._query
+    else:
+        frame = sys._getframe(frame_depth)
+        source = captured.tree.generators[0].iter
+        import ast
+        expr = ast.Expression(body=source)
+        ast.fix_missing_locations(expr)
+        first = eval(compile(expr, "<query>", "eval"), frame.f_globals, frame.f_locals)
+        if isinstance(first, QueryResult) and first._query is not None:
+            first = first._query
+    captured.locals[".0"] = first
+    database = _database_of(first)
+    if database is None:
+        raise TypeError("Query can only iterate over entity or another query (not a list of objects)")
+    return Query(database, (chain.Step("gen", captured, data=mode),))
+
+
+def _query_from_text(text: str, mode: str, globals: dict | None, locals: dict | None, frame_depth: int) -> Query:
+    if globals is None:
+        frame = sys._getframe(frame_depth)
+        globals = frame.f_globals
+        locals = frame.f_locals if locals is None else locals
+    captured = capture_text(text, __import__("ast").GeneratorExp, globals, dict(locals or {}))
+    source = captured.tree.generators[0].iter
+    import ast
+    expr = ast.Expression(body=source)
+    ast.fix_missing_locations(expr)
+    try:
+        first = eval(compile(expr, "<query>", "eval"), captured.globals, captured.locals)
+    except Exception:
+        first = None
+    database = _database_of(first if not isinstance(first, QueryResult) else first._query)
+    if database is None:
+        raise TypeError("Query can only iterate over entity or another query (not a list of objects)")
+    return Query(database, (chain.Step("gen", captured, data=mode),))
+
+
+def make_query(arg: Any, mode: str = "inner", globals: dict | None = None, locals: dict | None = None,
+               frame_depth: int = 3) -> Query:
+    if isinstance(arg, types.GeneratorType):
+        return _query_from_generator(arg, mode, frame_depth)
+    if isinstance(arg, str):
+        return _query_from_text(arg, mode, globals, locals, frame_depth)
+    if isinstance(arg, Query):
+        return arg
+    raise TypeError(f"Query should be a generator expression or a string. Got: {type(arg).__name__}")
+
+
+def _is_query_source(gen: Any) -> bool:
+    """A generator over an entity or a query (or query text): handled by the database."""
+    if isinstance(gen, str):
+        return True
+    if isinstance(gen, types.GeneratorType) and gen.gi_frame is not None:
+        first = gen.gi_frame.f_locals.get(".0")
+        return isinstance(first, (EntityIter, QueryIterator))
+    return False
+
+
+@_mark("select")
+def select(gen: Any, globals: dict | None = None, locals: dict | None = None) -> Query:
+    return make_query(gen, "inner", globals, locals)
+
+
+@_mark("left_join")
+def left_join(gen: Any, globals: dict | None = None, locals: dict | None = None) -> Query:
+    return make_query(gen, "left", globals, locals)
+
+
+@_mark("get")
+def get(gen: Any, globals: dict | None = None, locals: dict | None = None) -> Any:
+    return make_query(gen, "inner", globals, locals).get()
+
+
+@_mark("exists")
+def exists(gen: Any, globals: dict | None = None, locals: dict | None = None) -> bool:
+    return make_query(gen, "inner", globals, locals).exists()
+
+
+@_mark("delete")
+def delete(gen: Any, globals: dict | None = None, locals: dict | None = None) -> int:
+    return make_query(gen, "inner", globals, locals).delete()
+
+
+@_mark("count", nofold=True)
+def count(gen: Any = None, distinct: bool | None = None) -> Any:
+    if gen is None:
+        return itertools.count()
+    if _is_query_source(gen):
+        return make_query(gen).count(distinct=distinct)
+    if isinstance(gen, (Query, QueryResult)) or hasattr(gen, "_attr_"):
+        return gen.count()
+    return len(set(gen))
+
+
+@_mark("sum")
+def sum(gen: Any, *args: Any, distinct: bool | None = None) -> Any:  # noqa: A001 - Pony's name
+    if _is_query_source(gen):
+        return make_query(gen).sum(distinct=distinct)
+    if isinstance(gen, Query):
+        return gen.sum(distinct=distinct)
+    return builtins.sum(gen, *args)
+
+
+@_mark("min")
+def min(*args: Any, **kwargs: Any) -> Any:  # noqa: A001 - Pony's name
+    if len(args) == 1 and not kwargs and _is_query_source(args[0]):
+        return make_query(args[0]).min()
+    if len(args) == 1 and isinstance(args[0], Query):
+        return args[0].min()
+    return builtins.min(*args, **kwargs)
+
+
+@_mark("max")
+def max(*args: Any, **kwargs: Any) -> Any:  # noqa: A001 - Pony's name
+    if len(args) == 1 and not kwargs and _is_query_source(args[0]):
+        return make_query(args[0]).max()
+    if len(args) == 1 and isinstance(args[0], Query):
+        return args[0].max()
+    return builtins.max(*args, **kwargs)
+
+
+@_mark("avg")
+def avg(gen: Any, distinct: bool | None = None) -> Any:
+    if _is_query_source(gen):
+        return make_query(gen).avg(distinct=distinct)
+    if isinstance(gen, Query):
+        return gen.avg(distinct=distinct)
+    values = [v for v in gen if v is not None]
+    if distinct:
+        values = list(set(values))
+    return builtins.sum(values) / len(values) if values else None
+
+
+@_mark("group_concat")
+def group_concat(gen: Any, sep: str = ",", distinct: bool = False) -> Any:
+    if _is_query_source(gen):
+        return make_query(gen).group_concat(sep, distinct)
+    if isinstance(gen, Query):
+        return gen.group_concat(sep, distinct)
+    items = list(gen)
+    if distinct:
+        items = list(dict.fromkeys(items))
+    return sep.join(str(item) for item in items)
+
+
+@_mark("distinct")
+def distinct(gen: Any) -> Any:
+    if _is_query_source(gen):
+        return make_query(gen).distinct()
+    if isinstance(gen, Query):
+        return gen.distinct()
+    return dict(Counter(gen))
+
+
+# --- entity and collection entry points ----------------------------------------------------------
+
+
+def _loop_name(entity: Any) -> str:
+    return entity.__name__.lower()
+
+
+def entity_select(entity: Any, *args: Any, **kwargs: Any) -> Query:
+    entity._require_mapping()
+    if args and kwargs:
+        raise TypeError("Entity.select() accepts either a lambda or keyword arguments, not both")
+    if len(args) > 1:
+        raise TypeError("Entity.select() accepts only one lambda argument")
+    name = _loop_name(entity)
+    captured = None
+    if args:
+        arg = args[0]
+        if isinstance(arg, types.FunctionType):
+            captured = capture_lambda(arg)
+        elif isinstance(arg, str):
+            frame = sys._getframe(2)
+            captured = capture_text(arg, object, frame.f_globals, frame.f_locals)
+        else:
+            from ..types import RawSQL
+            if isinstance(arg, RawSQL):
+                query = Query(entity._database_, (chain.Step("entity", data=(entity, name)),))
+                return query.filter(arg)
+            raise TypeError(f"Expected lambda or string, got: {arg!r}")
+        import ast
+        tree = captured.tree
+        if isinstance(tree, ast.Lambda):
+            if len(tree.args.args) != 1:
+                raise TypeError(f"Lambda query requires exactly one parameter name, like {name} -> "
+                                f"{entity.__name__}.select(lambda {name}: ...). Got: {len(tree.args.args)} parameters")
+            name = tree.args.args[0].arg
+    query = Query(entity._database_, (chain.Step("entity", data=(entity, name)),))
+    if captured is not None:
+        return query._with_step(chain.Step("filter", captured, data="filter"))
+    if kwargs:
+        from .filtering import filter_query
+        return filter_query(query, (), kwargs, "filter")
+    return query
+
+
+def collection_select(collection: Any, *args: Any, **kwargs: Any) -> Query:
+    attr = collection._attr_
+    entity = attr.py_type
+    step = chain.Step("collection", data=(attr, _loop_name(entity)), values=[collection._obj_])
+    query = Query(entity._database_, (step,))
+    if args or kwargs:
+        from .filtering import filter_query
+        return filter_query(query, args, kwargs, "filter")
+    return query
+
+
+def install() -> None:
+    """Hooks for the lower layers: iteration of entity classes and ``obj.items.select()``."""
+    from ..session.collections import SetInstance
+    SetInstance.query_api = sys.modules[__name__]
+
+
+install()

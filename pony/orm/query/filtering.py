@@ -1,46 +1,53 @@
-"""``Query.filter`` / ``where`` with keyword arguments (lambdas and text go to the translator)."""
+"""``Query.filter`` / ``where``: lambdas, text, ``raw_sql`` and keyword arguments, each added to
+the query's chain of translation steps."""
 
 from __future__ import annotations
 
-import copy
+import sys
+import types
 from typing import Any
 
-from ..session.loading import raw_value
-from ..sql import ast
+from ..translation import chain
+from ..translation.reading import capture_lambda, capture_text
+from ..types import RawSQL
 
 
-def filter_query(query: Any, args: tuple, kwargs: dict) -> Any:
+def filter_query(query: Any, args: tuple, kwargs: dict, mode: str, frame_depth: int = 3) -> Any:
+    if args and kwargs:
+        raise TypeError("filter() accepts either a lambda/text or keyword arguments, not both")
+    if len(args) > 1:
+        raise TypeError(f"{mode}() accepts one lambda or string. Got: {len(args)} arguments")
     if args:
-        translate = getattr(query, "_translate_filter", None)
-        if translate is None:
-            raise TypeError(f"filter() cannot take {args!r} for this query")
-        return translate(args, kwargs)
+        arg = args[0]
+        if isinstance(arg, RawSQL):
+            return query._with_step(chain.Step("raw_filter", data=(arg.sql, arg.types), values=[arg]))
+        if isinstance(arg, types.FunctionType):
+            return query._with_step(chain.Step("filter", capture_lambda(arg), data=mode))
+        if isinstance(arg, str):
+            frame = sys._getframe(frame_depth)
+            captured = capture_text(arg, object, frame.f_globals, frame.f_locals)
+            return query._with_step(chain.Step("filter", captured, data=mode))
+        raise TypeError(f"Argument of {mode}() must be a lambda, a string or raw_sql(). Got: {arg!r}")
     if not kwargs:
         return query
-    plan = query._plan
-    entity = plan.entity
+    translation = query._translation
+    entity = translation.entity
     if entity is None:
         raise TypeError("Keyword arguments are not allowed: query result is not an entity")
-    alias = plan.results[0].alias
-    arguments = dict(query._arguments)
-    conditions = []
+    if mode == "where" and len(translation.names) > 1:
+        raise TypeError("Keyword arguments are not allowed when query has more than one loop variable")
+    names, values = [], []
     for name, value in kwargs.items():
         attr = entity._adict_.get(name)
         if attr is None:
+            for sub in entity._subclasses_:
+                attr = sub._adict_.get(name) or attr
+        if attr is None:
             raise TypeError(f"Entity {entity.__name__} does not have attribute {name!r}")
         if attr.is_collection:
-            raise TypeError(f"Collection attribute {attr} cannot be used in filter()")
-        if value is not None:
+            raise TypeError(f"Collection attribute {attr} cannot be used in {mode}()")
+        if value is not None and not attr.is_relation:
             value = attr.validate(value, None, from_db=True)
-        raw = raw_value(attr, value)
-        for column, raw_item in zip(attr.columns, raw):
-            col = ast.Column(alias, column)
-            if raw_item is None:
-                conditions.append(ast.IsNull(col))
-            else:
-                key = ("kw", len(arguments))
-                arguments[key] = raw_item
-                conditions.append(ast.BinOp("=", col, ast.Param(key)))
-    new_plan = copy.copy(plan)
-    new_plan.select = plan.select.replace(where=ast.and_(plan.select.where, *conditions))
-    return query._clone(plan=new_plan, arguments=arguments)
+        names.append(name)
+        values.append(value)
+    return query._with_step(chain.Step("kwargs", data=tuple(names), values=values))

@@ -1,21 +1,25 @@
 """``Query`` and ``QueryResult``: immutable query objects, executed lazily.
 
-A query is a ``QueryPlan`` (the SQL AST of a SELECT plus how to turn each row into a result
-item) with bound argument values and modifiers (order, limit, distinct, lock). Every method
-returns a new Query.
+A query is a chain of translation steps (``translation.chain``) with the outer values bound
+for this call, plus modifiers (limit, offset, forced DISTINCT, lock, prefetch). Every method
+returns a new object. SQL is compiled once per translation and modifier shape and cached on the
+translation, so a repeated query only binds parameters.
 """
 
 from __future__ import annotations
 
-import itertools
 import random as random_module
 from collections.abc import Iterator
 from typing import Any
 
 from .. import errors
-from ..session import loading
 from ..session.objects import RowReader, current_cache
 from ..sql import ast
+from ..translation import chain
+from ..translation import params as P
+
+_LIMIT = ast.Param(("limit",))
+_OFFSET = ast.Param(("offset",))
 
 
 class EntityResult:
@@ -28,28 +32,18 @@ class EntityResult:
         self.width = self.reader.width
         self.py_type = entity
 
-    def columns(self) -> tuple:
-        return tuple(ast.Column(self.alias, c) for attr in self.entity._load_attrs_ for c in attr.columns)
-
     def read(self, cache: Any, row: Any) -> Any:
         return self.reader.read(cache, row)
-
-    def read_all(self, cache: Any, rows: list) -> list:
-        return self.reader.read_all(cache, rows)
 
 
 class ValueResult:
     """A result item that is one converted column value."""
 
-    def __init__(self, expr: ast.Node, offset: int, converter: Any = None, py_type: Any = None) -> None:
-        self.expr = expr
+    def __init__(self, offset: int, converter: Any = None, py_type: Any = None) -> None:
         self.offset = offset
         self.width = 1
         self.py_type = py_type
         self.sql2py = converter.sql2py if converter is not None else None
-
-    def columns(self) -> tuple:
-        return (self.expr,)
 
     def read(self, cache: Any, row: Any) -> Any:
         value = row[self.offset]
@@ -58,124 +52,173 @@ class ValueResult:
         return value
 
 
-class QueryPlan:
-    """What a query reads: a SELECT without its modifiers and the result item readers."""
-
-    def __init__(self, database: Any, select: ast.Select, results: list, single: bool,
-                 entity: Any = None) -> None:
-        self.database = database
-        self.select = select
-        self.results = results
-        self.single = single
-        self.entity = entity  # the entity of the result, when the result is one entity
-
-
-def entity_plan(entity: Any) -> QueryPlan:
-    result = EntityResult(entity, loading.ALIAS)
-    select = ast.Select(result.columns(), (ast.Table(entity._table_, loading.ALIAS),),
-                        loading.discriminator_condition(entity))
-    return QueryPlan(entity._database_, select, [result], single=True, entity=entity)
+def readers(translation: Any, provider: Any) -> list:
+    """How each result item is read from a row (cached on the translation)."""
+    cached = translation.compiled.get("readers")
+    if cached is not None:
+        return cached
+    result, offset = [], 0
+    for item in translation.results:
+        if item.entity is not None:
+            reader: Any = EntityResult(item.entity, item.alias, offset)
+        else:
+            reader = ValueResult(offset, _converter(translation, item, provider), item.py_type)
+        result.append(reader)
+        offset += len(item.columns)
+    translation.compiled["readers"] = result
+    return result
 
 
-_query_ids = itertools.count()
+def _converter(translation: Any, item: Any, provider: Any) -> Any:
+    attr = item.attr
+    if attr is not None and attr.converters and not attr.is_relation:
+        return attr.converters[0]
+    py_type = item.py_type
+    if not isinstance(py_type, type) or py_type.__name__ == "_RawType":
+        return None
+    try:
+        return translation.translator.converter(py_type)
+    except Exception:
+        return None
 
 
 class Query:
-    def __init__(self, plan: QueryPlan, arguments: dict | None = None, order_by: tuple = (),
-                 limit: int | None = None, offset: int | None = None, distinct: bool | None = None,
-                 lock: str | None = None, prefetch: tuple = ()) -> None:
-        self._plan = plan
-        self._arguments = arguments or {}
-        self._order_by = order_by
+    def __init__(self, database: Any, steps: tuple, limit: int | None = None, offset: int | None = None,
+                 lock: str | None = None, prefetch: tuple = (), order_override: tuple | None = None,
+                 distinct_override: bool | None = None) -> None:
+        self._database = database
+        self._steps = steps
+        self._translation, self._values = chain.translate(database, steps)
         self._limit = limit
         self._offset = offset
-        self._distinct = distinct
         self._lock = lock
         self._prefetch = prefetch
-        self._database = plan.database
+        self._order_override = order_override
+        self._distinct_override = distinct_override
+        self.__arguments: dict | None = None
 
-    @classmethod
-    def from_entity(cls, entity: Any, *args: Any, **kwargs: Any) -> Query:
-        query = cls(entity_plan(entity))
-        if args:
-            return query.filter(*args)
-        if kwargs:
-            return query.filter(**kwargs)
-        return query
+    @property
+    def _arguments(self) -> dict:
+        if self.__arguments is None:
+            arguments: dict = {}
+            P.bind(self._translation.specs, self._values, arguments)
+            self.__arguments = arguments
+        return self.__arguments
+
+    def _pony_translation_(self) -> Any:
+        return self._translation
+
+    def _pony_shape_(self) -> Any:
+        return ("query", self._translation)
 
     def _clone(self, **changes: Any) -> Query:
-        values = dict(plan=self._plan, arguments=self._arguments, order_by=self._order_by, limit=self._limit,
-                      offset=self._offset, distinct=self._distinct, lock=self._lock, prefetch=self._prefetch)
+        values = dict(limit=self._limit, offset=self._offset, lock=self._lock, prefetch=self._prefetch,
+                      order_override=self._order_override, distinct_override=self._distinct_override)
         values.update(changes)
-        return Query(**values)
+        query = object.__new__(Query)
+        query.__dict__.update(self.__dict__)
+        for name, value in values.items():
+            setattr(query, "_" + name, value)
+        return query
+
+    def _with_step(self, step: chain.Step) -> Query:
+        return Query(self._database, self._steps + (step,), self._limit, self._offset, self._lock, self._prefetch,
+                     None, self._distinct_override)
 
     # --- SQL ----------------------------------------------------------------------------------
 
-    def _select(self, limit: Any = None, offset: Any = None) -> ast.Select:
-        plan = self._plan
-        select = plan.select
-        order_by = self._order_by or select.order_by
-        distinct = select.distinct if self._distinct is None else self._distinct
-        return select.replace(order_by=order_by, distinct=distinct,
-                              limit=ast.Value(limit) if limit is not None else None,
-                              offset=ast.Value(offset) if offset else None, lock=self._lock)
+    def _select(self, limit: bool, offset: bool) -> ast.Select:
+        select = self._translation.select
+        changes: dict = {}
+        if self._order_override is not None:
+            changes["order_by"] = self._order_override
+        if self._distinct_override is not None:
+            changes["distinct"] = self._distinct_override
+        if limit:
+            changes["limit"] = _LIMIT
+        if offset:
+            changes["offset"] = _OFFSET
+        if self._lock:
+            changes["lock"] = self._lock
+        return select.replace(**changes) if changes else select
 
-    def _compile(self, select: ast.Select) -> Any:
-        provider = self._database.provider
-        return provider.compiler.compile(select)
+    def _compiled(self, limit: bool, offset: bool, shape: Any = None, build: Any = None) -> Any:
+        key = (limit, offset, self._lock, self._order_override, self._distinct_override, shape)
+        compiled = self._translation.compiled.get(key)
+        if compiled is None:
+            select = self._select(limit, offset)
+            if build is not None:
+                select = build(select)
+            compiled = self._database.provider.compiler.compile(select)
+            self._translation.compiled[key] = compiled
+        return compiled
 
     def get_sql(self) -> str:
-        return self._compile(self._select(self._limit, self._offset)).sql
+        return self._compiled(self._limit is not None, bool(self._offset)).sql
 
-    def _execute(self, select: ast.Select) -> tuple:
+    def _run(self, compiled: Any, limit: int | None = None, offset: int | None = None, cacheable: bool = True,
+             reader: Any = None) -> list:
         database = self._database
         cache = current_cache(database)
         if cache.dirty:
             database._flush_cache(cache)
-        compiled = self._compile(select)
-        arguments = compiled.arguments(self._arguments) if compiled.param_keys else None
+        arguments = None
+        if compiled.param_keys:
+            values = self._arguments
+            if limit is not None or offset:
+                values = dict(values)
+                values[("limit",)] = limit
+                values[("offset",)] = offset
+            arguments = compiled.arguments(values)
         if self._lock is not None:
             cache.begin()
+            cacheable = False
         key = (compiled.sql, tuple(arguments) if arguments else None)
-        if self._lock is None:
-            cached = cache.query_results.get(key)
+        if cacheable:
+            try:
+                cached = cache.query_results.get(key)
+            except TypeError:
+                cached, cacheable = None, False
             if cached is not None:
                 cache.stats.cache_hit(compiled.sql)
-                return cache, cached
+                return cached
         cursor, _ = cache.execute(compiled.sql, arguments)
         rows = cursor.fetchall()
+        items = reader(cache, rows) if reader is not None else rows
+        if cacheable:
+            cache.query_results[key] = items
+        return items
+
+    def _fetch(self, limit: int | None = None, offset: int | None = None) -> list:
+        compiled = self._compiled(limit is not None, bool(offset))
+        items = self._run(compiled, limit, offset, reader=self._read_rows)
+        if self._prefetch and items:
+            from .prefetch import prefetch
+            prefetch(self, items)
+        return list(items)
+
+    def _read_rows(self, cache: Any, rows: list) -> list:
         from ... import options
         max_count = options.MAX_FETCH_COUNT
         if max_count is not None and len(rows) > max_count:
             raise errors.TooManyObjectsFoundError(f"Query returned more than {max_count} rows")
-        items = self._read_rows(cache, rows)
+        results = readers(self._translation, self._database.provider)
+        if self._translation.single:
+            read = results[0].read
+            items = [read(cache, row) for row in rows]
+        else:
+            items = [tuple([r.read(cache, row) for r in results]) for row in rows]
         if self._lock is not None:
             for item in items:
-                if hasattr(item, "_session_cache_"):
-                    cache.for_update.add(item)
-        else:
-            cache.query_results[key] = items
-        return cache, items
-
-    def _read_rows(self, cache: Any, rows: list) -> list:
-        results = self._plan.results
-        if self._plan.single:
-            result = results[0]
-            read_all = getattr(result, "read_all", None)
-            if read_all is not None:
-                return read_all(cache, rows)
-            read = result.read
-            return [read(cache, row) for row in rows]
-        return [tuple(r.read(cache, row) for r in results) for row in rows]
-
-    def _fetch(self, limit: Any = None, offset: Any = None) -> list:
-        _, items = self._execute(self._select(limit, offset))
-        return list(items)
+                for obj in (item if isinstance(item, tuple) else (item,)):
+                    if hasattr(obj, "_session_cache_"):
+                        cache.for_update.add(obj)
+        return items
 
     # --- iteration and slicing ----------------------------------------------------------------
 
     def __iter__(self) -> Iterator:
-        return iter(self._fetch(self._limit, self._offset))
+        return QueryIterator(self)
 
     def __len__(self) -> int:
         return len(self._fetch(self._limit, self._offset))
@@ -184,85 +227,155 @@ class Query:
         return QueryResult(self._fetch(limit, offset), self)
 
     def __getitem__(self, key: Any) -> Any:
-        if isinstance(key, slice):
-            start, stop, step = key.start, key.stop, key.step
-            if step is not None and step != 1:
-                raise TypeError("Parameter 'step' of slice object is not allowed here")
-            if start is not None and start < 0 or stop is not None and stop < 0:
-                raise TypeError("Parameters of slice object cannot be negative")
-            start = start or 0
-            if stop is None:
-                return QueryResult(self._fetch(None, start or None), self)
-            return QueryResult(self._fetch(max(stop - start, 0), start or None), self)
-        raise TypeError("If you want apply index to a query, convert it to list first")
+        if not isinstance(key, slice):
+            raise TypeError("If you want apply index to a query, convert it to list first")
+        start, stop, step = key.start, key.stop, key.step
+        if step is not None and step != 1:
+            raise TypeError("Parameter 'step' of slice object is not allowed here")
+        if start is not None and start < 0 or stop is not None and stop < 0:
+            raise TypeError("Parameters of slice object cannot be negative")
+        start = start or 0
+        if stop is None:
+            return QueryResult(self._fetch(None, start or None), self)
+        return QueryResult(self._fetch(max(stop - start, 0), start or None), self)
 
     def limit(self, limit: int | None = None, offset: int | None = None) -> QueryResult:
         return QueryResult(None, self._clone(limit=limit, offset=offset))
 
     def page(self, pagenum: int, pagesize: int = 10) -> QueryResult:
         offset = (pagenum - 1) * pagesize
-        return self.limit(pagesize, offset)
+        return QueryResult(None, self._clone(limit=pagesize, offset=offset))
+
+    def _default_order(self) -> tuple:
+        select = self._translation.select
+        if select.order_by:
+            return select.order_by
+        return tuple(ast.OrderBy(c) for item in self._translation.results
+                     for c in (item.expr.pk_nodes if item.entity is not None else item.columns))
 
     def first(self) -> Any:
-        query = self
-        if not self._order_by and not self._plan.select.order_by:
-            columns = self._plan.select.columns
-            query = self._clone(order_by=tuple(ast.OrderBy(ast.Value(i + 1)) for i in range(len(columns))))
-        items = query._fetch(1, None)
+        query = self._clone(order_override=self._order_override or self._default_order(), distinct_override=False)
+        items = query._fetch(1, self._offset)
         return items[0] if items else None
 
     def get(self) -> Any:
-        items = self._fetch(2, None)
+        items = self._fetch(2, self._offset)
         if not items:
             return None
         if len(items) > 1:
-            raise errors.MultipleObjectsFoundError("Multiple objects were found. Use select(...) to retrieve them")
+            raise errors.MultipleObjectsFoundError(
+                "Multiple objects were found. Use select(...) to retrieve them")
         return items[0]
 
     def exists(self) -> bool:
-        select = self._select(1, None).replace(columns=(ast.Value(1),), distinct=False, order_by=())
-        _, items = self._execute_scalar(select)
-        return bool(items)
-
-    def _execute_scalar(self, select: ast.Select) -> tuple:
-        database = self._database
-        cache = current_cache(database)
-        if cache.dirty:
-            database._flush_cache(cache)
-        compiled = self._compile(select)
-        arguments = compiled.arguments(self._arguments) if compiled.param_keys else None
-        key = (compiled.sql, tuple(arguments) if arguments else None)
-        cached = cache.query_results.get(key)
-        if cached is not None:
-            cache.stats.cache_hit(compiled.sql)
-            return cache, cached
-        cursor, _ = cache.execute(compiled.sql, arguments)
-        rows = cursor.fetchall()
-        cache.query_results[key] = rows
-        return cache, rows
+        compiled = self._compiled(True, bool(self._offset), "exists",
+                                  lambda s: s.replace(columns=(ast.Value(1),), distinct=False, order_by=()))
+        return bool(self._run(compiled, 1, self._offset))
 
     # --- aggregates ---------------------------------------------------------------------------
 
+    def _aggregate(self, shape: Any, build: Any, convert: Any = None) -> Any:
+        limited = self._limit is not None or bool(self._offset)
+        compiled = self._compiled(self._limit is not None, bool(self._offset), shape, build)
+        rows = self._run(compiled, self._limit, self._offset)
+        value = rows[0][0] if rows else None
+        if value is not None and convert is not None:
+            value = convert(value)
+        _ = limited
+        return value
+
+    def _needs_wrap(self, select: ast.Select) -> bool:
+        return bool(select.group_by or select.having or select.limit is not None or select.offset is not None)
+
     def count(self, distinct: bool | None = None) -> int:
-        inner = self._select(self._limit, self._offset).replace(order_by=())
-        select = ast.Select((ast.Aggregate("COUNT", None),), (ast.SubqueryTable(inner, "q"),))
-        _, rows = self._execute_scalar(select)
-        return rows[0][0]
+        translation = self._translation
+
+        def build(select: ast.Select) -> ast.Select:
+            select = select.replace(order_by=())
+            if self._needs_wrap(select) or not translation.single:
+                return ast.Select((ast.Aggregate("COUNT", None),), (ast.SubqueryTable(select, "q"),))
+            item = translation.results[0]
+            use_distinct = select.distinct if distinct is None else distinct
+            if item.entity is not None:
+                nodes = item.expr.pk_nodes
+                if use_distinct and len(nodes) == 1:
+                    return select.replace(columns=(ast.Aggregate("COUNT", nodes[0], True),), distinct=False)
+                if use_distinct:
+                    return ast.Select((ast.Aggregate("COUNT", None),), (ast.SubqueryTable(select, "q"),))
+                return select.replace(columns=(ast.Aggregate("COUNT", None),), distinct=False)
+            return select.replace(columns=(ast.Aggregate("COUNT", item.columns[0], bool(use_distinct)),),
+                                  distinct=False)
+        return self._aggregate(("count", distinct), build) or 0
+
+    def _value_aggregate(self, name: str, distinct: bool | None, sep: Any = None) -> Any:
+        translation = self._translation
+        if not translation.single or translation.results[0].entity is not None:
+            raise TypeError(f"'{name.lower()}' is valid for queries that return a single value, not "
+                            f"{translation.result_type.__name__}")
+        item = translation.results[0]
+        kind = getattr(item.expr, "kind", None)
+        if name in ("SUM", "AVG") and kind not in ("number", "bool", "timedelta"):
+            raise TypeError(f"'{name.lower()}' is valid for numeric attributes only")
+
+        def build(select: ast.Select) -> ast.Select:
+            select = select.replace(order_by=())
+            column = item.columns[0]
+            if self._needs_wrap(select):
+                select = select.replace(columns=(ast.Alias(column, "v"),))
+                source: tuple = (ast.SubqueryTable(select, "q"),)
+                column, where = ast.Column("q", "v"), None
+                base = ast.Select((), source, where)
+            else:
+                base = select.replace(distinct=False)
+            if name == "GROUP_CONCAT":
+                node: ast.Node = ast.GroupConcat(column, sep, bool(distinct))
+            else:
+                node = ast.Aggregate(name, column, bool(distinct))
+            if name == "SUM":
+                node = ast.Func("coalesce", node, ast.Value(0))
+            return base.replace(columns=(node,))
+
+        if name in ("MIN", "MAX"):
+            reader = readers(translation, self._database.provider)[0]
+            convert = reader.sql2py
+        elif name == "AVG":
+            convert = _to_float if item.py_type is not _decimal() else None
+        elif name == "SUM":
+            conv = _converter(translation, item, self._database.provider)
+            convert = conv.sql2py if conv is not None else None
+        else:
+            convert = None
+        return self._aggregate((name, distinct, sep), build, convert)
+
+    def sum(self, distinct: bool | None = None) -> Any:
+        result = self._value_aggregate("SUM", distinct)
+        return 0 if result is None else result
+
+    def avg(self, distinct: bool | None = None) -> Any:
+        return self._value_aggregate("AVG", distinct)
+
+    def min(self) -> Any:
+        return self._value_aggregate("MIN", None)
+
+    def max(self) -> Any:
+        return self._value_aggregate("MAX", None)
+
+    def group_concat(self, sep: str | None = None, distinct: bool | None = None) -> Any:
+        if sep is not None and not isinstance(sep, str):
+            raise TypeError("'sep' option of group_concat() must be of type str")
+        return self._value_aggregate("GROUP_CONCAT", distinct, sep)
 
     # --- modifiers ----------------------------------------------------------------------------
 
     def distinct(self) -> Query:
-        return self._clone(distinct=True)
+        return self._clone(distinct_override=True)
 
     def without_distinct(self) -> Query:
-        return self._clone(distinct=False)
+        return self._clone(distinct_override=False)
 
     def for_update(self, nowait: bool = False, skip_locked: bool = False) -> Query:
         if nowait and skip_locked:
             raise TypeError("nowait and skip_locked options are mutually exclusive")
-        provider = self._database.provider
-        if not provider.SUPPORTS_FOR_UPDATE:
-            return self._clone(lock=None)
         lock = "update nowait" if nowait else "update skip locked" if skip_locked else "update"
         return self._clone(lock=lock)
 
@@ -274,83 +387,79 @@ class Query:
 
     def filter(self, *args: Any, **kwargs: Any) -> Query:
         from .filtering import filter_query
-        return filter_query(self, args, kwargs)
+        return filter_query(self, args, kwargs, "filter")
 
     def where(self, *args: Any, **kwargs: Any) -> Query:
         from .filtering import filter_query
-        return filter_query(self, args, kwargs)
+        return filter_query(self, args, kwargs, "where")
 
     def random(self, limit: int) -> QueryResult:
-        query = self._clone(order_by=(ast.OrderBy(ast.Random()),))
+        query = self._clone(order_override=(ast.OrderBy(ast.Random()),), distinct_override=False)
         return QueryResult(query._fetch(limit, None), query)
 
     def prefetch(self, *args: Any) -> Query:
+        from .prefetch import check_prefetch_args
+        check_prefetch_args(self, args)
         return self._clone(prefetch=self._prefetch + args)
 
     def delete(self, bulk: bool | None = None) -> int:
-        entity = self._plan.entity
+        entity = self._translation.entity
         if entity is None:
             raise TypeError("Delete query should be applied to a single entity. Got: "
-                            f"{', '.join(r.py_type.__name__ for r in self._plan.results)}")
+                            f"({', '.join(getattr(r.py_type, '__name__', '?') for r in self._translation.results)})")
         if not bulk:
             objects = list(self)
             for obj in objects:
                 obj.delete()
             return len(objects)
-        return self._bulk_delete(entity)
-
-    def _bulk_delete(self, entity: Any) -> int:
-        database = self._database
-        cache = current_cache(database)
-        if cache.dirty:
-            database._flush_cache(cache)
-        select = self._plan.select
-        pk_columns = [c for attr in entity._pk_attrs_ for c in attr.columns]
-        inner = select.replace(columns=tuple(ast.Column(loading.ALIAS, c) for c in pk_columns))
-        if len(pk_columns) == 1 and len(select.sources) == 1 and isinstance(select.sources[0], ast.Table):
-            node: ast.Node = ast.Delete(entity._table_, _unalias(select.where), None)
-        else:
-            node = ast.Delete(entity._table_, ast.InSelect(ast.Row(*[ast.Column(None, c) for c in pk_columns])
-                                                           if len(pk_columns) > 1 else ast.Column(None, pk_columns[0]),
-                                                           ast.Select((ast.Star(),), (ast.SubqueryTable(inner, "q"),))))
-        compiled = self._compile(node)
-        arguments = compiled.arguments(self._arguments) if compiled.param_keys else None
-        cursor, _ = cache.execute(compiled.sql, arguments, write=True)
-        cache.query_results.clear()
-        return cursor.rowcount
+        from .deleting import bulk_delete
+        return bulk_delete(self, entity)
 
     def show(self, width: int | None = None, stream: Any = None) -> None:
         from .show import show_query
         show_query(self, width, stream)
 
     def __repr__(self) -> str:
-        return f"<Query {self.get_sql()!r}>"
+        return f"<Query object at {hex(id(self))}>"
 
     def __reduce__(self) -> Any:
         return QueryResult, (self._fetch(self._limit, self._offset), None)
 
 
-def _unalias(node: Any) -> Any:
-    """The same condition with ``t.col`` written as ``col`` (a single-table DELETE has no alias)."""
-    if node is None:
-        return None
-    if isinstance(node, ast.Column):
-        return ast.Column(None, node.name) if node.alias == loading.ALIAS else node
-    if isinstance(node, ast.Node):
-        values = [_unalias_value(getattr(node, name)) for name in node.__slots__]
-        clone = object.__new__(type(node))
-        for name, value in zip(node.__slots__, values):
-            object.__setattr__(clone, name, value)
-        return clone
-    return node
+def _to_float(value: Any) -> Any:
+    return float(value)
 
 
-def _unalias_value(value: Any) -> Any:
-    if isinstance(value, ast.Node):
-        return _unalias(value)
-    if isinstance(value, tuple):
-        return tuple(_unalias_value(v) for v in value)
-    return value
+def _decimal() -> Any:
+    from decimal import Decimal
+    return Decimal
+
+
+class QueryIterator:
+    """``iter(query)``: fetches on the first ``next``, so a query can be the source of a
+    generator expression (``select(x for x in q)``) without being run."""
+
+    def __init__(self, query: Query) -> None:
+        self._query = query
+        self._items: Iterator | None = None
+
+    def __iter__(self) -> QueryIterator:
+        return self
+
+    def __next__(self) -> Any:
+        if self._items is None:
+            self._items = iter(self._query._fetch(self._query._limit, self._query._offset))
+        return next(self._items)
+
+    def _pony_translation_(self) -> Any:
+        return self._query._translation
+
+    def _pony_shape_(self) -> Any:
+        return ("query", self._query._translation)
+
+    @property
+    def _arguments(self) -> dict:
+        return self._query._arguments
 
 
 class QueryResult:
@@ -365,6 +474,18 @@ class QueryResult:
             query = self._query
             self._items = query._fetch(query._limit, query._offset)  # type: ignore[union-attr]
         return self._items
+
+    def _pony_translation_(self) -> Any:
+        if self._query is None:
+            raise TypeError("This QueryResult has no query to iterate over")
+        return self._query._translation
+
+    def _pony_shape_(self) -> Any:
+        return ("query", self._pony_translation_())
+
+    @property
+    def _arguments(self) -> dict:
+        return self._query._arguments  # type: ignore[union-attr]
 
     def __len__(self) -> int:
         return len(self._get_items())

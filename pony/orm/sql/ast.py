@@ -177,6 +177,15 @@ class Exists(Node):
         self.negated = negated
 
 
+class Subquery(Node):
+    """A scalar subquery used as a value: ``(SELECT ...)``."""
+
+    __slots__ = ("select",)
+
+    def __init__(self, select: Node) -> None:
+        self.select = select
+
+
 class Between(Node):
     __slots__ = ("expr", "low", "high")
 

@@ -126,7 +126,7 @@ class SQLCompiler:
     def operand(self, node: ast.Node) -> str:
         """An operand of a binary operator, parenthesised unless it is atomic."""
         text = self.sql(node)
-        if isinstance(node, (ast.Column, ast.Param, ast.Value, ast.Func, ast.Aggregate, ast.Name)):
+        if isinstance(node, (ast.Column, ast.Param, ast.Value, ast.Func, ast.Aggregate, ast.Name, ast.Subquery)):
             return text
         return f"({text})"
 
@@ -173,6 +173,9 @@ class SQLCompiler:
     def exists_sql(self, node: ast.Exists) -> str:
         op = "NOT EXISTS" if node.negated else "EXISTS"
         return f"{op} ({self.sql(node.select)})"
+
+    def subquery_sql(self, node: ast.Subquery) -> str:
+        return f"({self.sql(node.select)})"
 
     def between_sql(self, node: ast.Between) -> str:
         return f"{self.operand(node.expr)} BETWEEN {self.operand(node.low)} AND {self.operand(node.high)}"

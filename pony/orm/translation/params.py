@@ -1,0 +1,113 @@
+"""Outer values of a query: evaluated in Python, bound as SQL parameters, summarised for the cache.
+
+Every sub-expression of a query that uses no loop variable (a closure variable, a global,
+``date(2020, 1, 1)``, ``x.attr``) is compiled once per query shape and evaluated at each call;
+its value becomes a bound parameter. The *signature* of the values (their types, and the
+identity of structural ones such as entity classes or functions) selects the cached translation.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import ExprEvalError
+
+_NO_TRANSFORM = None
+
+
+class Evaluator:
+    """One outer sub-expression, compiled once; ``src`` is how the user wrote it."""
+
+    __slots__ = ("src", "code", "fixed", "exact")
+
+    def __init__(self, node: ast.expr) -> None:
+        self.src = ast.unparse(node)
+        expr = ast.Expression(body=node)
+        ast.fix_missing_locations(expr)
+        self.code = compile(expr, "<query>", "eval")
+        self.fixed: tuple | None = None
+        self.exact = False
+
+    def evaluate(self, globals: dict, locals: Any) -> Any:
+        try:
+            return eval(self.code, globals, locals)
+        except NameError as exc:
+            raise NameError(f"{exc} (used in query expression `{self.src}`)") from None
+        except Exception as exc:
+            raise ExprEvalError(self.src, exc) from exc
+
+
+def is_entity_class(value: Any) -> bool:
+    return isinstance(value, type) and hasattr(value, "_entity_meta_marker_") and hasattr(value, "_pk_attrs_")
+
+
+def is_entity_instance(value: Any) -> bool:
+    return not isinstance(value, type) and hasattr(type(value), "_entity_meta_marker_") \
+        and hasattr(value, "_pk_attrs_")
+
+
+def is_structural(value: Any) -> bool:
+    """Values that change the shape of the SQL rather than being a parameter of it."""
+    if isinstance(value, (type, Callable)) and not is_entity_instance(value):  # type: ignore[arg-type]
+        return True
+    kind = type(value)
+    return kind.__module__ == "types" or getattr(value, "_pony_structural_", False) or \
+        type(value).__name__ in ("module",)
+
+
+def signature(value: Any) -> Any:
+    """What the translation of a query depends on for this outer value."""
+    kind = type(value)
+    if kind in (int, str, float, bool) or value is None:
+        return kind
+    if kind in (list, tuple, set, frozenset):
+        return (kind, tuple(signature(v) for v in value))
+    if is_entity_instance(value):
+        return ("entity", kind)
+    shape = getattr(value, "_pony_shape_", None)
+    if shape is not None:
+        return shape()
+    if is_structural(value):
+        try:
+            hash(value)
+            return ("id", value)
+        except TypeError:
+            return ("id", id(value))
+    return kind
+
+
+class ParamSpec:
+    """How the argument of one SQL parameter is computed from the outer values of a call."""
+
+    __slots__ = ("key", "index", "get", "convert")
+
+    def __init__(self, key: Any, index: int, get: Callable | None = None, convert: Callable | None = None) -> None:
+        self.key = key
+        self.index = index
+        self.get = get  # picks a part of the value (an item of a list, a pk column ...)
+        self.convert = convert  # turns it into what the driver takes
+
+
+def bind(specs: list, values: list, arguments: dict) -> None:
+    for spec in specs:
+        value = values[spec.index]
+        if spec.get is not None:
+            value = spec.get(value)
+        if spec.convert is not None and value is not None:
+            value = spec.convert(value)
+        arguments[spec.key] = value
+
+
+def raw_pk(obj: Any) -> tuple:
+    """The primary key of an entity instance as a flat tuple of column values."""
+    values: list = []
+    for attr in obj._pk_attrs_:
+        vals = obj._vals_
+        value = vals[attr] if attr in vals else obj._dbvals_.get(attr)
+        if attr.is_relation:
+            values.extend(raw_pk(value))
+        else:
+            values.append(attr.converters[0].py2sql(value) if value is not None else None)
+    return tuple(values)
