@@ -277,12 +277,14 @@ def _lost_update_message(cache: SessionCache, obj: Any, attrs: list) -> str:
     """Why an optimistic UPDATE matched no row: re-read it and name what changed, as Pony does."""
     entity = obj.__class__
     key = ("reread", entity, tuple(attrs))
+    # a locking read sees the latest committed row even inside a REPEATABLE READ snapshot
+    lock = "update" if cache.provider.SUPPORTS_FOR_UPDATE else None
 
     def build() -> ast.Select:
         columns = tuple(ast.Column(None, c) for attr in attrs for c in attr.columns) or (ast.Value(1),)
         conditions = [ast.BinOp("=", ast.Column(None, column), ast.Param(i))
                       for i, column in enumerate(c for attr in entity._pk_attrs_ for c in attr.columns)]
-        return ast.Select(columns, (ast.Table(entity._table_, None),), ast.and_(*conditions))
+        return ast.Select(columns, (ast.Table(entity._table_, None),), ast.and_(*conditions), lock=lock)
 
     cursor, _ = cache.execute(compiled(cache, key, build).sql, list(raw_pk(obj)))
     row = cursor.fetchone()
