@@ -92,7 +92,7 @@ def run_round(module: Any, contestant: str, test_id: str, plan: Plan) -> dict[st
     checked_cache = contestant in PONY_API and not TEST_BY_ID[test_id].writes and test_id != "X"
     if checked_cache:
         module.check_no_cache_hits()
-    return {"ok": True, "ns": t.ns, "rows": t.rows, "checksum": t.checksum}
+    return {"ok": True, "ns": t.ns, "rows": t.rows, "checksum": t.checksum, "note": t.note}
 
 
 def worker(args: argparse.Namespace, plan: Plan) -> int:

@@ -65,7 +65,7 @@ class Sizes:
 
 
 FULL = Sizes()
-QUICK = Sizes(rows=2_000, insert_single=50, insert_batch=1_000, insert_bulk=1_000, repetitions=3,
+QUICK = Sizes(rows=2_000, insert_single=50, insert_batch=500, insert_bulk=1_000, repetitions=3,
               pages=100, gets=200, counts=200, timed_rounds=3)
 LEVELS = (10, 20, 30, 40, 50)
 

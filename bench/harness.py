@@ -33,6 +33,7 @@ class Round:
         self.ns = 0
         self.rows = 0
         self.checksum = 0
+        self.note = ""  # shown under the Markdown table, e.g. which bulk API was found
         self._start = 0
 
     def __enter__(self) -> Round:

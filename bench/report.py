@@ -111,11 +111,11 @@ def markdown(records: list[dict[str, Any]], db: str, date: str, contestants: lis
         if not TEST_BY_ID[test_id].in_mean:
             continue
         lines.append(_row(test_id, contestants, by_key, notes))
-    common, gmeans = means(records, contestants)
+    common, gmeans = means(records, contestants) if "pony" in contestants else ([], {})
     lines.append(_mean_row(f"geometric mean of the ratio to Pony over the {len(common)} tests all ran"
                            + (f" ({' '.join(common)})" if common else ""), contestants, gmeans))
     peers = [c for c in contestants if c != "this"]
-    if "this" in contestants and len(peers) > 1:
+    if "this" in contestants and "pony" in peers and len(peers) > 1:
         peer_common, peer_means = means(records, peers)
         if peer_common != common:
             lines.append(_mean_row(f"the same among the peers only, over the {len(peer_common)} tests they "
@@ -124,10 +124,13 @@ def markdown(records: list[dict[str, Any]], db: str, date: str, contestants: lis
         if not TEST_BY_ID[test_id].in_mean:
             lines.append(_row(test_id, contestants, by_key, notes, suffix=" (apart, not in the mean)"))
     na = [f"{r['contestant']} / {r['test']}: {r['error']}" for r in records if r["status"] == "n/a"]
+    remarks = [f"{r['contestant']} / {r['test']}: {r['note']}" for r in records if r.get("note")]
     if notes:
         lines += ["", "Failures:", ""] + [f"{i}. {note}" for i, note in enumerate(notes, 1)]
     if na:
         lines += ["", "Not applicable:", ""] + [f"- {note}" for note in na]
+    if remarks:
+        lines += ["", "Notes:", ""] + [f"- {note}" for note in remarks]
     return "\n".join(lines) + "\n"
 
 

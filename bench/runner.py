@@ -24,6 +24,7 @@ class Outcome:
     error: str = ""
     times_ns: list[int] = field(default_factory=list)
     rows: int = 0
+    note: str = ""
 
     def fail(self, status: str, error: str) -> None:
         if self.status == "ok":
@@ -162,6 +163,7 @@ class DbRun:
             elif timed:
                 outcome.times_ns.append(answer["ns"])
                 outcome.rows = answer["rows"]
+                outcome.note = answer.get("note", "")
 
     def check(self, test: TestDef, answer: dict[str, Any]) -> str:
         """Why a round's result is wrong, or '' when rows and checksum are what they must be."""
@@ -232,7 +234,7 @@ class DbRun:
                     "ops_per_s": ops_per_s, "rows_per_s": rows_per_s,
                     "ratio_to_raw": None, "ratio_to_pony": None,
                     "name": test.name, "unit": test.unit, "status": outcome.status,
-                    "error": outcome.error or None, "ops_per_round": ops,
+                    "error": outcome.error or None, "note": outcome.note or None, "ops_per_round": ops,
                     "rows_per_round": outcome.rows if median else None,
                     "median_ns": median, "min_ns": best,
                     "best_ops_per_s": ops / (best / 1e9) if best else None,

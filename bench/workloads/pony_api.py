@@ -113,6 +113,7 @@ def insert_bulk(t: Round) -> None:
         else:
             bulk_insert(rows)
     t.touched(len(rows))
+    t.note = f"bulk API found: {'db' if owner is db else 'Journal'}.{name}"
 
 
 @tests("D")
