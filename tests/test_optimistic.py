@@ -72,7 +72,7 @@ def test_lost_update_is_detected(db):
 def test_change_of_an_attribute_that_was_only_read(db):
     with db_session:
         acc = db.Account[2]
-        acc.name, acc.balance
+        acc.name, acc.balance  # noqa: B018
         in_other_thread(lambda: db.Account[2].set(balance=25))
         acc.name = "bb"
         with pytest.raises(OptimisticCheckError, match=r"Changes: balance \(20 -> 25\)$"):
@@ -83,7 +83,7 @@ def test_change_of_an_attribute_that_was_only_read(db):
 def test_deleted_outside(db):
     with db_session:
         acc = db.Account[2]
-        acc.name
+        acc.name  # noqa: B018
         in_other_thread(lambda: db.Account[2].delete())
         acc.name = "x"
         with pytest.raises(OptimisticCheckError, match=r"^Object Account\[2\] was deleted outside of current "
@@ -95,7 +95,7 @@ def test_deleted_outside(db):
 def test_no_check_for_unread_attributes_and_non_optimistic_ones(db):
     with db_session:
         acc = db.Account[1]
-        acc.free
+        acc.free  # noqa: B018
         in_other_thread(lambda: db.Account[1].set(free=7))
         acc.free = 8  # optimistic=False: last writer wins
         flush()
@@ -106,7 +106,7 @@ def test_no_check_for_unread_attributes_and_non_optimistic_ones(db):
 def test_optimistic_false_session_option(db):
     with db_session(optimistic=False):
         acc = db.Account[1]
-        acc.balance
+        acc.balance  # noqa: B018
         acc.balance = 12
     with db_session:
         assert db.Account[1].balance == 12
@@ -133,7 +133,7 @@ def test_timezone_aware_datetimes_do_not_fail_the_check(db):
         flush()
     with db_session:
         acc = db.Account[1]
-        acc.seen
+        acc.seen  # noqa: B018
         acc.name = "next session"
     with db_session:
         assert db.Account[1].name == "next session"

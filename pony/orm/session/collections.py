@@ -317,7 +317,18 @@ class SetInstance:
         return not self.is_empty()
 
     def __reduce__(self) -> Any:
-        return set, (self.copy(),)
+        # the owner and the items travel along; unpickling restores a fully loaded collection
+        return _unpickle_collection, (self._obj_, self._attr_.name, list(self._data().items))
+
+
+def _unpickle_collection(obj: Any, name: str, items: list) -> SetInstance:
+    attr = obj.__class__._adict_[name]
+    data = set_data(obj, attr)
+    if not data.is_fully_loaded:
+        data.items = dict.fromkeys(items)
+        data.is_fully_loaded = True
+        data.count = len(items)
+    return SetInstance(obj, attr)
 
 
 def _as_items(items: Any, attr: Any = None) -> list:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import errors
-from .objects import CANCELLED, CREATED, DELETED, LOADED, MARKED_TO_DELETE, current_cache, merge_loaded
+from .objects import CANCELLED, CREATED, DELETED, MARKED_TO_DELETE, MODIFIED, current_cache, merge_loaded
 
 
 def reduce_entity(obj: Any) -> Any:
@@ -15,10 +15,9 @@ def reduce_entity(obj: Any) -> Any:
         raise errors.OperationWithDeletedObjectError(f"Deleted object {obj!r} cannot be pickled")
     if status == CREATED or obj._pkval_ is None:
         raise errors.OrmError(f"Created object {obj!r} has to be stored in DB before it can be pickled")
-    if obj._vals_ is not obj._dbvals_ and status not in (LOADED,):
-        vals = obj._dbvals_
-    else:
-        vals = obj._vals_
+    if status == MODIFIED:
+        raise errors.OrmError(f"Modified object {obj!r} has to be stored in DB before it can be pickled")
+    vals = obj._vals_
     values = {attr.name: value for attr, value in vals.items()
               if not attr.is_collection and hasattr(attr, "name")}
     values = {name: (v.get_untracked() if hasattr(v, "get_untracked") else v) for name, v in values.items()}
