@@ -57,7 +57,7 @@ def test_loaded_object_round_trip_without_sql(db):
         assert not [sql for sql in db.local_stats if sql]  # no query was needed
     with db_session:
         existing = db.Owner[1]
-        existing.name
+        existing.name  # noqa: B018
         assert pickle.loads(data) is existing
 
 

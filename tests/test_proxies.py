@@ -42,7 +42,7 @@ def test_proxy_forwards_to_the_current_session(db):
         assert proxy == make_proxy(person) and proxy != 5
         assert proxy._get_object() is person
     with pytest.raises(TransactionError, match="db_session is required"):
-        proxy.name
+        proxy.name  # noqa: B018
     with db_session:
         proxy.name = "Bea"  # a new session: the object is looked up again
         assert proxy._get_object() is not person
@@ -54,7 +54,7 @@ def test_proxy_forwards_to_the_current_session(db):
         db.Person[1].delete()
     with db_session:
         with pytest.raises(ObjectNotFound, match=r"^Person\[1\]$"):
-            proxy.name
+            proxy.name  # noqa: B018
 
 
 def test_proxy_of_a_new_object_flushes_first(db):
