@@ -143,7 +143,8 @@ class DBSessionContextManager:
         if inspect.isgeneratorfunction(func) or inspect.iscoroutinefunction(func):
             for option in ("ddl", "retry", "serializable"):
                 if getattr(self, option):
-                    raise TypeError(f"db_session with `{option}` option cannot be applied to generator function")
+                    raise TypeError(f"db_session with `{option}` option cannot be applied to generator "
+                                    "function")
             from .suspended import wrap_coroutine, wrap_generator
             wrapper = wrap_coroutine(self, func) if inspect.iscoroutinefunction(func) \
                 else wrap_generator(self, func)

@@ -12,7 +12,8 @@ from .session import Session
 
 def _check_no_session(func: Callable) -> None:
     if current_session.get() is not None:
-        raise errors.TransactionError("@db_session-wrapped generator cannot be used inside another db_session")
+        raise errors.TransactionError(
+            "@db_session-wrapped generator cannot be used inside another db_session")
 
 
 def _new_session(manager: Any) -> Session:
