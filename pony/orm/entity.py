@@ -21,6 +21,7 @@ from .session.objects import (
     find_in_cache,
     seed,
 )
+from .types import TrackedValue
 
 _DEAD = (MARKED_TO_DELETE, DELETED, "cancelled")
 
@@ -47,6 +48,15 @@ class AttributeAccess:
         value = changes.current_value(cache, obj, attr)
         obj._rbits_ |= attr.bit
         return value
+
+    @staticmethod
+    def track(obj: Any, attr: Any, value: Any) -> Any:
+        """A Json/array value read from the db, as a tracked copy so in-place changes are saved."""
+        if not isinstance(obj._vals_, dict) or not obj._session_cache_.is_alive:
+            return value
+        tracked = TrackedValue.make(obj, attr, value)
+        changes.writable_vals(obj)[attr] = tracked
+        return tracked
 
     @staticmethod
     def set(obj: Any, attr: Any, value: Any) -> None:

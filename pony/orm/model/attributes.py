@@ -135,6 +135,12 @@ class Attribute(Generic[T]):
         return _is_entity_class(self.py_type)
 
     @property
+    def is_trackable(self) -> bool:
+        """Is the value a Json or array container whose in-place changes must be saved?"""
+        py_type = self.py_type
+        return py_type is Json or (isinstance(py_type, type) and issubclass(py_type, Array))
+
+    @property
     def is_string(self) -> bool:
         return isinstance(self.py_type, type) and issubclass(self.py_type, str)
 
@@ -225,6 +231,31 @@ class Attribute(Generic[T]):
         if self.py_check is not None and not from_db and not self.py_check(value):
             raise ValueError(f"Check for attribute {self} failed. Value: {value!r}")
         return value
+
+
+def _tracked_get(self: Any, obj: Any, cls: Any = None) -> Any:
+    """``__get__`` of a Json/array attribute: a plain dict or list read from the db is handed out as
+    a tracked copy, so ``obj.info['x'] = 1`` marks the attribute changed."""
+    value = Attribute.__get__(self, obj, cls)
+    if obj is not None and type(value) in (dict, list):
+        value = Attribute.access.track(obj, self, value)
+    return value
+
+
+_tracked_kinds: dict[type, type] = {}
+
+
+def make_tracked(attr: Attribute) -> None:
+    """Give ``attr`` the tracking descriptor (its kind keeps its name for describe() and repr)."""
+    kind = type(attr)
+    if kind in _tracked_kinds.values():
+        return
+    tracked = _tracked_kinds.get(kind)
+    if tracked is None:
+        tracked = type(kind.__name__, (kind,), {"__get__": _tracked_get, "__qualname__": kind.__qualname__,
+                                                "__module__": kind.__module__})
+        _tracked_kinds[kind] = tracked
+    attr.__class__ = tracked
 
 
 def _is_entity_class(value: Any) -> bool:

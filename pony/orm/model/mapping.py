@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import errors
 from ..sql.schema import DBSchema
-from .attributes import Attribute, Collection, Optional, Required
+from .attributes import Attribute, Collection, Optional, Required, make_tracked
 from .entity_meta import EntityMetaBase
 
 
@@ -321,7 +321,7 @@ def _map_attr_columns(provider: Any, table: Any, attr: Any, is_subclass: bool) -
             raise errors.DBSchemaError(f"Column {name!r} already exists in table {table.name!r}")
         columns.append(table.add_column(name, sql_type, is_not_null=not nullable, sql_default=sql_default,
                                         is_pk=attr.is_pk and len(attr.entity._pk_attrs_) == 1,
-                                        auto=attr.is_pk and attr.auto))
+                                        auto=attr.is_pk and attr.auto and attr.py_type is int))
     attr.column_objs = columns
 
 
@@ -490,6 +490,8 @@ def _finish_entity(entity: Any) -> None:
                 attr.bit = bit
                 bit <<= 1
     for attr in entity._new_attrs_:
+        if attr.is_trackable and not attr.is_collection:
+            make_tracked(attr)
         attr.is_m2m = bool(attr.is_collection and attr.reverse.is_collection)
         if attr.is_m2m:
             # the end whose (owner, item) pairs record link changes

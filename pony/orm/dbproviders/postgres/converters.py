@@ -64,12 +64,21 @@ class PGJsonConverter(base.JsonConverter):
     def py2sql(self, val: Any) -> Any:
         return json.dumps(val, **self.json_kwargs)
 
+    def sql2py(self, val: Any) -> Any:
+        return val  # psycopg has already decoded the jsonb value (a JSON string arrives as a str)
+
     def sql_type(self) -> str:
         return "JSONB"
 
 
 class PGArrayConverter(base.ArrayConverter):
     ITEM_TYPE_NAMES = {int: "INT", str: "TEXT", float: "DOUBLE PRECISION"}
+
+    def py2sql(self, val: Any) -> Any:
+        if self.item_type is int:  # int4[] like the column, so `col = %s` compares (psycopg picks smallint[])
+            from psycopg.types.numeric import Int4
+            return [Int4(item) for item in val]
+        return list(val)
 
 
 PG_CONVERTERS: tuple = (
