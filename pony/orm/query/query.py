@@ -44,6 +44,9 @@ class ValueResult:
         self.width = 1
         self.py_type = py_type
         self.sql2py = converter.sql2py if converter is not None else None
+        if py_type in (int, float) and converter is not None and converter.attr is None:
+            base = self.sql2py
+            self.sql2py = lambda value: py_type(base(value))
 
     def read(self, cache: Any, row: Any) -> Any:
         value = row[self.offset]

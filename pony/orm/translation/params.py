@@ -66,9 +66,11 @@ def signature(value: Any) -> Any:
         return (kind, tuple(signature(v) for v in value))
     if is_entity_instance(value):
         return ("entity", kind)
-    shape = getattr(value, "_pony_shape_", None)
+    if hasattr(kind, "_attr_") or (hasattr(value, "_attr_") and hasattr(value, "_obj_")):
+        return ("collection", value._attr_, signature(value._obj_))
+    shape = getattr(kind, "_pony_shape_", None)
     if shape is not None:
-        return shape()
+        return shape(value)
     if is_structural(value):
         try:
             hash(value)

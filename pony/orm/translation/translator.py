@@ -626,7 +626,10 @@ class Translator:
                 covered.add(item.alias)
             elif isinstance(item, Value) and item.attr is not None and item.attr.is_pk \
                     and len(item.attr.entity._pk_attrs_) == 1 and isinstance(item.node, ast.Column):
-                covered.add(item.node.alias)
+                loops = dict(self.frame.loops)
+                entity = loops.get(item.node.alias)
+                if entity is not None and entity._root_ is item.attr.entity._root_:
+                    covered.add(item.node.alias)
         return any(alias not in covered for alias, _ in self.frame.loops)
 
     def build_select(self) -> ast.Select:

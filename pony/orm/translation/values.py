@@ -407,6 +407,8 @@ def arithmetic(op: str, left: Value, right: Value, src: str) -> Value:
     lk, rk = left.kind, right.kind
     if op == "+" and lk == "str" and rk == "str":
         return make_value(ast.Concat(left.node, right.node), str, aggregated=aggregated)
+    if op in ("|", "&", "^") and not (op == "|" and lk == "json" and rk == "json"):
+        raise TypeError(f"Operator {op!r} is not supported for these types in expression {src}")
     if lk in ("number", "bool") and rk in ("number", "bool"):
         py_type = result_number_type(left.py_type, right.py_type)
         if op == "/":
