@@ -45,6 +45,19 @@ from .query.api import (
     sum,
 )
 from .query.query import Query, QueryResult
+from .security import (
+    AccessRule,
+    get_current_user,
+    get_object_labels,
+    get_user_groups,
+    get_user_roles,
+    has_perm,
+    obj_labels_getter,
+    perm,
+    set_current_user,
+    user_groups_getter,
+    user_roles_getter,
+)
 from .session.api import commit, flush, rollback
 from .session.cache import SessionCache
 from .session.db_session import DBSessionContextManager, db_session, with_transaction
@@ -76,8 +89,12 @@ __all__ = [
     "count", "sum", "min", "max", "avg", "group_concat", "distinct",
     "JOIN", "desc", "between", "concat", "coalesce", "raw_sql",
     "buffer", "unicode",
+    "get_current_user", "set_current_user", "perm", "has_perm", "get_user_groups", "get_user_roles",
+    "get_object_labels", "user_groups_getter", "user_roles_getter", "obj_labels_getter",
 ]
 
-_unused = (EntityProxy, Entity, EntityMeta, Attribute, Query, QueryResult, SessionCache, DEFAULT, NOT_LOADED, DBSessionContextManager, QueryStat, local, log_orm, log_sql, RawSQL, PartialCommitException,
+_unused = (AccessRule, EntityProxy, Entity, EntityMeta, Attribute, Query, QueryResult, SessionCache, DEFAULT,
+           NOT_LOADED, DBSessionContextManager, QueryStat, local, log_orm, log_sql, RawSQL,
+           PartialCommitException,
            TransactionRolledBack, DatabaseContainsIncorrectEmptyValue, DatabaseContainsIncorrectValue,
            PonyRuntimeWarning, DBException)

@@ -13,6 +13,7 @@ from . import errors
 from .database_mapping import DatabaseMappingMixin
 from .dbproviders.base.provider import DBAPIProvider
 from .query.raw import RawQuery, py2sql, row_class
+from .security import SecurityMixin
 from .session.context import current_session
 from .session.stats import GlobalStatistics, Statistics
 from .sql import ast, dollar
@@ -53,7 +54,7 @@ def _provider_class(provider: Any) -> tuple[type[DBAPIProvider], str]:
     return module.provider_cls, provider
 
 
-class Database(DatabaseMappingMixin):
+class Database(DatabaseMappingMixin, SecurityMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.id = next(_database_ids)
         self.priority = 0
