@@ -204,7 +204,7 @@ def distinct(gen: Any) -> Any:
 
 
 def _loop_name(entity: Any) -> str:
-    return entity.__name__.lower()
+    return entity.__name__[0].lower()
 
 
 def entity_select(entity: Any, *args: Any, **kwargs: Any) -> Query:

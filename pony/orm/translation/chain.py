@@ -96,6 +96,8 @@ def _translate(database: Any, steps: tuple) -> tuple[Translation, list]:
             tr.values.extend(step.values)
             tr.evaluators.extend([None] * len(step.values))
         STEP_HANDLERS[step.kind](tr, step, start)
+        if i == 0:
+            tr.loop_vars = {name: tr.locals[name] for name in tr.loop_names}
         if step.captured is not None:
             _evaluators[step.key] = tr.evaluators
             step.values = tr.values[start:]
@@ -141,7 +143,7 @@ def _collection_step(tr: Translator, step: Step, start: int) -> None:
 def _bind_lambda(tr: Translator, step: Step, mode: str) -> pyast.expr:
     """Bind a filter/order lambda's parameters; returns the body to translate."""
     node = step.captured.tree  # type: ignore[union-attr]
-    loop_vars = {name: tr.locals[name] for name in tr.loop_names}
+    loop_vars = tr.loop_vars
     if not isinstance(node, pyast.Lambda):
         tr.locals = dict(loop_vars)
         return node

@@ -111,6 +111,7 @@ class Translator:
         self.result_items: list[ResultItem] = []
         self.single = True
         self.loop_names: list[str] = []
+        self.loop_vars: dict[str, Expr] = {}
         self.order: list[ast.OrderBy] = []
         self.distinct: bool | None = None
         self.converters: dict = {}
