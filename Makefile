@@ -28,6 +28,11 @@ bench: $(BIN)/.installed
 	bash scripts/start-databases.sh
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# Long versions of the reliability tests (tests/soak/run.py); ends with one summary line per area.
+soak: $(BIN)/.installed
+	bash scripts/start-databases.sh
+	$(BIN)/python tests/soak/run.py
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check pony tests
 

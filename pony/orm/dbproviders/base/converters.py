@@ -9,6 +9,7 @@ type-specific options it understands from ``attr.kwargs``; the model layer repor
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -219,6 +220,9 @@ class RealConverter(Converter):
             val = float(val)
         except (ValueError, TypeError):
             raise TypeError(f"Invalid value for attribute {_attr_name(self.attr)}: {val!r}")
+        if math.isnan(val) and not getattr(self.provider, "SUPPORTS_NAN", True):
+            raise ValueError(f"Value nan of attr {_attr_name(self.attr)} cannot be stored: "
+                             f"{self.provider.dialect} has no NaN")
         if self.min_val is not None and val < self.min_val:
             raise ValueError(f"Value {val!r} of attr {_attr_name(self.attr)} is less than the minimum "
                              f"allowed value {self.min_val!r}")
@@ -383,6 +387,10 @@ class DatetimeConverter(_PrecisionConverter):
                                 f"Got: {val!r}")
         else:
             raise TypeError(f"Attribute {_attr_name(self.attr)}: expected type is 'datetime'. Got: {val!r}")
+        if val.tzinfo is not None and not getattr(self.provider, "KEEPS_DATETIME_OFFSET", True):
+            raise ValueError(f"Attribute {_attr_name(self.attr)} cannot store the timezone-aware datetime "
+                             f"{val!r}: {self.provider.dialect} would drop its UTC offset. Convert it to "
+                             "a naive datetime first, e.g. val.astimezone(timezone.utc).replace(tzinfo=None)")
         if self.precision < 6:
             val = val.replace(microsecond=self.round_microseconds(val.microsecond))
         return val

@@ -69,6 +69,11 @@ class DBAPIProvider:
     EMPTY_STRING_IS_NULL = False
     # Can one connection be shared by all threads (in-memory SQLite)?
     SINGLE_CONNECTION = False
+    # Can a float column hold NaN? (SQLite would store NULL, MySQL has none: NaN is refused)
+    SUPPORTS_NAN = False
+    # Does a datetime column keep a UTC offset? (A TIMESTAMP/DATETIME column would drop or
+    # convert it silently, so an aware datetime is refused there.)
+    KEEPS_DATETIME_OFFSET = False
 
     def __init__(self, *args: Any, pony_database: Any = None, on_connect: Callable[[Any], None] | None = None,
                  **kwargs: Any) -> None:

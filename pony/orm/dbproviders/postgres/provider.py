@@ -39,6 +39,7 @@ class PGProvider(DBAPIProvider):
     SUPPORTS_ARRAYS = True
     UNSIGNED_BIGINT = False
     TRANSACTIONAL_DDL = True
+    SUPPORTS_NAN = True
     NAME_CASE = "lower"
 
     # --- connections --------------------------------------------------------------------------

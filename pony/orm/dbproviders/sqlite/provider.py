@@ -99,6 +99,7 @@ class SQLiteProvider(DBAPIProvider):
     SUPPORTS_SKIP_LOCKED = False
     UNSIGNED_BIGINT = False
     TRANSACTIONAL_DDL = True
+    KEEPS_DATETIME_OFFSET = True  # stored as ISO text with its offset
 
     # One lock per database file: SQLite allows one writer, and in-process writers that wait
     # on each other here never hit "database is locked".
