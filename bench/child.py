@@ -84,7 +84,7 @@ def run_round(module: Any, contestant: str, test_id: str, plan: Plan) -> dict[st
         return {"na": f"{contestant} has no test {test_id}"}
     if hasattr(module, "before_round"):
         module.before_round()
-    t = Round(plan)
+    t = Round(plan, getattr(module, "sql_count", None))
     try:
         test(t)
     except NotApplicable as exc:

@@ -28,13 +28,17 @@ class NotApplicable(Exception):
 
 
 class Round:
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, sql_count: Callable[[], int] | None = None) -> None:
         self.plan = plan
         self.ns = 0
         self.rows = 0
         self.checksum = 0
         self.note = ""  # shown under the Markdown table, e.g. which bulk API was found
         self._start = 0
+        # Where the library counts its SQL for free (Pony's db.local_stats), checking results
+        # must not run any: that would be lazy loading done outside the measured block.
+        self._sql_count = sql_count
+        self._sql_after_block = 0
 
     def __enter__(self) -> Round:
         gc.collect()
@@ -43,21 +47,30 @@ class Round:
 
     def __exit__(self, *exc: object) -> None:
         self.ns += time.perf_counter_ns() - self._start
+        if self._sql_count is not None:
+            self._sql_after_block = self._sql_count()
+
+    def _no_sql_since_block(self) -> None:
+        if self._sql_count is not None and self._sql_count() != self._sql_after_block:
+            raise AssertionError("reading the results ran SQL outside the measured block (lazy loading)")
 
     # Result checks: called outside the measured blocks.
     def objects(self, objects: Iterable[Any]) -> None:
         """Entities (or anything) with ``id, timestamp, level, text`` attributes."""
         for o in objects:
             self._add(o.id, o.timestamp, o.level, o.text)
+        self._no_sql_since_block()
 
     def dicts(self, dicts: Iterable[Mapping[str, Any]]) -> None:
         for d in dicts:
             self._add(d["id"], d["timestamp"], d["level"], d["text"])
+        self._no_sql_since_block()
 
     def tuples(self, tuples: Iterable[Sequence[Any]]) -> None:
         """Rows ordered ``(id, timestamp, level, text)``."""
         for row in tuples:
             self._add(*row)
+        self._no_sql_since_block()
 
     def pairs(self, children: Iterable[Any], parent: Callable[[Any], Any]) -> None:
         """Test R: one row per child, checksummed together with its parent."""
@@ -66,6 +79,7 @@ class Round:
             self.rows += 1
             self.checksum += row_checksum(child.id, child.timestamp, child.level, child.text)
             self.checksum += row_checksum(p.id, p.timestamp, p.level, p.text)
+        self._no_sql_since_block()
 
     def pair_tuples(self, rows: Iterable[Sequence[Any]]) -> None:
         """Test R for raw SQL: the child's four columns followed by the parent's."""

@@ -46,7 +46,7 @@ def setup(cfg: DbConfig) -> dict[str, str]:
     db.generate_mapping(create_tables=False)
     import pony
 
-    return {"pony": pony.__version__, "pony_path": pony.__file__}
+    return {"pony": getattr(pony, "__version__", "?"), "pony_path": pony.__file__}
 
 
 def warm_up() -> None:
@@ -57,6 +57,11 @@ def warm_up() -> None:
 
 def before_round() -> None:
     db.merge_local_stats()
+
+
+def sql_count() -> int:
+    """Statements sent so far (the harness checks none are sent while it reads the results)."""
+    return sum(stat.db_count for sql, stat in db.local_stats.items() if sql is not None)
 
 
 def check_no_cache_hits() -> None:
