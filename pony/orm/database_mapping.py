@@ -31,7 +31,8 @@ class DatabaseMappingMixin:
 
     # --- mapping ------------------------------------------------------------------------------
 
-    def generate_mapping(self, filename: Any = None, check_tables: bool = True, create_tables: bool = False) -> None:
+    def generate_mapping(self, filename: Any = None, check_tables: bool = True,
+                         create_tables: bool = False) -> None:
         if filename is not None:
             raise NotImplementedError
         if self.provider is None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, dataclass_transform
 
 from . import errors
-from .model.attributes import Attribute, Collection
+from .model.attributes import Attribute, Collection, Discriminator, Optional, PrimaryKey, Required, Set
 from .model.entity_meta import EntityMetaBase
 from .session import changes, loading
 from .session.collections import SetInstance
@@ -137,6 +137,9 @@ Collection.__get__ = _collection_get  # type: ignore[method-assign, assignment]
 # --- the metaclass: class-level API ----------------------------------------------------------
 
 
+# Repeated here: mypy only honours dataclass_transform on the metaclass that is decorated itself.
+@dataclass_transform(kw_only_default=True,
+                     field_specifiers=(Required, Optional, PrimaryKey, Set, Discriminator))
 class EntityMeta(EntityMetaBase):
     def _require_mapping(cls) -> None:
         if not cls._database_._mapping_generated:

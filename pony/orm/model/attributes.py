@@ -14,12 +14,13 @@ import datetime as datetime_module
 import itertools
 import sys
 import types
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 from ..types import Array, Json, LongStr
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 _attr_ids = itertools.count(1)
 
 # Options every attribute kind understands; type-specific ones stay in ``kwargs`` for the converter.
@@ -33,7 +34,8 @@ GENERIC_OPTIONS = (
 RELATION_ONLY_OPTIONS = ("reverse", "cascade_delete", "fk_name", "reverse_index", "reverse_fk_name",
                          "reverse_column", "reverse_columns", "interleave")
 
-NOT_LOADED = type("NotLoadedType", (), {"__repr__": lambda self: "NOT_LOADED", "__bool__": lambda self: False})()
+NOT_LOADED = type("NotLoadedType", (), {"__repr__": lambda self: "NOT_LOADED",
+                                        "__bool__": lambda self: False})()
 DEFAULT = type("DefaultType", (), {"__repr__": lambda self: "DEFAULT"})()
 
 
@@ -83,7 +85,8 @@ class Attribute(Generic[T]):
         self.sql_default: Any = kwargs.pop("sql_default", None)
         if self.sql_default == "":
             raise TypeError("'sql_default' option value cannot be empty string, because it should be valid "
-                            "SQL literal or expression. Try to use \"''\", or just specify default='' instead.")
+                            "SQL literal or expression. Try to use \"''\", or just specify default='' "
+                            "instead.")
         self.sql_type: str | None = kwargs.pop("sql_type", None)
         self.nullable: bool | None = kwargs.pop("nullable", None)
         self.py_check: Callable | None = kwargs.pop("py_check", None)
@@ -100,7 +103,8 @@ class Attribute(Generic[T]):
         reverse_column = kwargs.pop("reverse_column", None)
         reverse_columns = kwargs.pop("reverse_columns", None)
         if reverse_column is not None and reverse_columns is not None:
-            raise TypeError("Parameters 'reverse_column' and 'reverse_columns' cannot be specified simultaneously")
+            raise TypeError("Parameters 'reverse_column' and 'reverse_columns' cannot be specified "
+                            "simultaneously")
         self.reverse_columns: list | None = [reverse_column] if reverse_column is not None else \
             (list(reverse_columns) if reverse_columns is not None else None)
         self.nplus1_threshold: int = kwargs.pop("nplus1_threshold", 1)
@@ -202,7 +206,7 @@ class Attribute(Generic[T]):
         obj._rbits_ |= self.bit
         return value
 
-    def __set__(self, obj: Any, value: Any) -> None:
+    def __set__(self, obj: Any, value: T) -> None:
         Attribute.access.set(obj, self, value)
 
     def __delete__(self, obj: Any) -> None:
@@ -215,7 +219,8 @@ class Attribute(Generic[T]):
         # Pony names the object once it exists: "Attribute Person[1].name is required"
         owner = f"{obj!r}.{self.name}" if obj is not None and hasattr(obj, "_vals_") else str(self)
         if value is None:
-            if self.is_required and not (self.auto or self.volatile or self.sql_default is not None or from_db):
+            exempt = self.auto or self.volatile or self.sql_default is not None or from_db
+            if self.is_required and not exempt:
                 raise ValueError(f"Attribute {owner} is required")
             if self.nullable is False and not from_db and not self.is_required:
                 raise ValueError(f"Attribute {self} cannot be set to None")
@@ -281,15 +286,67 @@ class DescWrapper:
         return hash(("desc", self.attr))
 
 
+class CollectionView(Protocol[T_co]):
+    """What type checkers see for ``obj.items`` of ``items = Set(Item)`` (the session layer's SetInstance)."""
+
+    def __iter__(self) -> Iterator[T_co]: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, item: object) -> bool: ...
+    def __bool__(self) -> bool: ...
+    def add(self, item: Any) -> None: ...
+    def remove(self, item: Any) -> None: ...
+    def clear(self) -> None: ...
+    def count(self) -> int: ...
+    def is_empty(self) -> bool: ...
+    def copy(self) -> set[Any]: ...
+    def load(self) -> None: ...
+    def create(self, **kwargs: Any) -> T_co: ...
+    def select(self, *args: Any, **kwargs: Any) -> Any: ...
+    def filter(self, *args: Any, **kwargs: Any) -> Any: ...
+
+
 class Optional(Attribute[T]):
     """An attribute that may be empty: None, or '' for strings (unless nullable)."""
+
+    # `Optional(str)` is Optional[str] for type checkers; entity names and lambdas too
+    @overload
+    def __init__(self: Optional[T], py_type: type[T], *args: Any, **kwargs: Any) -> None: ...
+
+    @overload
+    def __init__(self: Optional[T], py_type: Callable[[], type[T]], *args: Any,
+                 **kwargs: Any) -> None: ...
+
+    @overload
+    def __init__(self: Optional[Any], py_type: str, *args: Any, **kwargs: Any) -> None: ...
 
     def __init__(self, py_type: type[T] | Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(py_type, *args, **kwargs)
 
+    if TYPE_CHECKING:
+        @overload  # type: ignore[override]
+        def __get__(self, obj: None, cls: Any) -> Optional[T]: ...
+
+        @overload
+        def __get__(self, obj: object, cls: Any) -> T | None: ...
+
+        def __get__(self, obj: Any, cls: Any = None) -> Any: ...
+
+        def __set__(self, obj: Any, value: T | None) -> None: ...
+
 
 class Required(Attribute[T]):
     is_required = True
+
+    # `Required(str)` is Required[str] for type checkers; entity names and lambdas too
+    @overload
+    def __init__(self: Required[T], py_type: type[T], *args: Any, **kwargs: Any) -> None: ...
+
+    @overload
+    def __init__(self: Required[T], py_type: Callable[[], type[T]], *args: Any,
+                 **kwargs: Any) -> None: ...
+
+    @overload
+    def __init__(self: Required[Any], py_type: str, *args: Any, **kwargs: Any) -> None: ...
 
     def __init__(self, py_type: type[T] | Any, *args: Any, **kwargs: Any) -> None:
         # Checked when the entity is built, where the attribute's name is known.
@@ -299,6 +356,17 @@ class Required(Attribute[T]):
 
 class Discriminator(Required[T]):
     is_discriminator = True
+
+    # `Discriminator(str)` is Discriminator[str] for type checkers; entity names and lambdas too
+    @overload
+    def __init__(self: Discriminator[T], py_type: type[T], *args: Any, **kwargs: Any) -> None: ...
+
+    @overload
+    def __init__(self: Discriminator[T], py_type: Callable[[], type[T]], *args: Any,
+                 **kwargs: Any) -> None: ...
+
+    @overload
+    def __init__(self: Discriminator[Any], py_type: str, *args: Any, **kwargs: Any) -> None: ...
 
     def __init__(self, py_type: type[T] | Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(py_type, *args, **kwargs)
@@ -317,6 +385,17 @@ class PrimaryKey(Required[T]):
             _register_composite(args, "pk", kwargs)
             return None
         return super().__new__(cls)
+
+    # `PrimaryKey(str)` is PrimaryKey[str] for type checkers; entity names and lambdas too
+    @overload
+    def __init__(self: PrimaryKey[T], py_type: type[T], *args: Any, **kwargs: Any) -> None: ...
+
+    @overload
+    def __init__(self: PrimaryKey[T], py_type: Callable[[], type[T]], *args: Any,
+                 **kwargs: Any) -> None: ...
+
+    @overload
+    def __init__(self: PrimaryKey[Any], py_type: str, *args: Any, **kwargs: Any) -> None: ...
 
     def __init__(self, py_type: type[T] | Any, *args: Any, **kwargs: Any) -> None:
         if "unique" in kwargs:
@@ -346,13 +425,27 @@ class Set(Collection[T]):
         self.entity._database_.drop_table(self, if_exists=True, with_all_data=with_all_data)
 
     if TYPE_CHECKING:
+        @overload
+        def __init__(self: Set[T], py_type: type[T], *args: Any, **kwargs: Any) -> None: ...
+
+        @overload
+        def __init__(self: Set[T], py_type: Callable[[], type[T]], *args: Any,
+                 **kwargs: Any) -> None: ...
+
+        @overload
+        def __init__(self: Set[Any], py_type: str, *args: Any, **kwargs: Any) -> None: ...
+
+        def __init__(self, py_type: Any, *args: Any, **kwargs: Any) -> None: ...
+
         @overload  # type: ignore[override]
         def __get__(self, obj: None, cls: Any) -> Set[T]: ...
 
         @overload
-        def __get__(self, obj: object, cls: Any) -> Any: ...
+        def __get__(self, obj: object, cls: Any) -> CollectionView[T]: ...
 
         def __get__(self, obj: Any, cls: Any = None) -> Any: ...
+
+        def __set__(self, obj: Any, value: Iterable[T]) -> None: ...  # type: ignore[override]
 
 
 def _type_name(py_type: Any) -> str:

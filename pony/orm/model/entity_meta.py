@@ -20,7 +20,8 @@ from .attributes import (
 )
 
 
-@dataclass_transform(kw_only_default=True, field_specifiers=(Required, Optional, PrimaryKey, Set, Discriminator))
+@dataclass_transform(kw_only_default=True,
+                     field_specifiers=(Required, Optional, PrimaryKey, Set, Discriminator))
 class EntityMetaBase(type):
     _entity_meta_marker_ = True
 
@@ -74,7 +75,8 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
     if database is None:
         raise errors.ERDiagramError(f"Entity {name} must inherit from db.Entity")
     if getattr(database, "_mapping_generated", False):
-        raise errors.ERDiagramError(f"Cannot define entity {name!r}: database mapping has already been generated")
+        raise errors.ERDiagramError(f"Cannot define entity {name!r}: database mapping has already been "
+                                    "generated")
     if not name[:1].isupper():
         raise errors.ERDiagramError(f"Entity class name should start with a capital letter. Got: {name}")
     if name in database.entities:
@@ -82,7 +84,8 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
     entity_bases = _entity_bases(cls, bases)
     for base in entity_bases:
         if base._database_ is not database:
-            raise errors.ERDiagramError("All entities of an inheritance hierarchy must belong to one database")
+            raise errors.ERDiagramError("All entities of an inheritance hierarchy must belong to one "
+                                        "database")
     cls._database_ = database
     cls._entity_bases_ = tuple(entity_bases)
     _check_diamond(cls, entity_bases)
@@ -112,7 +115,8 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
     # Discriminator: only in the root; a first subclass adds ``classtype`` automatically.
     discriminators = [a for a in namespace.values() if isinstance(a, Attribute) and a.is_discriminator]
     if entity_bases and discriminators:
-        raise errors.ERDiagramError(f"Discriminator attribute {discriminators[0]} cannot be declared in subclass")
+        raise errors.ERDiagramError(f"Discriminator attribute {discriminators[0]} cannot be declared in "
+                                    "subclass")
     if len(discriminators) > 1:
         raise errors.ERDiagramError(f"Entity {name} can have only one discriminator attribute")
     if not entity_bases:
@@ -262,7 +266,8 @@ def _check_attribute(cls: Any, attr: Any, is_subclass: bool) -> None:
         if attr.is_unique:
             raise TypeError(f"'unique' option cannot be set for attribute {attr} because it is collection")
         if attr.interleave:
-            raise TypeError(f"`interleave` option cannot be specified for {type(attr).__name__} attribute {attr}")
+            raise TypeError(f"`interleave` option cannot be specified for {type(attr).__name__} "
+                            f"attribute {attr}")
     if attr.reverse_index is not None:
         reverse = attr.reverse
         reverse_name = reverse if isinstance(reverse, str) else getattr(reverse, "name", None)

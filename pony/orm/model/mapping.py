@@ -100,7 +100,8 @@ def _link_reverse(attr: Any) -> None:
         candidates = [a for a in target._attrs_ if a.is_relation and a is not attr and
                       _refers_to(a, entity) and (a.reverse is None or a.reverse is attr or
                                                  a.reverse == attr.name)]
-        candidates = [a for a in candidates if not (isinstance(a.reverse, Attribute) and a.reverse is not attr)]
+        candidates = [a for a in candidates
+                      if not (isinstance(a.reverse, Attribute) and a.reverse is not attr)]
         named = [a for a in candidates if a.reverse is attr or a.reverse == attr.name]
         if named:
             candidates = named
@@ -111,7 +112,8 @@ def _link_reverse(attr: Any) -> None:
         if target is entity or entity in target._all_bases_ or target in entity._all_bases_:
             candidates = [a for a in candidates if a is not attr]
         if len(candidates) > 1:
-            raise errors.ERDiagramError(f"Ambiguous reverse attribute for {attr}. Use the 'reverse' parameter "
+            raise errors.ERDiagramError(f"Ambiguous reverse attribute for {attr}. "
+                                        "Use the 'reverse' parameter "
                                         "for pointing to right attribute")
         if not candidates:
             raise errors.ERDiagramError(f"Reverse attribute for {attr} not found")
@@ -146,7 +148,8 @@ def _check_relation(attr: Any) -> None:
     if attr.table is not None and not (attr.is_collection and reverse.is_collection):
         raise errors.MappingError(f"Parameter 'table' is not allowed for many-to-one attribute {attr}")
     if attr.reverse_columns is not None and attr is not reverse:
-        raise TypeError("'reverse_column' and 'reverse_columns' options can be set for symmetric relations only")
+        raise TypeError("'reverse_column' and 'reverse_columns' options can be set for symmetric "
+                        "relations only")
     if attr.is_collection and attr.fk_name is not None and not reverse.is_collection:
         raise TypeError(f"You should specify fk_name in {reverse} instead of {attr}")
     if attr.sql_type is not None and not attr.is_collection and len(_pk_column_specs_lazy(attr.py_type)) > 1:
