@@ -139,7 +139,7 @@ class Bag:
         config = self._config_for(type(obj))
         follow = main and config.related_objects
         values: dict = {}
-        result[type(obj).__name__][key[1]] = values  # the object's entity comes before its relatives
+        objects = result[type(obj).__name__]  # Pony: the entity comes before its relatives' entities,
         for attr in config.attrs:
             if attr.is_collection:
                 if not main:
@@ -159,6 +159,7 @@ class Bag:
             elif hasattr(value, "get_untracked"):
                 value = value.get_untracked()
             values[attr.name] = value
+        objects[key[1]] = values  # ... the object itself after its relatives of the same entity
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), default=_json_default, indent=2, sort_keys=True)
