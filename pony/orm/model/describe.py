@@ -7,13 +7,13 @@ from typing import Any
 
 def describe_entity(entity: Any) -> str:
     bases = [b.__name__ for b in entity._entity_bases_] or ["Entity"]
-    lines = [f"class {entity.__name__}({', '.join(bases)}):"]
+    lines = [f"class {entity.__name__}({','.join(bases)}):"]  # Pony writes no space
     inherited = [a for a in entity._attrs_ if a.entity is not entity]
     own = [a for a in entity._attrs_ if a.entity is entity]
     if inherited:
         lines.append("    # inherited attrs")
         lines.extend("    " + a.describe() for a in inherited)
-        lines.append("    # attrs introduced in %s" % entity.__name__)
+        lines.append(f"    # attrs introduced in {entity.__name__}")
     lines.extend("    " + a.describe() for a in own)
     if entity._pk_is_composite_:
         lines.append(f"    PrimaryKey({', '.join(a.name for a in entity._pk_attrs_)})")
