@@ -141,30 +141,34 @@ def test_sessions_in_short_lived_threads_close_their_connections(backend, record
     record_property("sessions", threads)
 
 
+def run_queries(Item, form, n):
+    found = 0
+    with db_session:
+        for k in range(n):
+            x = k % 40
+            if form == "generator":
+                found += len(select(i.id for i in Item if i.value > x and i.id < x + 10)[:])
+            elif form == "lambda":
+                found += len(Item.select(lambda i: i.value > x and i.id < x + 10)[:])  # noqa: B023
+            else:
+                found += len(Item.select("lambda i: i.value > x and i.id < x + 10")[:])
+    return found
+
+
+@pytest.mark.xfail(strict=True, reason="translation/chain.py: once a query's code has been used with "
+                   "another Database, every call translates it again and keeps ~7 KB (68 MB per 10,000 calls)")
 @pytest.mark.parametrize("form", ["generator", "lambda", "string"])
 def test_queries_in_a_loop_do_not_leak(backend, form, record_property):
     loops = size(1_000, 10_000)
+    other = backend.make_db(define_entities)  # the same query code used with a second database first
+    fill(other, 50)
+    run_queries(other.Item, form, 100)
     db = backend.make_db(define_entities)
     fill(db, 50)
-    Item = db.Item
-
-    def query(x):
-        if form == "generator":
-            return select(i.id for i in Item if i.value > x and i.id < x + 10)[:]
-        if form == "lambda":
-            return Item.select(lambda i: i.value > x and i.id < x + 10)[:]
-        return Item.select("lambda i: i.value > x and i.id < x + 10")[:]
-
-    def run(n):
-        found = 0
-        with db_session:
-            for k in range(n):
-                found += len(query(k % 40))
-        return found
-
-    warm = run(100)
-    found, growth, _ = traced(lambda: run(loops))
+    warm = run_queries(db.Item, form, 100)
+    found, growth, _ = traced(lambda: run_queries(db.Item, form, loops))
     assert found == warm * loops // 100
     assert growth < 64 * 1024, f"{growth} bytes kept after {loops} queries"
     record_property("queries", loops)
     record_property("memory_growth", growth)
+
