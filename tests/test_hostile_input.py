@@ -302,3 +302,40 @@ def test_order_by_arguments(hostile_db, record_property):
                 failures.append(("order_by", show(value), f"unclear {type(exc).__name__}: {exc}"))
     assert db.untouched(3)
     check_all(db, failures, tried, record_property)
+
+
+# --- query parameters ------------------------------------------------------------------------
+
+QUERY_KINDS = ("str", "int", "bytes", "date", "datetime")
+
+
+@pytest.mark.parametrize("kind", QUERY_KINDS)
+def test_query_parameters_find_the_row_or_are_refused(hostile_db, kind, record_property):
+    """A captured variable in a generator query is a parameter: it finds the row holding it."""
+    from pony.orm import select
+    db, failures, tried, stored = hostile_db, [], 0, 0
+    Target = db.Target
+    column = COLUMNS[kind][-1]
+    for value in values_of(kind):
+        tried += 1
+        new_id, exc = store(db, column, value)
+        stored += exc is None
+        try:
+            with db_session:
+                if kind == "str":
+                    found = select(t.id for t in Target if t.text == value)[:]
+                elif kind == "int":
+                    found = select(t.id for t in Target if t.small == value)[:]
+                elif kind == "bytes":
+                    found = select(t.id for t in Target if t.b == value)[:]
+                elif kind == "date":
+                    found = select(t.id for t in Target if t.d == value)[:]
+                else:
+                    found = select(t.id for t in Target if t.dt == value)[:]
+            if new_id is not None and new_id not in found:
+                failures.append(("select", show(value), f"did not find row {new_id}: {found[:5]}"))
+        except Exception as exc:
+            if not clear(exc):
+                failures.append(("select", show(value), f"unclear {type(exc).__name__}: {exc}"))
+    assert db.untouched(stored)
+    check_all(db, failures, tried, record_property)
