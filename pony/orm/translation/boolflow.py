@@ -113,7 +113,23 @@ def make_boolop(op: ast.boolop, values: Sequence[ast.expr]) -> ast.expr:
             else:
                 chained.append(value)
         flat = chained
+    else:  # `not a < b < c` in a condition arrives as `not a < b or not b < c`
+        rechained: list[ast.expr] = []
+        for value in flat:
+            prev = rechained[-1] if rechained else None
+            if (_is_not(prev) and _is_not(value) and isinstance(prev.operand, ast.Compare)  # type: ignore[union-attr]
+                    and isinstance(value.operand, ast.Compare)  # type: ignore[attr-defined]
+                    and prev.operand.comparators[-1] is value.operand.left):  # type: ignore[union-attr,attr-defined]
+                chain = make_boolop(ast.And(), [prev.operand, value.operand])  # type: ignore[union-attr,attr-defined]
+                rechained[-1] = ast.UnaryOp(op=ast.Not(), operand=chain)
+            else:
+                rechained.append(value)
+        flat = rechained
     return flat[0] if len(flat) == 1 else ast.BoolOp(op=op, values=flat)
+
+
+def _is_not(expr: ast.expr | None) -> bool:
+    return isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not)
 
 
 def _same(a: ast.expr | None, b: ast.expr | None) -> bool:
@@ -152,7 +168,46 @@ def select_value(test: ast.expr, if_true: ast.expr, if_false: ast.expr) -> ast.e
             return make_boolop(ast.And(), [y, x])
         if _same(y, _last_operand(t, ast.Or)):   # `(a or b) and x` is b when both are false
             return make_boolop(ast.And(), [t, x])
-    return ast.IfExp(test=test, body=if_true, orelse=if_false)
+    return _factor(test, if_true, if_false) or ast.IfExp(test=test, body=if_true, orelse=if_false)
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, ast.AST) and isinstance(b, ast.AST):
+        return a is b or ast.dump(a) == ast.dump(b)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+    return bool(a == b)
+
+
+def _factor(test: ast.expr, x: ast.expr, y: ast.expr) -> ast.expr | None:
+    """``f(a) if t else f(b)`` as ``f(a if t else b)``.
+
+    Both branches end in the same operations when CPython copied the code after a join point
+    into each path (``not (...)`` before a return) or jumped past it (``(x if c else a and b)
+    or y``); factoring them out gives back the expression as written.
+    """
+    if type(x) is not type(y) or not isinstance(x, ast.expr):
+        return None
+    if isinstance(x, ast.BoolOp) and isinstance(y, ast.BoolOp) and type(x.op) is type(y.op):
+        common = 0
+        while (common < min(len(x.values), len(y.values)) - 1
+               and _equal(x.values[-1 - common], y.values[-1 - common])):
+            common += 1
+        if not common:
+            return None
+        head_x = make_boolop(x.op, x.values[:len(x.values) - common])
+        head_y = make_boolop(y.op, y.values[:len(y.values) - common])
+        return make_boolop(x.op, [select_value(test, head_x, head_y), *x.values[len(x.values) - common:]])
+    differing = [name for name, value in ast.iter_fields(x) if not _equal(value, getattr(y, name))]
+    if len(differing) != 1:
+        return None
+    name = differing[0]
+    inner_x, inner_y = getattr(x, name), getattr(y, name)
+    if not isinstance(inner_x, ast.expr) or not isinstance(inner_y, ast.expr):
+        return None
+    factored = type(x)(**{field: getattr(x, field) for field in x._fields})
+    setattr(factored, name, select_value(test, inner_x, inner_y))
+    return factored
 
 
 # --- region reduction ----------------------------------------------------------------------------

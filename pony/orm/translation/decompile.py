@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import dis
+import heapq
 import sys
 from types import CodeType
 from typing import Any
@@ -31,7 +32,6 @@ from .boolflow import (
     negate,
     reduce_condition,
     reduce_values,
-    region_root,
 )
 
 __all__ = ["Decompiler", "decompile_code", "HOW_TO_FIX"]
@@ -56,8 +56,7 @@ _YIELD = -2
 _JUMPS = {"JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "JUMP", "JUMP_NO_INTERRUPT"}
 _NAME_LOADS = {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_DEREF", "LOAD_CLOSURE", "LOAD_GLOBAL", "LOAD_NAME",
                "LOAD_CLASSDEREF", "LOAD_FROM_DICT_OR_DEREF", "LOAD_FROM_DICT_OR_GLOBALS"}
-_IGNORED = {"NOP", "RESUME", "PRECALL", "COPY_FREE_VARS", "MAKE_CELL", "EXTENDED_ARG", "TO_BOOL",
-            "GET_ITER", "CACHE"}
+_IGNORED = {"NOP", "RESUME", "PRECALL", "COPY_FREE_VARS", "MAKE_CELL", "EXTENDED_ARG", "GET_ITER", "CACHE"}
 
 
 class _Null:
@@ -107,11 +106,14 @@ class _Converted:
 
 
 class _State:
-    __slots__ = ("stack", "origins")
+    """The symbolic stack on one path, the edges it came through and its loop (-1: none)."""
 
-    def __init__(self, stack: list[Any], origins: list[Edge]) -> None:
+    __slots__ = ("stack", "origins", "loop")
+
+    def __init__(self, stack: list[Any], origins: list[Edge], loop: int = -1) -> None:
         self.stack = stack
         self.origins = origins
+        self.loop = loop
 
 
 class _Loop:
@@ -169,6 +171,57 @@ def _arguments(code: CodeType, defaults: list[ast.expr], kw_defaults: dict[str, 
                          defaults=list(defaults))
 
 
+_JUMP_OPCODES = {*dis.hasjrel, *dis.hasjabs, *getattr(dis, "hasjump", ())}
+_TERMINATORS = {"RETURN_VALUE", "RETURN_CONST", "RERAISE", "RAISE_VARARGS"} | _JUMPS
+
+
+def _ordered_blocks(instructions: list[dis.Instruction], loop_heads: set[int]) -> list[list[dis.Instruction]]:
+    """Basic blocks in an order where every block comes after all blocks that lead to it.
+
+    CPython 3.12+ lays some blocks out of line (reached by a forward jump, leaving by a backward
+    one), so offset order is not execution order. ``continue`` edges to loop heads are ignored.
+    """
+    leaders = {instructions[0].offset}
+    for ins, following in zip(instructions, instructions[1:]):
+        if ins.opcode in _JUMP_OPCODES:
+            leaders.add(ins.argval)
+        if ins.opcode in _JUMP_OPCODES or ins.opname in _TERMINATORS:
+            leaders.add(following.offset)
+    blocks: dict[int, list[dis.Instruction]] = {}
+    current: list[dis.Instruction] = []
+    for ins in instructions:
+        if ins.offset in leaders:
+            current = blocks[ins.offset] = []
+        current.append(ins)
+    starts = sorted(blocks)
+    successors: dict[int, list[int]] = {}
+    for position, start in enumerate(starts):
+        last = blocks[start][-1]
+        targets = []
+        if last.opcode in _JUMP_OPCODES:
+            targets.append(last.argval)
+        if last.opname not in _TERMINATORS and position + 1 < len(starts):
+            targets.append(starts[position + 1])
+        successors[start] = [t for t in targets if not (t in loop_heads and t <= last.offset)]
+    indegree = dict.fromkeys(starts, 0)
+    for targets in successors.values():
+        for target in targets:
+            indegree[target] += 1
+    ready = [start for start in starts if indegree[start] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        start = heapq.heappop(ready)
+        order.append(blocks[start])
+        for target in successors[start]:
+            indegree[target] -= 1
+            if indegree[target] == 0:
+                heapq.heappush(ready, target)
+    if len(order) != len(starts):
+        raise DecompileError("control flow with a cycle that is not a loop")
+    return order
+
+
 class Decompiler:
     """Rebuild the ``ast`` of a generator expression or of a single-expression function.
 
@@ -183,33 +236,33 @@ class Decompiler:
         self.first_iter = first_iter
         self.defaults = defaults or []
         self.kw_defaults = kw_defaults or {}
-        self.state: _State | None = _State([], [START])
-        self.pending: dict[int, list[_State]] = {}
+        self.state: _State | None = None
+        self.pending: dict[int, list[_State]] = {0: [_State([], [START])]}
         self.loops: list[_Loop] = []
         self.top_decisions: list[Decision] = []
         self.kwnames: tuple[str, ...] = ()
-        self.offset = 0
+        self.next_ins: dis.Instruction | None = None
         self.ast = self._run()
 
     # --- driver ----------------------------------------------------------------------------------
 
     def _run(self) -> ast.expr:
-        for ins in dis.get_instructions(self.code):
-            self.offset = ins.offset
-            incoming = self.pending.pop(ins.offset, [])
-            if self.state is not None:
-                incoming.append(self.state)
+        instructions = list(dis.get_instructions(self.code))
+        # a loop's head is its FOR_ITER, or the EXTENDED_ARG in front of it
+        self.head_of: dict[int, int] = {}
+        for index, ins in enumerate(instructions):
+            if ins.opname == "FOR_ITER":
+                first = index
+                while first and instructions[first - 1].opname == "EXTENDED_ARG":
+                    first -= 1
+                self.head_of[ins.offset] = instructions[first].offset
+        self.loop_heads = set(self.head_of.values())
+        for block in _ordered_blocks(instructions, self.loop_heads):
+            incoming = self.pending.pop(block[0].offset, [])
             if not incoming:
-                continue  # unreachable here: loop exits, exception handlers, copied exits
-            self.state = self._merge(incoming)
-            handler = getattr(self, "op_" + ins.opname, None)
-            if handler is None:
-                if ins.opname in _IGNORED:
-                    continue
-                raise DecompileError(f"unsupported bytecode instruction {ins.opname}")
-            handler(ins)
-        if self.state is not None:
-            raise DecompileError("the code falls off its end")
+                continue  # unreachable: loop exits, exception handlers
+            for state in self._merge(incoming) if len(incoming) > 1 else incoming:
+                self._run_block(block, state, instructions)
         if set(self.pending) - {_RETURN, _YIELD}:
             raise DecompileError("a jump leads outside the decompiled code")
         if self.loops:
@@ -217,16 +270,43 @@ class Decompiler:
         returns = self.pending.pop(_RETURN, None)
         if not returns:
             raise DecompileError("the function returns no value")
-        body = self._merge(returns).stack[-1]
+        merged = self._merge(returns)
+        if len(merged) != 1:
+            raise DecompileError("cannot rebuild the returned value")
+        body = self.expr(merged[0].stack[-1])
         return ast.Lambda(args=_arguments(self.code, self.defaults, self.kw_defaults), body=body)
+
+    def _run_block(self, block: list[dis.Instruction], state: _State,
+                   instructions: list[dis.Instruction]) -> None:
+        self.state = state
+        for index, ins in enumerate(block):
+            if self.state is None:
+                return
+            self.next_ins = block[index + 1] if index + 1 < len(block) else None
+            handler = getattr(self, "op_" + ins.opname, None)
+            if handler is None:
+                if ins.opname in _IGNORED:
+                    continue
+                raise DecompileError(f"unsupported bytecode instruction {ins.opname}")
+            handler(ins)
+        if self.state is not None:  # falls through into the next block
+            following = next((i.offset for i in instructions if i.offset > block[-1].offset), None)
+            if following is None:
+                raise DecompileError("the code falls off its end")
+            self._goto(self.state, following)
+            self.state = None
 
     def _generator(self) -> ast.GeneratorExp:
         yields = self.pending.pop(_YIELD, None)
         if not yields:
             raise DecompileError("the generator yields nothing")
-        final = self._merge(yields)
-        innermost = self.loops[-1]
-        link(final.origins, innermost.success)
+        merged = self._merge(yields)
+        if len(merged) != 1:
+            raise DecompileError("cannot rebuild the yielded value")
+        final = merged[0]
+        if final.loop != len(self.loops) - 1:
+            raise DecompileError("a value is yielded outside the innermost loop")
+        link(final.origins, self.loops[-1].success)
         clauses = []
         for index, loop in enumerate(self.loops):
             region = find_region(loop.decisions, [loop.success, loop.failure])
@@ -236,15 +316,18 @@ class Decompiler:
             iterable = self.first_iter if index == 0 and self.first_iter is not None else loop.iter
             clauses.append(ast.comprehension(target=loop.slot.build(), iter=iterable,
                                              ifs=[condition] if condition is not None else [], is_async=0))
-        return ast.GeneratorExp(elt=final.stack[-1], generators=clauses)
+        return ast.GeneratorExp(elt=self.expr(final.stack[-1]), generators=clauses)
 
     # --- states and control flow -----------------------------------------------------------------
 
-    @property
-    def _decisions(self) -> list[Decision]:
-        return self.loops[-1].decisions if self.loops else self.top_decisions
+    def _decisions(self, state: _State) -> list[Decision]:
+        return self.loops[state.loop].decisions if state.loop >= 0 else self.top_decisions
 
-    def _merge(self, states: list[_State]) -> _State:
+    def _merge(self, states: list[_State]) -> list[_State]:
+        """Join the states that reach one place: one state when their values can be merged."""
+        loop = states[0].loop
+        if any(state.loop != loop for state in states):
+            raise DecompileError("paths from different loops meet")
         groups: list[_State] = []
         for state in states:
             for group in groups:
@@ -253,33 +336,37 @@ class Decompiler:
                     group.origins = group.origins + state.origins
                     break
             else:
-                groups.append(_State(list(state.stack), list(state.origins)))
+                groups.append(_State(list(state.stack), list(state.origins), loop))
         if len(groups) == 1:
-            return groups[0]
-        if len({len(group.stack) for group in groups}) != 1:
-            raise DecompileError("paths meet with different stack depths")
-        leaves = []
-        for group in groups:
-            leaf = Leaf(tuple(group.stack))
+            return groups
+        leaves = [Leaf(tuple(group.stack)) for group in groups]
+        decisions = self._decisions(groups[0])
+        for group, leaf in zip(groups, leaves):
             link(group.origins, leaf)
-            leaves.append(leaf)
-        region = find_region(self._decisions, leaves)
-        if not region:
-            raise DecompileError("cannot rebuild a conditional value expression")
-        root = region_root(region)
+        region = find_region(decisions, leaves)
+        members = {id(node) for node in region}
+        roots = [node for node in region if not any(
+            other.fall is node or other.jump is node for other in region)]
+        if (len(roots) != 1 or len({len(group.stack) for group in groups}) != 1
+                or any(id(node) not in members for group in groups for node, _ in group.origins)):
+            # Not a whole value expression yet: some paths come from elsewhere (jump threading),
+            # or CPython copied the code that follows into each path, or the values are dropped
+            # right away (the clean-up of a chained comparison). Follow each path on its own;
+            # the paths merge further on.
+            return groups
+        root = roots[0]
         for node in region:
-            self._decisions.remove(node)
+            decisions.remove(node)
         merged = reduce_values(list(region), root)
         assert merged.values is not None
-        return _State(list(merged.values), list(root.preds))
+        return [_State(list(merged.values), list(root.preds), loop)]
 
     def _goto(self, state: _State, target: int) -> None:
-        for loop in self.loops:
-            if loop.head == target:
-                link(state.origins, loop.failure)
-                return
-        if target <= self.offset:
-            raise DecompileError("a backward jump that is not a loop")
+        if target in self.loop_heads:
+            for index, loop in enumerate(self.loops):
+                if loop.head == target and state.loop >= index:
+                    link(state.origins, loop.failure)  # `continue`: the `if` failed
+                    return
         self.pending.setdefault(target, []).append(state)
 
     def _branch(self, test: ast.expr, target: int, jump_if: bool, keep_on_jump: bool = False) -> None:
@@ -288,10 +375,10 @@ class Decompiler:
         assert state is not None
         decision = Decision(negate(test) if jump_if else test, state.origins)
         link(state.origins, decision)
-        self._decisions.append(decision)
+        self._decisions(state).append(decision)
         jump_stack = state.stack + [test] if keep_on_jump else list(state.stack)
-        self._goto(_State(jump_stack, [(decision, "jump")]), target)
-        self.state = _State(list(state.stack), [(decision, "fall")])
+        self._goto(_State(jump_stack, [(decision, "jump")], state.loop), target)
+        self.state = _State(list(state.stack), [(decision, "fall")], state.loop)
 
     # --- stack helpers ---------------------------------------------------------------------------
 
@@ -406,6 +493,14 @@ class Decompiler:
         self.push(ast.UnaryOp(op=_UNARY_OPS[ins.opname](), operand=self.expr(self.pop())))
 
     op_UNARY_NEGATIVE = op_UNARY_POSITIVE = op_UNARY_NOT = op_UNARY_INVERT = _unary
+
+    def op_TO_BOOL(self, ins: dis.Instruction) -> None:
+        following = self.next_ins.opname if self.next_ins is not None else ""
+        if following == "UNARY_NOT" or following.startswith("POP_JUMP_IF_"):
+            return  # the truth test that follows does the conversion
+        # a value converted to bool: what is left of `not not x` after 3.13's optimizer
+        value = self.expr(self.pop())
+        self.push(ast.UnaryOp(op=ast.Not(), operand=ast.UnaryOp(op=ast.Not(), operand=value)))
 
     def op_CALL_INTRINSIC_1(self, ins: dis.Instruction) -> None:
         if ins.arg != _INTRINSIC_UNARY_POSITIVE:
@@ -587,16 +682,18 @@ class Decompiler:
     # --- loops, jumps, yields and returns --------------------------------------------------------
 
     def op_FOR_ITER(self, ins: dis.Instruction) -> None:
-        assert self.state is not None
-        iterable = self.expr(self.state.stack[-1])
+        state = self.state
+        assert state is not None
+        iterable = self.expr(state.stack[-1])
+        if state.loop != len(self.loops) - 1:
+            raise DecompileError("loops are not nested as in a generator expression")
         if self.loops:  # the enclosing clause's conditions end where this loop starts
-            link(self.state.origins, self.loops[-1].success)
-            self.state.origins = [START]
+            link(state.origins, self.loops[-1].success)
         elif self.top_decisions:
             raise DecompileError("conditions before the first for clause")
         slot = _Slot()
-        self.loops.append(_Loop(ins.offset, iterable, slot))
-        self.push(slot)
+        self.loops.append(_Loop(self.head_of[ins.offset], iterable, slot))
+        self.state = _State([*state.stack, slot], [START], len(self.loops) - 1)
 
     def op_YIELD_VALUE(self, ins: dis.Instruction) -> None:
         if not self.loops:
@@ -614,8 +711,8 @@ class Decompiler:
 
     def _exit(self, where: int) -> None:
         assert self.state is not None
-        value = self.expr(self.state.stack[-1])
-        self.pending.setdefault(where, []).append(_State([value], self.state.origins))
+        value = self.state.stack[-1]  # may depend on the path: resolved when exits merge
+        self.pending.setdefault(where, []).append(_State([value], self.state.origins, self.state.loop))
         self.state = None
 
     def _jump(self, ins: dis.Instruction) -> None:
