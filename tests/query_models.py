@@ -53,9 +53,9 @@ def define_entities(db):
         students = Set(Student)
 
 
-
 def populate(db):
     from pony.orm import db_session
+
     E = db.entities
     with db_session:
         d1 = E["Department"](name="Math")
@@ -68,13 +68,34 @@ def populate(db):
         c3 = E["Course"](name="Lasers", semester=1, credits=4, dept=d2)
         t1 = E["Teacher"](name="Prof A", salary=1000)
         t2 = E["Teacher"](name="Prof B", salary=2000)
-        s1 = E["Student"](name="Alice", dob=datetime.date(1999, 3, 4), tel="123", gpa=3.5,
-                          scholarship=Decimal("100.50"), group=g1, mentor=t1,
-                          info={"age": 21, "tags": ["a", "b"], "city": "Paris", "ok": True}, registered=datetime.datetime(2020, 1, 2, 10, 30))
-        s2 = E["Student"](name="Bob", dob=datetime.date(2000, 5, 6), gpa=4.0, group=g1, mentor=t1,
-                          info={"age": 25, "tags": ["c"], "city": "Rome", "ok": False}, registered=datetime.datetime(2021, 6, 7, 8, 9, 10))
-        s3 = E["Student"](name="Carol", dob=datetime.date(2001, 7, 8), gpa=2.5, group=g2, mentor=t2,
-                          info={"age": 19, "tags": [], "city": None})
+        s1 = E["Student"](
+            name="Alice",
+            dob=datetime.date(1999, 3, 4),
+            tel="123",
+            gpa=3.5,
+            scholarship=Decimal("100.50"),
+            group=g1,
+            mentor=t1,
+            info={"age": 21, "tags": ["a", "b"], "city": "Paris", "ok": True},
+            registered=datetime.datetime(2020, 1, 2, 10, 30),
+        )
+        s2 = E["Student"](
+            name="Bob",
+            dob=datetime.date(2000, 5, 6),
+            gpa=4.0,
+            group=g1,
+            mentor=t1,
+            info={"age": 25, "tags": ["c"], "city": "Rome", "ok": False},
+            registered=datetime.datetime(2021, 6, 7, 8, 9, 10),
+        )
+        s3 = E["Student"](
+            name="Carol",
+            dob=datetime.date(2001, 7, 8),
+            gpa=2.5,
+            group=g2,
+            mentor=t2,
+            info={"age": 19, "tags": [], "city": None},
+        )
         s4 = E["Student"](name="Dan_%", dob=datetime.date(1998, 12, 31), group=g3)
         s1.courses = [c1, c2]
         s2.courses = [c1]

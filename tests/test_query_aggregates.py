@@ -38,8 +38,11 @@ def test_collection_aggregates_in_conditions(db):
         assert [g.number for g in select(g for g in db.Group if count(g.students) > 1)] == [101]
         assert [g.number for g in select(g for g in db.Group if max(g.students.gpa) > 3.9)] == [101]
         assert [g.number for g in select(g for g in db.Group if len(g.students) == 0)] == []
-        assert sorted(g.number for g in select(g for g in db.Group if not g.students.is_empty())) == \
-            [101, 102, 201]
+        assert sorted(g.number for g in select(g for g in db.Group if not g.students.is_empty())) == [
+            101,
+            102,
+            201,
+        ]
         rows = select((g.number, sum(g.students.gpa)) for g in db.Group)[:]
         assert sorted(rows) == [(101, 7.5), (102, 2.5), (201, 0)]
 
@@ -48,17 +51,21 @@ def test_conditional_count_and_nested_generators(db):
     with db_session:
         rows = select((g.number, count(s for s in g.students if s.gpa > 3)) for g in db.Group)[:]
         assert sorted(rows) == [(101, 2), (102, 0), (201, 0)]
-        good = select(d.name for d in db.Department if exists(s for g in d.groups for s in g.students
-                                                              if s.gpa > 3.9))[:]
+        good = select(
+            d.name for d in db.Department if exists(s for g in d.groups for s in g.students if s.gpa > 3.9)
+        )[:]
         assert good == ["Math"]
-        rows = select(s.name for s in db.Student
-                      if s.gpa > avg(x.gpa for x in db.Student if x.group == s.group))[:]
+        rows = select(
+            s.name for s in db.Student if s.gpa > avg(x.gpa for x in db.Student if x.group == s.group)
+        )[:]
         assert rows == ["Bob"]
 
 
 def test_attribute_lifting(db):
     with db_session:
-        assert [d.name for d in select(d for d in db.Department if "Bob" in d.groups.students.name)] == ["Math"]
+        assert [d.name for d in select(d for d in db.Department if "Bob" in d.groups.students.name)] == [
+            "Math"
+        ]
         assert sorted(select(d.name for d in db.Department if sum(d.courses.credits) > 5)) == ["Math"]
         assert names(select(s for s in db.Student if "Lasers" in s.courses.name)) == ["Carol"]
         assert names(select(s for s in db.Student if "Lasers" in s.group.dept.courses.name)) == ["Dan_%"]
@@ -68,8 +75,9 @@ def test_collection_methods_in_query(db):
     with db_session:
         rows = select((s.name, s.courses.count()) for s in db.Student)[:]
         assert sorted(rows) == [("Alice", 2), ("Bob", 1), ("Carol", 2), ("Dan_%", 0)]
-        assert names(select(s for s in db.Student if s.courses.select(lambda c: c.semester == 2).exists())) \
-            == ["Alice", "Carol"]
+        assert names(
+            select(s for s in db.Student if s.courses.select(lambda c: c.semester == 2).exists())
+        ) == ["Alice", "Carol"]
         assert names(select(s for s in db.Student if s.courses.is_empty())) == ["Dan_%"]
 
 
@@ -101,8 +109,10 @@ def test_top_level_aggregate_functions(db):
         assert min(c.credits for c in db.Course) == 3
         assert max(c.credits for c in db.Course) == 5
         assert avg(c.credits for c in db.Course) == 4
-        assert sorted(group_concat(c.name for c in db.Course if c.semester == 1).split(",")) == \
-            ["Calculus", "Lasers"]
+        assert sorted(group_concat(c.name for c in db.Course if c.semester == 1).split(",")) == [
+            "Calculus",
+            "Lasers",
+        ]
         assert sum(c.semester for c in db.Course) == 4
         assert select(sum(distinct(c.semester)) for c in db.Course).get() == 3
 
@@ -135,4 +145,3 @@ def test_order_by_aggregate(db):
     with db_session:
         rows = select((g.number, count(g.students)) for g in db.Group).order_by(lambda n, c: (desc(c), n))[:]
         assert rows[0] == (101, 2)
-

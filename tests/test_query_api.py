@@ -7,8 +7,7 @@ import io
 
 import pytest
 
-from pony.orm import (MultipleObjectsFoundError, commit, db_session, delete, desc, exists, get, raw_sql,
-                      select)
+from pony.orm import MultipleObjectsFoundError, commit, db_session, delete, desc, exists, get, raw_sql, select
 from tests.query_models import define_entities, populate
 
 
@@ -51,7 +50,7 @@ def test_filter_kwargs_and_raw_sql(db):
         assert names(q.filter(group=db.Group[102])) == ["Carol"]
         with pytest.raises(TypeError):
             select(s.name for s in db.Student).filter(name="x")
-        x = 3.9
+        x = 3.9  # noqa: F841 - read by raw_sql()
         assert names(q.filter(raw_sql("s.gpa > $x"))) == ["Bob"]
 
 
@@ -185,6 +184,7 @@ def test_query_cache_in_session(db):
 def test_translation_is_reused_with_new_parameter_values(db):
     def by_min_gpa(x):
         return sorted(select(s.name for s in db.Student if s.gpa >= x))
+
     with db_session:
         assert by_min_gpa(4) == ["Bob"]
         assert by_min_gpa(3) == ["Alice", "Bob"]

@@ -58,8 +58,13 @@ def test_tuple_results(db):
 def test_several_loops_join_through_collections(db):
     with db_session:
         rows = select((s.name, c.name) for s in db.Student for c in s.courses)[:]
-        assert sorted(rows) == [("Alice", "Calculus"), ("Alice", "Topology"), ("Bob", "Calculus"),
-                                ("Carol", "Lasers"), ("Carol", "Topology")]
+        assert sorted(rows) == [
+            ("Alice", "Calculus"),
+            ("Alice", "Topology"),
+            ("Bob", "Calculus"),
+            ("Carol", "Lasers"),
+            ("Carol", "Topology"),
+        ]
         depts = select(d for d in db.Department for g in d.groups for s in g.students if s.gpa > 3)[:]
         assert [d.name for d in depts] == ["Math"]  # automatic DISTINCT
 
@@ -139,6 +144,7 @@ def test_closure_and_object_parameters(db):
 
         def by_group(group):
             return select(s.name for s in db.Student if s.group == group)[:]
+
         assert sorted(by_group(g)) == ["Alice", "Bob"]
         assert sorted(by_group(db.Group[102])) == ["Carol"]
         t = db.Teacher.get(name="Prof A")

@@ -44,8 +44,10 @@ def test_none_checks(db):
 def test_logic_and_truthiness(db):
     S = db.Student
     with db_session:
-        assert names(select(s for s in S if s.gpa > 3 and s.name != "Bob" or s.name == "Carol")) == \
-            ["Alice", "Carol"]
+        assert names(select(s for s in S if s.gpa > 3 and s.name != "Bob" or s.name == "Carol")) == [
+            "Alice",
+            "Carol",
+        ]
         assert names(select(s for s in S if not s.tel)) == ["Bob", "Carol", "Dan_%"]
         assert names(select(s for s in S if s.tel)) == ["Alice"]
         assert names(select(s for s in S if s.mentor)) == ["Alice", "Bob", "Carol"]
@@ -61,7 +63,7 @@ def test_arithmetic(db):
         assert sorted(select(c.credits % 3 for c in db.Course)) == [0, 1, 2]
         assert sorted(select(c.credits / 2 for c in db.Course)) == [1.5, 2.0, 2.5]
         assert sorted(select(-c.credits for c in db.Course)) == [-5, -4, -3]
-        assert sorted(select(c.credits ** 2 for c in db.Course)) == [9, 16, 25]
+        assert sorted(select(c.credits**2 for c in db.Course)) == [9, 16, 25]
         assert sorted(select(abs(c.semester - c.credits) for c in db.Course)) == [1, 3, 4]
         assert select(s.scholarship + 1 for s in S if s.name == "Alice").get() == Decimal("101.50")
 
@@ -101,8 +103,9 @@ def test_entity_comparisons(db):
         g = db.Group[101]
         assert names(select(s for s in db.Student if s.group == g)) == ["Alice", "Bob"]
         assert names(select(s for s in db.Student if s.group != g)) == ["Carol", "Dan_%"]
-        assert names(select(s for s in db.Student for t in db.Teacher if s.mentor == t and t.salary > 1500)) \
-            == ["Carol"]
+        assert names(
+            select(s for s in db.Student for t in db.Teacher if s.mentor == t and t.salary > 1500)
+        ) == ["Carol"]
         with pytest.raises(IncomparableTypesError):
             select(s for s in db.Student if s.group == s.mentor)[:]
 
@@ -118,8 +121,10 @@ def test_tuples(db):
     S = db.Student
     with db_session:
         assert names(select(s for s in S if (s.name, s.group.number) == ("Bob", 101))) == ["Bob"]
-        assert names(select(s for s in S if (s.name, s.group.number) in (("Bob", 101), ("Carol", 102)))) \
-            == ["Bob", "Carol"]
+        assert names(select(s for s in S if (s.name, s.group.number) in (("Bob", 101), ("Carol", 102)))) == [
+            "Bob",
+            "Carol",
+        ]
         assert names(select(s for s in S if (s.group.number, s.name) < (102, "B"))) == ["Alice", "Bob"]
         assert names(select(s for s in S if (s.group.number, s.name) < (101, "B"))) == ["Alice"]
         assert names(select(s for s in S if (s.group.number, s.name) >= (102, "Carol"))) == ["Carol", "Dan_%"]
@@ -145,8 +150,9 @@ def test_in_subquery_and_query(db):
     with db_session:
         math = select(g for g in db.Group if g.dept.name == "Math")
         assert names(select(s for s in S if s.group in math)) == ["Alice", "Bob", "Carol"]
-        assert names(select(s for s in S if s.group not in select(g for g in db.Group if g.number < 102))) == \
-            ["Carol", "Dan_%"]
+        assert names(
+            select(s for s in S if s.group not in select(g for g in db.Group if g.number < 102))
+        ) == ["Carol", "Dan_%"]
         numbers = select(g.number for g in db.Group if g.major.startswith("G"))
         assert names(select(s for s in S if s.group.number in numbers)) == ["Carol"]
 
@@ -156,12 +162,14 @@ def test_object_in_collection(db):
         calc = db.Course.get(name="Calculus")
         assert names(select(s for s in db.Student if calc in s.courses)) == ["Alice", "Bob"]
         assert names(select(s for s in db.Student if calc not in s.courses)) == ["Carol", "Dan_%"]
-        assert names(select(s for s in db.Student for c in db.Course if c in s.courses and c.semester == 2)) == \
-            ["Alice", "Carol"]
+        assert names(
+            select(s for s in db.Student for c in db.Course if c in s.courses and c.semester == 2)
+        ) == ["Alice", "Carol"]
 
 
 def test_constant_folding_and_expr_eval_error(db):
     from pony.orm import ExprEvalError
+
     with db_session:
         limits = {"low": 3}
         assert names(select(s for s in db.Student if s.gpa > limits["low"] + 0.5)) == ["Bob"]

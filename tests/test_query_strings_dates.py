@@ -59,13 +59,15 @@ def test_slices_and_indexes(db):
         assert sorted(select(s.name[0] for s in S if s.gpa > 3)) == ["A", "B"]
         assert sorted(select(s.name[-1] for s in S if s.gpa > 3)) == ["b", "e"]
         i = 1
-        assert sorted(select(s.name[i:i + 2] for s in S if s.gpa > 3)) == ["li", "ob"]
+        assert sorted(select(s.name[i : i + 2] for s in S if s.gpa > 3)) == ["li", "ob"]
 
 
 def test_concatenation(db):
     with db_session:
-        assert sorted(select(s.name + "/" + s.group.major for s in db.Student if s.gpa > 3)) == \
-            ["Alice/Algebra", "Bob/Algebra"]
+        assert sorted(select(s.name + "/" + s.group.major for s in db.Student if s.gpa > 3)) == [
+            "Alice/Algebra",
+            "Bob/Algebra",
+        ]
 
 
 def test_missing_parentheses(db):
@@ -92,8 +94,12 @@ def test_date_constants_and_parameters(db):
         assert names(select(s for s in S if s.dob < date(1999, 6, 1))) == ["Alice", "Dan_%"]
         limit = datetime.datetime(2021, 1, 1)
         assert names(select(s for s in S if s.registered > limit)) == ["Bob"]
-        assert names(select(s for s in S if s.dob >= date.today() - timedelta(days=365 * 100))) == \
-            ["Alice", "Bob", "Carol", "Dan_%"]
+        assert names(select(s for s in S if s.dob >= date.today() - timedelta(days=365 * 100))) == [
+            "Alice",
+            "Bob",
+            "Carol",
+            "Dan_%",
+        ]
         assert names(select(s for s in S if s.registered < datetime.datetime.now())) == ["Alice", "Bob"]
         assert names(select(s for s in S if s.dob < date.today())) == ["Alice", "Bob", "Carol", "Dan_%"]
 
@@ -104,6 +110,7 @@ def test_date_arithmetic(db):
         assert names(select(s for s in S if s.dob + timedelta(days=1) == date(1999, 1, 1))) == ["Dan_%"]
         assert names(select(s for s in S if s.dob - timedelta(days=4) == date(1999, 2, 28))) == ["Alice"]
         delta = timedelta(hours=2)
-        assert names(select(s for s in S if s.registered + delta == datetime.datetime(2020, 1, 2, 12, 30))) == \
-            ["Alice"]
+        assert names(
+            select(s for s in S if s.registered + delta == datetime.datetime(2020, 1, 2, 12, 30))
+        ) == ["Alice"]
         assert names(select(s for s in S if s.registered - s.registered == timedelta(0))) == ["Alice", "Bob"]

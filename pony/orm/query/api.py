@@ -25,6 +25,7 @@ def _mark(name: str, nofold: bool = False) -> Any:
         func._pony_func_ = name
         func._pony_nofold_ = nofold
         return func
+
     return decorate
 
 
@@ -51,19 +52,39 @@ def _query_from_generator(gen: Any, mode: str, frame_depth: int) -> Query:
         frame = sys._getframe(frame_depth)
         source = captured.tree.generators[0].iter
         import ast
+
         expr = ast.Expression(body=source)
         ast.fix_missing_locations(expr)
         first = eval(compile(expr, "<query>", "eval"), frame.f_globals, frame.f_locals)
         if isinstance(first, QueryResult) and first._query is not None:
             first = first._query
     captured.locals[".0"] = first
+    if _uses_raw_sql(captured.tree):
+        # $names of raw_sql() come from the caller's frame, like in Pony
+        caller = sys._getframe(frame_depth)
+        captured.locals = {**caller.f_locals, **captured.locals}
     database = _database_of(first)
     if database is None:
         raise TypeError("Query can only iterate over entity or another query (not a list of objects)")
     return Query(database, (chain.Step("gen", captured, data=mode),))
 
 
-def _query_from_text(text: str, mode: str, globals: dict | None, locals: dict | None, frame_depth: int) -> Query:
+_raw_sql_users: dict = {}
+
+
+def _uses_raw_sql(tree: Any) -> bool:
+    found = _raw_sql_users.get(id(tree))
+    if found is None or found[0] is not tree:
+        import ast
+
+        uses = any(isinstance(n, ast.Name) and n.id == "raw_sql" for n in ast.walk(tree))
+        found = _raw_sql_users[id(tree)] = (tree, uses)
+    return found[1]
+
+
+def _query_from_text(
+    text: str, mode: str, globals: dict | None, locals: dict | None, frame_depth: int
+) -> Query:
     if globals is None:
         frame = sys._getframe(frame_depth)
         globals = frame.f_globals
@@ -71,6 +92,7 @@ def _query_from_text(text: str, mode: str, globals: dict | None, locals: dict | 
     captured = capture_text(text, __import__("ast").GeneratorExp, globals, dict(locals or {}))
     source = captured.tree.generators[0].iter
     import ast
+
     expr = ast.Expression(body=source)
     ast.fix_missing_locations(expr)
     try:
@@ -83,8 +105,13 @@ def _query_from_text(text: str, mode: str, globals: dict | None, locals: dict | 
     return Query(database, (chain.Step("gen", captured, data=mode),))
 
 
-def make_query(arg: Any, mode: str = "inner", globals: dict | None = None, locals: dict | None = None,
-               frame_depth: int = 3) -> Query:
+def make_query(
+    arg: Any,
+    mode: str = "inner",
+    globals: dict | None = None,
+    locals: dict | None = None,
+    frame_depth: int = 3,
+) -> Query:
     if isinstance(arg, types.GeneratorType):
         return _query_from_generator(arg, mode, frame_depth)
     if isinstance(arg, str):
@@ -224,22 +251,27 @@ def entity_select(entity: Any, *args: Any, **kwargs: Any) -> Query:
             captured = capture_text(arg, object, frame.f_globals, frame.f_locals)
         else:
             from ..types import RawSQL
+
             if isinstance(arg, RawSQL):
                 query = Query(entity._database_, (chain.Step("entity", data=(entity, name)),))
                 return query.filter(arg)
             raise TypeError(f"Expected lambda or string, got: {arg!r}")
         import ast
+
         tree = captured.tree
         if isinstance(tree, ast.Lambda):
             if len(tree.args.args) != 1:
-                raise TypeError(f"Lambda query requires exactly one parameter name, like {name} -> "
-                                f"{entity.__name__}.select(lambda {name}: ...). Got: {len(tree.args.args)} parameters")
+                raise TypeError(
+                    f"Lambda query requires exactly one parameter name, like {name} -> "
+                    f"{entity.__name__}.select(lambda {name}: ...). Got: {len(tree.args.args)} parameters"
+                )
             name = tree.args.args[0].arg
     query = Query(entity._database_, (chain.Step("entity", data=(entity, name)),))
     if captured is not None:
         return query._with_step(chain.Step("filter", captured, data="filter"))
     if kwargs:
         from .filtering import filter_query
+
         return filter_query(query, (), kwargs, "filter")
     return query
 
@@ -251,6 +283,7 @@ def collection_select(collection: Any, *args: Any, **kwargs: Any) -> Query:
     query = Query(entity._database_, (step,))
     if args or kwargs:
         from .filtering import filter_query
+
         return filter_query(query, args, kwargs, "filter")
     return query
 
@@ -258,6 +291,7 @@ def collection_select(collection: Any, *args: Any, **kwargs: Any) -> Query:
 def install() -> None:
     """Hooks for the lower layers: iteration of entity classes and ``obj.items.select()``."""
     from ..session.collections import SetInstance
+
     SetInstance.query_api = sys.modules[__name__]
 
 

@@ -19,8 +19,9 @@ def bulk_delete(query: Any, entity: Any) -> int:
         select = translation.select
         alias = translation.results[0].alias
         pk_columns = [c for attr in entity._root_._pk_attrs_ for c in attr.columns]
-        inner = select.replace(columns=tuple(ast.Column(alias, c) for c in pk_columns), distinct=False,
-                               order_by=())
+        inner = select.replace(
+            columns=tuple(ast.Column(alias, c) for c in pk_columns), distinct=False, order_by=()
+        )
         keys = [ast.Column(None, c) for c in pk_columns]
         target: ast.Node = keys[0] if len(keys) == 1 else ast.Row(*keys)
         # The subquery is wrapped so MySQL accepts a DELETE that reads its own table.

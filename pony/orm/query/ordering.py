@@ -20,8 +20,16 @@ def order_by_args(query: Any, args: tuple, frame_depth: int = 3) -> Any:
         return query._with_step(chain.Step("order_none"))
     if not args:
         raise TypeError("order_by() method requires at least one argument")
-    kinds = {("number" if isinstance(a, int) and not isinstance(a, bool) else
-              "attr" if isinstance(a, (Attribute, DescWrapper)) else "other") for a in args}
+    kinds = {
+        (
+            "number"
+            if isinstance(a, int) and not isinstance(a, bool)
+            else "attr"
+            if isinstance(a, (Attribute, DescWrapper))
+            else "other"
+        )
+        for a in args
+    }
     if len(kinds) > 1:
         raise TypeError("order_by() method receive an argument of invalid type")
     if kinds == {"number"}:
@@ -37,8 +45,11 @@ def order_by_args(query: Any, args: tuple, frame_depth: int = 3) -> Any:
         return query._with_step(chain.Step("order", capture_lambda(arg)))
     if isinstance(arg, str):
         import sys
+
         frame = sys._getframe(frame_depth)
-        return query._with_step(chain.Step("order", capture_text(arg, object, frame.f_globals, frame.f_locals)))
+        return query._with_step(
+            chain.Step("order", capture_text(arg, object, frame.f_globals, frame.f_locals))
+        )
     raise TypeError(f"order_by() method receive an argument of invalid type: {arg!r}")
 
 

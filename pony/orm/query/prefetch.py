@@ -16,8 +16,12 @@ def check_prefetch_args(query: Any, args: tuple) -> None:
 
 
 def prefetch(query: Any, items: list) -> None:
-    objects = [obj for item in items for obj in (item if isinstance(item, tuple) else (item,))
-               if hasattr(obj, "_pk_attrs_")]
+    objects = [
+        obj
+        for item in items
+        for obj in (item if isinstance(item, tuple) else (item,))
+        if hasattr(obj, "_pk_attrs_")
+    ]
     seen: set = set()
     _prefetch_objects(objects, query._prefetch, seen)
 
@@ -32,8 +36,11 @@ def _prefetch_objects(objects: list, args: tuple, seen: set) -> None:
         seen.add(id(obj))
         cls = type(obj)
         for attr in cls._attrs_:
-            if attr in attrs or (attr.is_relation and not attr.is_collection and
-                                 any(issubclass(attr.py_type, e) or issubclass(e, attr.py_type) for e in entities)):
+            if attr in attrs or (
+                attr.is_relation
+                and not attr.is_collection
+                and any(issubclass(attr.py_type, e) or issubclass(e, attr.py_type) for e in entities)
+            ):
                 value = getattr(obj, attr.name)
                 if attr.is_collection:
                     value.load()

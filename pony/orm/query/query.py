@@ -86,9 +86,17 @@ def _converter(translation: Any, item: Any, provider: Any) -> Any:
 
 
 class Query:
-    def __init__(self, database: Any, steps: tuple, limit: int | None = None, offset: int | None = None,
-                 lock: str | None = None, prefetch: tuple = (), order_override: tuple | None = None,
-                 distinct_override: bool | None = None) -> None:
+    def __init__(
+        self,
+        database: Any,
+        steps: tuple,
+        limit: int | None = None,
+        offset: int | None = None,
+        lock: str | None = None,
+        prefetch: tuple = (),
+        order_override: tuple | None = None,
+        distinct_override: bool | None = None,
+    ) -> None:
         self._database = database
         self._steps = steps
         self._translation, self._values = chain.translate(database, steps)
@@ -115,8 +123,14 @@ class Query:
         return ("query", self._translation)
 
     def _clone(self, **changes: Any) -> Query:
-        values = dict(limit=self._limit, offset=self._offset, lock=self._lock, prefetch=self._prefetch,
-                      order_override=self._order_override, distinct_override=self._distinct_override)
+        values = dict(
+            limit=self._limit,
+            offset=self._offset,
+            lock=self._lock,
+            prefetch=self._prefetch,
+            order_override=self._order_override,
+            distinct_override=self._distinct_override,
+        )
         values.update(changes)
         query = object.__new__(Query)
         query.__dict__.update(self.__dict__)
@@ -125,8 +139,16 @@ class Query:
         return query
 
     def _with_step(self, step: chain.Step) -> Query:
-        return Query(self._database, self._steps + (step,), self._limit, self._offset, self._lock, self._prefetch,
-                     None, self._distinct_override)
+        return Query(
+            self._database,
+            self._steps + (step,),
+            self._limit,
+            self._offset,
+            self._lock,
+            self._prefetch,
+            None,
+            self._distinct_override,
+        )
 
     # --- SQL ----------------------------------------------------------------------------------
 
@@ -159,8 +181,14 @@ class Query:
     def get_sql(self) -> str:
         return self._compiled(self._limit is not None, bool(self._offset)).sql
 
-    def _run(self, compiled: Any, limit: int | None = None, offset: int | None = None, cacheable: bool = True,
-             reader: Any = None) -> list:
+    def _run(
+        self,
+        compiled: Any,
+        limit: int | None = None,
+        offset: int | None = None,
+        cacheable: bool = True,
+        reader: Any = None,
+    ) -> list:
         database = self._database
         cache = current_cache(database)
         if cache.dirty:
@@ -197,11 +225,13 @@ class Query:
         items = self._run(compiled, limit, offset, reader=self._read_rows)
         if self._prefetch and items:
             from .prefetch import prefetch
+
             prefetch(self, items)
         return list(items)
 
     def _read_rows(self, cache: Any, rows: list) -> list:
         from ... import options
+
         max_count = options.MAX_FETCH_COUNT
         if max_count is not None and len(rows) > max_count:
             raise errors.TooManyObjectsFoundError(f"Query returned more than {max_count} rows")
@@ -213,7 +243,7 @@ class Query:
             items = [tuple([r.read(cache, row) for r in results]) for row in rows]
         if self._lock is not None:
             for item in items:
-                for obj in (item if isinstance(item, tuple) else (item,)):
+                for obj in item if isinstance(item, tuple) else (item,):
                     if hasattr(obj, "_session_cache_"):
                         cache.for_update.add(obj)
         return items
@@ -253,11 +283,16 @@ class Query:
         select = self._translation.select
         if select.order_by:
             return select.order_by
-        return tuple(ast.OrderBy(c) for item in self._translation.results
-                     for c in (item.expr.pk_nodes if item.entity is not None else item.columns))
+        return tuple(
+            ast.OrderBy(c)
+            for item in self._translation.results
+            for c in (item.expr.pk_nodes if item.entity is not None else item.columns)
+        )
 
     def first(self) -> Any:
-        query = self._clone(order_override=self._order_override or self._default_order(), distinct_override=False)
+        query = self._clone(
+            order_override=self._order_override or self._default_order(), distinct_override=False
+        )
         items = query._fetch(1, self._offset)
         return items[0] if items else None
 
@@ -267,12 +302,17 @@ class Query:
             return None
         if len(items) > 1:
             raise errors.MultipleObjectsFoundError(
-                "Multiple objects were found. Use select(...) to retrieve them")
+                "Multiple objects were found. Use select(...) to retrieve them"
+            )
         return items[0]
 
     def exists(self) -> bool:
-        compiled = self._compiled(True, bool(self._offset), "exists",
-                                  lambda s: s.replace(columns=(ast.Value(1),), distinct=False, order_by=()))
+        compiled = self._compiled(
+            True,
+            bool(self._offset),
+            "exists",
+            lambda s: s.replace(columns=(ast.Value(1),), distinct=False, order_by=()),
+        )
         return bool(self._run(compiled, 1, self._offset))
 
     # --- aggregates ---------------------------------------------------------------------------
@@ -306,15 +346,19 @@ class Query:
                 if use_distinct:
                     return ast.Select((ast.Aggregate("COUNT", None),), (ast.SubqueryTable(select, "q"),))
                 return select.replace(columns=(ast.Aggregate("COUNT", None),), distinct=False)
-            return select.replace(columns=(ast.Aggregate("COUNT", item.columns[0], bool(use_distinct)),),
-                                  distinct=False)
+            return select.replace(
+                columns=(ast.Aggregate("COUNT", item.columns[0], bool(use_distinct)),), distinct=False
+            )
+
         return self._aggregate(("count", distinct), build) or 0
 
     def _value_aggregate(self, name: str, distinct: bool | None, sep: Any = None) -> Any:
         translation = self._translation
         if not translation.single or translation.results[0].entity is not None:
-            raise TypeError(f"'{name.lower()}' is valid for queries that return a single value, not "
-                            f"{translation.result_type.__name__}")
+            raise TypeError(
+                f"'{name.lower()}' is valid for queries that return a single value, not "
+                f"{translation.result_type.__name__}"
+            )
         item = translation.results[0]
         kind = getattr(item.expr, "kind", None)
         if name in ("SUM", "AVG") and kind not in ("number", "bool", "timedelta"):
@@ -384,16 +428,19 @@ class Query:
 
     def order_by(self, *args: Any) -> Query:
         from .ordering import order_by_args
+
         return order_by_args(self, args)
 
     sort_by = order_by
 
     def filter(self, *args: Any, **kwargs: Any) -> Query:
         from .filtering import filter_query
+
         return filter_query(self, args, kwargs, "filter")
 
     def where(self, *args: Any, **kwargs: Any) -> Query:
         from .filtering import filter_query
+
         return filter_query(self, args, kwargs, "where")
 
     def random(self, limit: int) -> QueryResult:
@@ -402,24 +449,29 @@ class Query:
 
     def prefetch(self, *args: Any) -> Query:
         from .prefetch import check_prefetch_args
+
         check_prefetch_args(self, args)
         return self._clone(prefetch=self._prefetch + args)
 
     def delete(self, bulk: bool | None = None) -> int:
         entity = self._translation.entity
         if entity is None:
-            raise TypeError("Delete query should be applied to a single entity. Got: "
-                            f"({', '.join(getattr(r.py_type, '__name__', '?') for r in self._translation.results)})")
+            raise TypeError(
+                "Delete query should be applied to a single entity. Got: "
+                f"({', '.join(getattr(r.py_type, '__name__', '?') for r in self._translation.results)})"
+            )
         if not bulk:
             objects = list(self)
             for obj in objects:
                 obj.delete()
             return len(objects)
         from .deleting import bulk_delete
+
         return bulk_delete(self, entity)
 
     def show(self, width: int | None = None, stream: Any = None) -> None:
         from .show import show_query
+
         show_query(self, width, stream)
 
     def __repr__(self) -> str:
@@ -435,6 +487,7 @@ def _to_float(value: Any) -> Any:
 
 def _decimal() -> Any:
     from decimal import Decimal
+
     return Decimal
 
 
@@ -550,6 +603,7 @@ class QueryResult:
 
     def show(self, width: int | None = None, stream: Any = None) -> None:
         from .show import show_result
+
         show_result(self, width, stream)
 
     def __repr__(self) -> str:
@@ -566,10 +620,23 @@ class QueryResult:
     def _not_supported(name: str) -> Any:  # type: ignore[misc]
         def method(self: Any, *args: Any, **kwargs: Any) -> Any:
             raise TypeError(f"In order to do {name}, cast QueryResult to list first")
+
         method.__name__ = name
         return method
 
-    for _name in ("append", "extend", "insert", "pop", "remove", "clear", "__setitem__", "__delitem__",
-                  "__iadd__", "__imul__", "__mul__", "__rmul__"):
+    for _name in (
+        "append",
+        "extend",
+        "insert",
+        "pop",
+        "remove",
+        "clear",
+        "__setitem__",
+        "__delitem__",
+        "__iadd__",
+        "__imul__",
+        "__mul__",
+        "__rmul__",
+    ):
         locals()[_name] = _not_supported(_name)
     del _name, _not_supported

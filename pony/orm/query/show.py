@@ -38,6 +38,7 @@ def _result_name(result: Any, index: int) -> str:
 
 def show_items(items: list, translation: Any, width: int | None, stream: Any) -> None:
     from ... import options
+
     stream = stream or sys.stdout
     width = width or options.CONSOLE_WIDTH
     names, cells = _columns(items, translation)
@@ -54,7 +55,7 @@ def show_items(items: list, translation: Any, width: int | None, stream: Any) ->
         total -= 1
 
     def fit(text: str, w: int) -> str:
-        return text if len(text) <= w else text[:max(w - 3, 1)] + "..."
+        return text if len(text) <= w else text[: max(w - 3, 1)] + "..."
 
     print(" | ".join(fit(n, w).ljust(w) for n, w in zip(names, widths)).rstrip(), file=stream)
     print("-+-".join("-" * w for w in widths), file=stream)

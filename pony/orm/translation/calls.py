@@ -15,7 +15,7 @@ from ..errors import TranslationError
 from ..sql import ast, dollar
 from . import params as P
 from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr
-from .values import Condition, Expr, JsonExpr, ListExpr, NumberValue, StrValue, Value, make_value
+from .values import Condition, Expr, JsonExpr, ListExpr, NumberValue, RawValue, StrValue, Value, make_value
 
 CASTS = {int: "int", float: "float", str: "str", bool: "bool", decimal.Decimal: "Decimal"}
 MAX_HYBRID_DEPTH = 20
@@ -56,7 +56,9 @@ def translate_call(tr: Any, node: pyast.Call) -> Expr:
     if callable(callee) and hasattr(callee, "__code__"):
         args, kwargs = _args(tr, node)
         return inline_function(tr, callee, args, kwargs, pyast.unparse(node))
-    raise TranslationError(f"Function {pyast.unparse(func)}() cannot be used in a query: {pyast.unparse(node)}")
+    raise TranslationError(
+        f"Function {pyast.unparse(func)}() cannot be used in a query: {pyast.unparse(node)}"
+    )
 
 
 def _key(value: Any) -> Any:
@@ -133,26 +135,36 @@ def _aggregate(name: str) -> Any:
             if name != "COUNT":
                 raise TypeError(f"{name.lower()}() cannot be applied to objects: {pyast.unparse(node)}")
             if len(expr.pk_nodes) == 1:
-                return _row_aggregate(tr, ast.Aggregate("COUNT", expr.pk_nodes[0], distinct is not False), int)
+                return _row_aggregate(
+                    tr, ast.Aggregate("COUNT", expr.pk_nodes[0], distinct is not False), int
+                )
             return _row_aggregate(tr, ast.Aggregate("COUNT", None), int)
         if not isinstance(expr, Value):
             raise TypeError(f"{name.lower()}() is not supported for {pyast.unparse(arg)}")
         if name == "COUNT":
             return _row_aggregate(tr, ast.Aggregate("COUNT", expr.node, distinct is not False), int)
         if name == "GROUP_CONCAT":
-            if sep is not None and distinct and not getattr(tr.provider, "GROUP_CONCAT_SEP_WITH_DISTINCT", True):
-                raise TypeError("Query can not contain group_concat with both distinct and sep arguments "
-                                "on this database")
+            if (
+                sep is not None
+                and distinct
+                and not getattr(tr.provider, "GROUP_CONCAT_SEP_WITH_DISTINCT", True)
+            ):
+                raise TypeError(
+                    "Query can not contain group_concat with both distinct and sep arguments on this database"
+                )
             return _row_aggregate(tr, ast.GroupConcat(expr.node, sep, bool(distinct)), str)
         if name in ("SUM", "AVG") and expr.kind not in ("number", "bool"):
-            raise TypeError(f"Function {name.lower()}() expects numeric argument, got {expr.type_name()}: "
-                            f"{pyast.unparse(node)}")
+            raise TypeError(
+                f"Function {name.lower()}() expects numeric argument, got {expr.type_name()}: "
+                f"{pyast.unparse(node)}"
+            )
         agg: ast.Node = ast.Aggregate(name, expr.node, bool(distinct))
         if name == "SUM":
             agg = ast.Func("coalesce", agg, ast.Value(0))
         py_type = float if name == "AVG" and expr.py_type is not decimal.Decimal else expr.py_type
         attr = expr.attr if name in ("MIN", "MAX") else None
         return _row_aggregate(tr, agg, py_type, attr)
+
     return handler
 
 
@@ -167,10 +179,14 @@ def _scalar_minmax(tr: Any, name: str, values: list, node: pyast.Call) -> Value:
     py_type = values[0].py_type
     if all(isinstance(v, NumberValue) for v in values):
         from .values import result_number_type
+
         for v in values[1:]:
             py_type = result_number_type(py_type, v.py_type)
-    return make_value(ast.Scalar("GREATEST" if name == "MAX" else "LEAST", *[v.node for v in values]), py_type,
-                      aggregated=any(v.aggregated for v in values))
+    return make_value(
+        ast.Scalar("GREATEST" if name == "MAX" else "LEAST", *[v.node for v in values]),
+        py_type,
+        aggregated=any(v.aggregated for v in values),
+    )
 
 
 def _distinct(tr: Any, node: pyast.Call, callee: Any) -> Expr:
@@ -194,8 +210,9 @@ def _subquery_arg(tr: Any, node: pyast.Call, fname: str) -> SetExpr:
     if isinstance(expr, CollectionExpr):
         expr = expr.as_set(tr)
     if not isinstance(expr, SetExpr):
-        raise TypeError(f"{fname}() inside a query expects a generator expression or a collection: "
-                        f"{pyast.unparse(node)}")
+        raise TypeError(
+            f"{fname}() inside a query expects a generator expression or a collection: {pyast.unparse(node)}"
+        )
     return expr
 
 
@@ -225,7 +242,9 @@ def _abs(tr: Any, node: pyast.Call, callee: Any) -> Expr:
 
 def _cast(tr: Any, node: pyast.Call, callee: Any) -> Expr:
     if len(node.args) != 1 or node.keywords:
-        raise TypeError(f"{callee.__name__}() inside a query takes exactly one argument: {pyast.unparse(node)}")
+        raise TypeError(
+            f"{callee.__name__}() inside a query takes exactly one argument: {pyast.unparse(node)}"
+        )
     value = tr.visit(node.args[0])
     name = CASTS[callee]
     if isinstance(value, JsonExpr):
@@ -250,7 +269,9 @@ def _random(tr: Any, node: pyast.Call, callee: Any) -> Expr:
 
 
 def _date_constructor(tr: Any, node: pyast.Call, callee: Any) -> Expr:
-    raise TranslationError(f"{callee.__name__}() inside a query needs constant arguments: {pyast.unparse(node)}")
+    raise TranslationError(
+        f"{callee.__name__}() inside a query needs constant arguments: {pyast.unparse(node)}"
+    )
 
 
 def _getattr(tr: Any, node: pyast.Call, callee: Any) -> Expr:
@@ -262,6 +283,7 @@ def _getattr(tr: Any, node: pyast.Call, callee: Any) -> Expr:
         raise TypeError(f"In `{pyast.unparse(node)}` second argument should be a string. Got: {name!r}")
     if isinstance(obj, ObjectExpr):
         from .calls import hybrid_property
+
         hybrid = hybrid_property(tr, obj, name)
         if hybrid is not None:
             return hybrid
@@ -296,8 +318,9 @@ def _coalesce(tr: Any, node: pyast.Call, callee: Any) -> Expr:
     if not all(isinstance(v, Value) for v in values):
         raise TypeError(f"coalesce() arguments must be values: {pyast.unparse(node)}")
     py_type = next((v.py_type for v in values if v.kind != "none"), type(None))
-    return make_value(ast.Func("coalesce", *[v.node for v in values]), py_type,
-                      aggregated=any(v.aggregated for v in values))
+    return make_value(
+        ast.Func("coalesce", *[v.node for v in values]), py_type, aggregated=any(v.aggregated for v in values)
+    )
 
 
 def _concat(tr: Any, node: pyast.Call, callee: Any) -> Expr:
@@ -320,12 +343,16 @@ def _between(tr: Any, node: pyast.Call, callee: Any) -> Expr:
         raise TypeError(f"between() cannot be applied to objects: {pyast.unparse(node)}")
     tr.compare("LtE", low, x)
     tr.compare("LtE", x, high)
-    return Condition(ast.Between(x.node, low.node, high.node), bool,  # type: ignore[attr-defined]
-                     aggregated=x.aggregated)
+    return Condition(
+        ast.Between(x.node, low.node, high.node),
+        bool,  # type: ignore[attr-defined]
+        aggregated=x.aggregated,
+    )
 
 
 def _desc(tr: Any, node: pyast.Call, callee: Any) -> Expr:
     from .translator import DescExpr
+
     expr = tr.visit(node.args[0])
     if isinstance(expr, DescExpr):
         return expr.expr
@@ -342,8 +369,9 @@ def _raw_sql(tr: Any, node: pyast.Call, callee: Any) -> Expr:
     text = _constant(tr, node.args[0], "The text of raw_sql()")
     if not isinstance(text, str):
         raise TypeError(f"raw_sql() expects a str. Got: {text!r}")
-    result_type = _constant(tr, _kwarg(node, "result_type") or (node.args[1] if len(node.args) > 1 else None),
-                            "result_type")
+    result_type = _constant(
+        tr, _kwarg(node, "result_type") or (node.args[1] if len(node.args) > 1 else None), "result_type"
+    )
     parts: list = []
     for part in dollar.parse(text):
         if isinstance(part, str):
@@ -356,8 +384,10 @@ def _raw_sql(tr: Any, node: pyast.Call, callee: Any) -> Expr:
             raise TranslationError(f"raw_sql() parameter ${source} must be a value")
         parts.append(value.node if isinstance(value, Value) else value.pk_nodes[0])
     from .translator import _RawType
-    result = make_value(ast.Raw(tuple(parts)), result_type or _RawType)
-    return result
+
+    if result_type is None:
+        return RawValue(ast.Raw(tuple(parts)), _RawType)
+    return make_value(ast.Raw(tuple(parts)), result_type)
 
 
 # --- hybrid methods and properties ----------------------------------------------------------------
@@ -372,6 +402,7 @@ def _class_attr(entity: Any, name: str) -> Any:
 
 def hybrid_property(tr: Any, obj: ObjectExpr, name: str) -> Expr | None:
     from .objects import find_attr
+
     if find_attr(obj.entity, name) is not None:
         return None
     value = _class_attr(obj.entity, name)
@@ -390,6 +421,7 @@ def inline_function(tr: Any, func: Any, args: list, kwargs: dict, src: str) -> E
     if code is None:
         raise TranslationError(f"{src} cannot be used in a query")
     from .capture import capture
+
     try:
         captured = capture(func)
     except TranslationError as exc:
@@ -401,13 +433,15 @@ def inline_function(tr: Any, func: Any, args: list, kwargs: dict, src: str) -> E
     arguments = tree.args
     names = [a.arg for a in arguments.args]
     if len(args) > len(names):
-        raise TypeError(f"{func.__qualname__}() takes {len(names)} arguments but {len(args)} were given: {src}")
+        raise TypeError(
+            f"{func.__qualname__}() takes {len(names)} arguments but {len(args)} were given: {src}"
+        )
     bound: dict[str, Expr] = dict(zip(names, args))
     for name, value in kwargs.items():
         if name not in names or name in bound:
             raise TypeError(f"{func.__qualname__}() got an unexpected keyword argument {name!r}: {src}")
         bound[name] = value
-    defaults = dict(zip(names[len(names) - len(arguments.defaults):], func.__defaults__ or ()))
+    defaults = dict(zip(names[len(names) - len(arguments.defaults) :], func.__defaults__ or ()))
     if getattr(tr, "hybrid_depth", 0) > MAX_HYBRID_DEPTH:
         raise TranslationError(f"Too deep recursion of hybrid methods in {src}")
     cells = {}
@@ -456,12 +490,18 @@ class _ConstantEvaluator:
 
 def _single_return(tree: Any, func: Any, src: str) -> pyast.expr:
     body = list(tree.body)
-    if body and isinstance(body[0], pyast.Expr) and isinstance(body[0].value, pyast.Constant) \
-            and isinstance(body[0].value.value, str):
+    if (
+        body
+        and isinstance(body[0], pyast.Expr)
+        and isinstance(body[0].value, pyast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
         body = body[1:]
     if len(body) != 1 or not isinstance(body[0], pyast.Return) or body[0].value is None:
-        raise TranslationError(f"{func.__qualname__} cannot be used in a query: only functions whose body is "
-                               f"a single return statement can be inlined ({src})")
+        raise TranslationError(
+            f"{func.__qualname__} cannot be used in a query: only functions whose body is "
+            f"a single return statement can be inlined ({src})"
+        )
     return body[0].value
 
 
@@ -469,19 +509,39 @@ def _single_return(tree: Any, func: Any, src: str) -> pyast.expr:
 
 
 PONY_FUNCTIONS: dict[str, Any] = {
-    "count": _aggregate("COUNT"), "sum": _aggregate("SUM"), "avg": _aggregate("AVG"),
-    "min": _aggregate("MIN"), "max": _aggregate("MAX"), "group_concat": _aggregate("GROUP_CONCAT"),
-    "distinct": _distinct, "select": _select, "left_join": _select, "exists": _exists,
-    "desc": _desc, "JOIN": _join, "between": _between, "concat": _concat, "coalesce": _coalesce,
+    "count": _aggregate("COUNT"),
+    "sum": _aggregate("SUM"),
+    "avg": _aggregate("AVG"),
+    "min": _aggregate("MIN"),
+    "max": _aggregate("MAX"),
+    "group_concat": _aggregate("GROUP_CONCAT"),
+    "distinct": _distinct,
+    "select": _select,
+    "left_join": _select,
+    "exists": _exists,
+    "desc": _desc,
+    "JOIN": _join,
+    "between": _between,
+    "concat": _concat,
+    "coalesce": _coalesce,
     "raw_sql": _raw_sql,
 }
 
 BUILTIN_FUNCTIONS: dict[Any, Any] = {
-    builtins.len: _len, builtins.abs: _abs, builtins.sum: _aggregate("SUM"), builtins.min: _aggregate("MIN"),
-    builtins.max: _aggregate("MAX"), builtins.getattr: _getattr, builtins.isinstance: _isinstance,
-    datetime.datetime.now: _now, datetime.datetime.today: _now, datetime.datetime.utcnow: _now,
-    datetime.date.today: _today, random.random: _random,
-    datetime.date: _date_constructor, datetime.datetime: _date_constructor,
+    builtins.len: _len,
+    builtins.abs: _abs,
+    builtins.sum: _aggregate("SUM"),
+    builtins.min: _aggregate("MIN"),
+    builtins.max: _aggregate("MAX"),
+    builtins.getattr: _getattr,
+    builtins.isinstance: _isinstance,
+    datetime.datetime.now: _now,
+    datetime.datetime.today: _now,
+    datetime.datetime.utcnow: _now,
+    datetime.date.today: _today,
+    random.random: _random,
+    datetime.date: _date_constructor,
+    datetime.datetime: _date_constructor,
 }
 
 _ = (ListExpr,)

@@ -31,8 +31,9 @@ class Step:
 
     __slots__ = ("kind", "captured", "data", "key", "values")
 
-    def __init__(self, kind: str, captured: Captured | None = None, data: Any = None,
-                 values: list | None = None) -> None:
+    def __init__(
+        self, kind: str, captured: Captured | None = None, data: Any = None, values: list | None = None
+    ) -> None:
         self.kind = kind
         self.captured = captured
         self.data = data
@@ -49,8 +50,9 @@ class Step:
         evaluators = _evaluators.get(self.key) if self.captured is not None else None
         if evaluators is None:
             return tuple(P.signature(v) for v in self.values)  # type: ignore[union-attr]
-        return (id(evaluators),) + tuple(("v", v) if ev.exact else P.signature(v)
-                                         for ev, v in zip(evaluators, self.values))  # type: ignore[arg-type]
+        return (id(evaluators),) + tuple(
+            ("v", v) if ev.exact else P.signature(v) for ev, v in zip(evaluators, self.values)
+        )  # type: ignore[arg-type]
 
 
 def _evaluate(evaluators: list, captured: Captured) -> list:
@@ -135,6 +137,7 @@ def _collection_step(tr: Translator, step: Step, start: int) -> None:
     attr, name = step.data
     owner = tr.value_expr(start, step.values[0])  # type: ignore[index]
     from .objects import CollectionExpr
+
     tr.bind_loop(tr.frame, name, CollectionExpr(owner, attr))  # type: ignore[arg-type]
     tr.loop_names.append(name)
     tr.set_results(tr.locals[name])
@@ -153,13 +156,16 @@ def _bind_lambda(tr: Translator, step: Step, mode: str) -> pyast.expr:
     elif mode == "where":
         for name in names:
             if name not in loop_vars:
-                raise TypeError(f"Lambda argument {name!r} does not correspond to any loop variable "
-                                f"(loop variables: {', '.join(tr.loop_names)})")
+                raise TypeError(
+                    f"Lambda argument {name!r} does not correspond to any loop variable "
+                    f"(loop variables: {', '.join(tr.loop_names)})"
+                )
         tr.locals = {name: loop_vars[name] for name in names}
     else:
         if len(names) != len(tr.results):
-            raise TypeError(f"Incorrect number of lambda arguments. Expected: {len(tr.results)}, "
-                            f"got: {len(names)}")
+            raise TypeError(
+                f"Incorrect number of lambda arguments. Expected: {len(tr.results)}, got: {len(names)}"
+            )
         tr.locals = dict(zip(names, tr.results))
     return node.body
 
@@ -199,8 +205,11 @@ def _order_attrs_step(tr: Translator, step: Step, start: int) -> None:
     if not isinstance(result, ObjectExpr):
         raise TypeError("Attributes can be used in order_by() only when the query result is an entity")
     for attr, desc in step.data:
-        if attr.entity is not result.entity and not issubclass(result.entity, attr.entity) \
-                and not issubclass(attr.entity, result.entity):
+        if (
+            attr.entity is not result.entity
+            and not issubclass(result.entity, attr.entity)
+            and not issubclass(attr.entity, result.entity)
+        ):
             raise TypeError(f"Attribute {attr} does not belong to entity {result.entity.__name__}")
         if attr.is_collection:
             raise TypeError(f"Collection attribute {attr} cannot be used for ordering")
@@ -221,8 +230,9 @@ def _order_positions_step(tr: Translator, step: Step, start: int) -> None:
             raise ValueError("Numeric arguments of order_by() method must be non-zero")
         index = abs(pos) - 1
         if index >= len(items):
-            raise IndexError(f"Invalid index of order_by() method: {pos} "
-                             f"(query result is {len(items)}-column)")
+            raise IndexError(
+                f"Invalid index of order_by() method: {pos} (query result is {len(items)}-column)"
+            )
         item = items[index]
         expr = item.expr
         nodes = expr.pk_nodes if isinstance(expr, ObjectExpr) else item.columns
@@ -272,10 +282,18 @@ def _distinct_step(tr: Translator, step: Step, start: int) -> None:
 
 
 STEP_HANDLERS = {
-    "gen": _gen_step, "entity": _entity_step, "collection": _collection_step, "filter": _filter_step,
-    "order": _order_step, "order_attrs": _order_attrs_step, "order_positions": _order_positions_step,
-    "order_raw": _order_raw_step, "order_none": _order_none_step, "raw_filter": _raw_filter_step,
-    "kwargs": _kwargs_step, "distinct": _distinct_step,
+    "gen": _gen_step,
+    "entity": _entity_step,
+    "collection": _collection_step,
+    "filter": _filter_step,
+    "order": _order_step,
+    "order_attrs": _order_attrs_step,
+    "order_positions": _order_positions_step,
+    "order_raw": _order_raw_step,
+    "order_none": _order_none_step,
+    "raw_filter": _raw_filter_step,
+    "kwargs": _kwargs_step,
+    "distinct": _distinct_step,
 }
 
 _ = (Frame,)

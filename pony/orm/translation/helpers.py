@@ -17,6 +17,7 @@ def _mark(name: str, nofold: bool = False) -> Any:
         func._pony_func_ = name
         func._pony_nofold_ = nofold
         return func
+
     return decorate
 
 
@@ -40,8 +41,11 @@ def JOIN(expr: Any) -> Any:  # noqa: N802 - Pony's name
 
 @_mark("between")
 def between(x: Any, a: Any, b: Any) -> bool:
-    if hasattr(type(x), "_entity_meta_marker_") or hasattr(type(a), "_entity_meta_marker_") \
-            or hasattr(type(b), "_entity_meta_marker_"):
+    if (
+        hasattr(type(x), "_entity_meta_marker_")
+        or hasattr(type(a), "_entity_meta_marker_")
+        or hasattr(type(b), "_entity_meta_marker_")
+    ):
         raise TypeError("between() function cannot be applied to entity instances")
     return a <= x <= b
 

@@ -40,13 +40,22 @@ class ObjectExpr(Expr):
     object reached through a foreign key is joined only when another attribute is needed).
     """
 
-    def __init__(self, entity: Any, frame: Frame | None, alias: str | None = None, pk_nodes: list | None = None,
-                 parent: ObjectExpr | None = None, via: Any = None) -> None:
+    def __init__(
+        self,
+        entity: Any,
+        frame: Frame | None,
+        alias: str | None = None,
+        pk_nodes: list | None = None,
+        parent: ObjectExpr | None = None,
+        via: Any = None,
+    ) -> None:
         self.entity = entity
         self.py_type = entity
         self.frame = frame
         self.alias = alias
-        self.pk_nodes = pk_nodes if pk_nodes is not None else [ast.Column(alias, c) for c in pk_columns(entity)]
+        self.pk_nodes = (
+            pk_nodes if pk_nodes is not None else [ast.Column(alias, c) for c in pk_columns(entity)]
+        )
         self.parent = parent
         self.via = via  # the to-one attribute of ``parent`` this object was reached by
 
@@ -77,7 +86,9 @@ class ObjectExpr(Expr):
     def getattr(self, name: str, tr: Any) -> Expr:
         attr = find_attr(self.entity, name)
         if attr is None:
-            raise AttributeError(f"Entity {self.entity.__name__} does not have attribute {name}: {self.src}.{name}")
+            raise AttributeError(
+                f"Entity {self.entity.__name__} does not have attribute {name}: {self.src}.{name}"
+            )
         if attr.is_collection:
             return CollectionExpr(self, attr)
         if attr.is_relation:
@@ -105,7 +116,7 @@ class ObjectExpr(Expr):
         for pk_attr in self.entity._root_._pk_attrs_:
             width = len(pk_attr.columns)
             if pk_attr is attr:
-                return self.pk_nodes[offset:offset + width]
+                return self.pk_nodes[offset : offset + width]
             offset += width
         raise AssertionError(attr)
 
@@ -144,8 +155,10 @@ class ObjectParam(ObjectExpr):
     """An entity instance from outside the query: its primary key columns are parameters."""
 
     def getattr(self, name: str, tr: Any) -> Expr:
-        raise self.fail("Attributes of objects from outside the query are evaluated in Python; "
-                        f"{name} cannot be read here")
+        raise self.fail(
+            "Attributes of objects from outside the query are evaluated in Python; "
+            f"{name} cannot be read here"
+        )
 
 
 class CollectionExpr(Expr):
@@ -163,14 +176,23 @@ class CollectionExpr(Expr):
         if attr.is_m2m:
             m2m = tr.new_alias(f"{alias}-link")
             owner_cols = attr.reverse_columns if attr.reverse is attr else attr.reverse.columns
-            frame.add_table(attr.m2m_table, m2m, eq_nodes([ast.Column(m2m, c) for c in owner_cols], owner_pk),
-                            kind)
+            frame.add_table(
+                attr.m2m_table, m2m, eq_nodes([ast.Column(m2m, c) for c in owner_cols], owner_pk), kind
+            )
             item_nodes = [ast.Column(m2m, c) for c in attr.columns]
-            frame.add_table(target._table_, alias, eq_nodes(item_nodes, [ast.Column(alias, c)
-                                                                         for c in pk_columns(target)]), kind)
+            frame.add_table(
+                target._table_,
+                alias,
+                eq_nodes(item_nodes, [ast.Column(alias, c) for c in pk_columns(target)]),
+                kind,
+            )
         else:
-            frame.add_table(target._table_, alias,
-                            eq_nodes([ast.Column(alias, c) for c in attr.reverse.columns], owner_pk), kind)
+            frame.add_table(
+                target._table_,
+                alias,
+                eq_nodes([ast.Column(alias, c) for c in attr.reverse.columns], owner_pk),
+                kind,
+            )
         cond = tr.discriminator(target, alias)
         if cond is not None:
             frame.where.append(cond)
@@ -265,8 +287,9 @@ class SetExpr(Expr):
             py_type: Any = str
         else:
             if name in ("SUM", "AVG") and item.kind not in ("number", "bool", "timedelta"):
-                raise TypeError(f"Function {name.lower()}() expects numeric argument, got {item.type_name()}: "
-                                f"{self.src}")
+                raise TypeError(
+                    f"Function {name.lower()}() expects numeric argument, got {item.type_name()}: {self.src}"
+                )
             node = ast.Aggregate(name, item.node, bool(distinct))
             py_type = float if name == "AVG" else item.py_type
         if name == "SUM":
@@ -285,6 +308,7 @@ class SetExpr(Expr):
             self.frame.where.append(eq_nodes(mine.pk_nodes, item.pk_nodes))
         elif isinstance(mine, Value) and isinstance(item, Value):
             from .values import compare_values
+
             self.frame.where.append(compare_values("=", mine, item))
         else:
             raise self.fail("Operator 'in' is not supported for this subquery")
@@ -308,4 +332,5 @@ class SetExpr(Expr):
 
 def _condition(node: ast.Node) -> Value:
     from .values import Condition
+
     return Condition(node, bool)

@@ -44,8 +44,11 @@ def is_entity_class(value: Any) -> bool:
 
 
 def is_entity_instance(value: Any) -> bool:
-    return not isinstance(value, type) and hasattr(type(value), "_entity_meta_marker_") \
+    return (
+        not isinstance(value, type)
+        and hasattr(type(value), "_entity_meta_marker_")
         and hasattr(value, "_pk_attrs_")
+    )
 
 
 def is_structural(value: Any) -> bool:
@@ -53,8 +56,11 @@ def is_structural(value: Any) -> bool:
     if isinstance(value, (type, Callable)) and not is_entity_instance(value):  # type: ignore[arg-type]
         return True
     kind = type(value)
-    return kind.__module__ == "types" or getattr(value, "_pony_structural_", False) or \
-        type(value).__name__ in ("module",)
+    return (
+        kind.__module__ == "types"
+        or getattr(value, "_pony_structural_", False)
+        or type(value).__name__ in ("module",)
+    )
 
 
 def signature(value: Any) -> Any:
@@ -85,7 +91,9 @@ class ParamSpec:
 
     __slots__ = ("key", "index", "get", "convert")
 
-    def __init__(self, key: Any, index: int, get: Callable | None = None, convert: Callable | None = None) -> None:
+    def __init__(
+        self, key: Any, index: int, get: Callable | None = None, convert: Callable | None = None
+    ) -> None:
         self.key = key
         self.index = index
         self.get = get  # picks a part of the value (an item of a list, a pk column ...)

@@ -52,15 +52,21 @@ def tree_of_code(code: types.CodeType, node_type: type) -> ast.expr:
     if tree is not None:
         return tree
     module = _tree_of_file(code.co_filename)
-    spans = [(l1, c1, l2, c2) for l1, l2, c1, c2 in code.co_positions()
-             if l1 is not None and c1 is not None and l2 is not None and c2 is not None]
+    spans = [
+        (l1, c1, l2, c2)
+        for l1, l2, c1, c2 in code.co_positions()
+        if l1 is not None and c1 is not None and l2 is not None and c2 is not None
+    ]
     best = None
     if module is not None and spans:
         lo = min((l1, c1) for l1, c1, _, _ in spans)
         hi = max((l2, c2) for _, _, l2, c2 in spans)
         for node in ast.walk(module):
-            if isinstance(node, node_type) and (node.lineno, node.col_offset) <= lo \
-                    and (node.end_lineno, node.end_col_offset) >= hi:
+            if (
+                isinstance(node, node_type)
+                and (node.lineno, node.col_offset) <= lo
+                and (node.end_lineno, node.end_col_offset) >= hi
+            ):
                 if best is None or (node.lineno, node.col_offset) >= (best.lineno, best.col_offset):
                     best = node
     if best is None:
@@ -72,17 +78,22 @@ def tree_of_code(code: types.CodeType, node_type: type) -> ast.expr:
 def _decompiled(code: types.CodeType, node_type: type) -> ast.expr:
     try:
         from .decompile import decompile_code
+
         tree = decompile_code(code)
     except ImportError:  # pragma: no cover - the decompiler is part of the package
         tree = None
     except Exception as exc:
-        raise TranslationError(f"Cannot read the source of the query ({exc}). Put the query in a .py file "
-                               "or pass it as a string, e.g. select(\"p for p in Person\")") from exc
+        raise TranslationError(
+            f"Cannot read the source of the query ({exc}). Put the query in a .py file "
+            'or pass it as a string, e.g. select("p for p in Person")'
+        ) from exc
     if isinstance(tree, ast.Expression):
         tree = tree.body
     if not isinstance(tree, node_type):
-        raise TranslationError("Cannot read the source of the query. Put the query in a .py file "
-                               "or pass it as a string, e.g. select(\"p for p in Person\")")
+        raise TranslationError(
+            "Cannot read the source of the query. Put the query in a .py file "
+            'or pass it as a string, e.g. select("p for p in Person")'
+        )
     return tree
 
 
@@ -106,18 +117,21 @@ def parse_text(text: str, kind: type) -> ast.expr:
 
 def capture_generator(gen: types.GeneratorType) -> Captured:
     from .capture import capture
+
     captured = capture(gen)
     return Captured(captured.tree, captured.key, captured.globals, dict(captured.locals))
 
 
 def capture_lambda(func: types.FunctionType) -> Captured:
     from .capture import capture
+
     captured = capture(func)
     return Captured(captured.tree, captured.key, captured.globals, dict(captured.locals))
 
 
 def capture_text(text: str, kind: type, globals: dict, locals: dict) -> Captured:
     from .capture import capture
+
     captured = capture(text, globals, locals)
     tree = captured.tree
     if kind is ast.GeneratorExp and not isinstance(tree, ast.GeneratorExp):

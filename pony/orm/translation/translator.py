@@ -27,6 +27,7 @@ from .values import (
     ListExpr,
     NoneValue,
     NumberValue,
+    RawValue,
     SliceExpr,
     StrValue,
     Value,
@@ -138,7 +139,9 @@ class Translator:
         attr = entity._root_._discriminator_attr_
         values = [entity._discriminator_] + sorted((s._discriminator_ for s in entity._subclasses_), key=str)
         converter = attr.converters[0]
-        return ast.In(ast.Column(alias, attr.columns[0]), tuple(ast.Value(converter.py2sql(v)) for v in values))
+        return ast.In(
+            ast.Column(alias, attr.columns[0]), tuple(ast.Value(converter.py2sql(v)) for v in values)
+        )
 
     def converter(self, py_type: Any) -> Any:
         if py_type in self.converters:
@@ -203,6 +206,7 @@ class Translator:
         if P.is_structural(value):
             return Structural(value)
         from ..types import RawSQL
+
         if isinstance(value, RawSQL):
             return self.raw_expr(value.sql, value.items, index, value.result_type)
         py_type = type(value)
@@ -217,6 +221,7 @@ class Translator:
         conv = self.converter(list)
         if conv is None:
             from ..types import IntArray
+
             conv = self.converter(IntArray)
         return self.add_spec(index, lambda v: list(v), conv.py2sql if conv is not None else None)
 
@@ -228,8 +233,9 @@ class Translator:
             self.specs.append(P.ParamSpec(key, index, _query_argument(spec.key)))
         return QueryValue(translation, prefix)
 
-    def raw_expr(self, sql: str, items: tuple, index: int | None, result_type: Any,
-                 evaluators: list | None = None) -> Value:
+    def raw_expr(
+        self, sql: str, items: tuple, index: int | None, result_type: Any, evaluators: list | None = None
+    ) -> Value:
         parts: list = []
         for item in items:
             if isinstance(item, str):
@@ -238,15 +244,17 @@ class Translator:
                 parts.append(self.add_spec(index, _raw_value(item), _raw_convert(self)))
             else:
                 parts.append(self.add_spec(item, None, _raw_convert(self)))
-        value = make_value(ast.Raw(tuple(parts)), result_type or _RawType)
-        value.raw = True  # type: ignore[attr-defined]
-        return value
+        if result_type is None:
+            return RawValue(ast.Raw(tuple(parts)), _RawType)
+        return make_value(ast.Raw(tuple(parts)), result_type)
 
     def like_pattern(self, expr: Expr, prefix: bool, suffix: bool) -> ast.Node:
         """A LIKE pattern matching ``expr`` literally, with ``%`` before/after as asked."""
+
         def build(text: str) -> str:
             escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
             return ("%" if prefix else "") + escaped + ("%" if suffix else "")
+
         if isinstance(expr, Value) and expr.is_literal and isinstance(expr.literal, str):
             return ast.Value(build(expr.literal))
         source = getattr(expr, "json_source", None)
@@ -267,8 +275,19 @@ class Translator:
         for sub in pyast.walk(node):
             if isinstance(sub, pyast.Name) and sub.id in self.locals:
                 return False
-            if isinstance(sub, (pyast.GeneratorExp, pyast.Lambda, pyast.ListComp, pyast.SetComp, pyast.DictComp,
-                                pyast.Starred, pyast.NamedExpr, pyast.Slice)):
+            if isinstance(
+                sub,
+                (
+                    pyast.GeneratorExp,
+                    pyast.Lambda,
+                    pyast.ListComp,
+                    pyast.SetComp,
+                    pyast.DictComp,
+                    pyast.Starred,
+                    pyast.NamedExpr,
+                    pyast.Slice,
+                ),
+            ):
                 return False
             if isinstance(sub, pyast.Call):
                 func = sub.func
@@ -290,8 +309,10 @@ class Translator:
             return self.outer(node)
         method = getattr(self, "visit_" + type(node).__name__, None)
         if method is None:
-            raise TranslationError(f"Expression `{pyast.unparse(node)}` is not supported in a query"
-                                   + HINTS.get(type(node).__name__, ""))
+            raise TranslationError(
+                f"Expression `{pyast.unparse(node)}` is not supported in a query"
+                + HINTS.get(type(node).__name__, "")
+            )
         expr = method(node)
         if expr.src == "?":
             expr.src = pyast.unparse(node)
@@ -304,6 +325,7 @@ class Translator:
         obj = self.visit(node.value)
         if isinstance(obj, ObjectExpr) and not isinstance(obj, ObjectParam):
             from .calls import hybrid_property
+
             hybrid = hybrid_property(self, obj, node.attr)
             if hybrid is not None:
                 return hybrid
@@ -337,7 +359,9 @@ class Translator:
             return Condition(ast.Not(self.condition(operand)), bool, aggregated=operand.aggregated)
         if isinstance(node.op, pyast.USub):
             if not isinstance(operand, NumberValue):
-                raise TypeError(f"Unary minus is not supported for {operand.type_name()}: {pyast.unparse(node)}")
+                raise TypeError(
+                    f"Unary minus is not supported for {operand.type_name()}: {pyast.unparse(node)}"
+                )
             return operand.derived(ast.Neg(operand.node))
         if isinstance(node.op, pyast.UAdd):
             return operand
@@ -357,11 +381,15 @@ class Translator:
         cond = self.visit(node.test)
         body, orelse = self.visit(node.body), self.visit(node.orelse)
         if not isinstance(body, Value) or not isinstance(orelse, Value):
-            raise TranslationError(f"Conditional expressions can only choose between values: "
-                                   f"{pyast.unparse(node)}")
+            raise TranslationError(
+                f"Conditional expressions can only choose between values: {pyast.unparse(node)}"
+            )
         py_type = body.py_type if not isinstance(body, NoneValue) else orelse.py_type
-        return make_value(ast.Case(((self.condition(cond), body.node),), orelse.node), py_type,
-                          aggregated=body.aggregated or orelse.aggregated or cond.aggregated)
+        return make_value(
+            ast.Case(((self.condition(cond), body.node),), orelse.node),
+            py_type,
+            aggregated=body.aggregated or orelse.aggregated or cond.aggregated,
+        )
 
     def visit_JoinedStr(self, node: pyast.JoinedStr) -> Expr:
         items = []
@@ -371,8 +399,10 @@ class Translator:
             else:
                 assert isinstance(part, pyast.FormattedValue)
                 if part.format_spec is not None or part.conversion not in (-1, ord("s")):
-                    raise TranslationError(f"Only plain {{value}} and {{value!s}} are supported in f-strings "
-                                           f"inside queries: {pyast.unparse(node)}")
+                    raise TranslationError(
+                        f"Only plain {{value}} and {{value!s}} are supported in f-strings "
+                        f"inside queries: {pyast.unparse(node)}"
+                    )
                 value = self.visit(part.value)
                 if not isinstance(value, Value):
                     raise TranslationError(f"Only values can be formatted: {pyast.unparse(part.value)}")
@@ -393,6 +423,7 @@ class Translator:
 
     def visit_Call(self, node: pyast.Call) -> Expr:
         from .calls import translate_call
+
         return translate_call(self, node)
 
     def visit_GeneratorExp(self, node: pyast.GeneratorExp) -> Expr:
@@ -420,8 +451,12 @@ class Translator:
         op = COMPARE_OPS[op_name]
         if isinstance(left, CollectionExpr) or isinstance(right, CollectionExpr):
             raise TypeError(f"Collections cannot be compared with {op}: {left.src}, {right.src}")
-        if isinstance(left, RowExpr) or isinstance(right, RowExpr) or isinstance(left, ListExpr) \
-                or isinstance(right, ListExpr):
+        if (
+            isinstance(left, RowExpr)
+            or isinstance(right, RowExpr)
+            or isinstance(left, ListExpr)
+            or isinstance(right, ListExpr)
+        ):
             return self.compare_rows(op, _row_items(left), _row_items(right))
         if isinstance(right, ObjectExpr) and not isinstance(left, ObjectExpr):
             left, right, op = right, left, FLIPPED[op]
@@ -437,8 +472,8 @@ class Translator:
 
     def json_operand(self, value: Value) -> Value:
         """A scalar compared with a Json path: sent as JSON text."""
-        if isinstance(value, NoneValue):
-            return value
+        if isinstance(value, NoneValue) or value.kind != "bool":
+            return value  # strings and numbers compare with the unquoted value (as_type)
         source = getattr(value, "json_source", None)
         if source is not None:
             index, get = source
@@ -472,8 +507,9 @@ class Translator:
                 return ast.Or(*[self.compare("Eq", item, other) for other in items])
             if isinstance(item, ObjectExpr):
                 return ast.Or(*[item.compare("=", other) for other in items])
-            if isinstance(item, Value) and all(isinstance(o, Value) and not isinstance(o, NoneValue)
-                                               for o in items):
+            if isinstance(item, Value) and all(
+                isinstance(o, Value) and not isinstance(o, NoneValue) for o in items
+            ):
                 for other in items:
                     compare_values("=", item, other)  # type check
                 return ast.In(item.node, tuple(o.node for o in items))
@@ -516,18 +552,22 @@ class Translator:
             obj = ObjectExpr(entity, frame, alias)
             frame.where.append(source.contains(obj, self))
         else:
-            raise TypeError(f"Query can only iterate over entity or another query (not a list of objects): "
-                            f"{source.src}")
+            raise TypeError(
+                f"Query can only iterate over entity or another query (not a list of objects): {source.src}"
+            )
         frame.loops.append((alias, obj.entity))
         obj.src = name
         self.locals[name] = obj
         return obj
 
-    def translate_loops(self, node: pyast.GeneratorExp, frame: Frame, first: Expr | None = None,
-                        left_join: bool = False) -> None:
+    def translate_loops(
+        self, node: pyast.GeneratorExp, frame: Frame, first: Expr | None = None, left_join: bool = False
+    ) -> None:
         for i, comp in enumerate(node.generators):
             if not isinstance(comp.target, pyast.Name):
-                raise TranslationError(f"Only a single name can be a loop variable: {pyast.unparse(comp.target)}")
+                raise TranslationError(
+                    f"Only a single name can be a loop variable: {pyast.unparse(comp.target)}"
+                )
             if comp.is_async:
                 raise TranslationError("async for is not supported in queries")
             if i == 0 and first is not None:
@@ -625,8 +665,13 @@ class Translator:
         for item in self.results:
             if isinstance(item, ObjectExpr) and item.alias is not None:
                 covered.add(item.alias)
-            elif isinstance(item, Value) and item.attr is not None and item.attr.is_pk \
-                    and len(item.attr.entity._pk_attrs_) == 1 and isinstance(item.node, ast.Column):
+            elif (
+                isinstance(item, Value)
+                and item.attr is not None
+                and item.attr.is_pk
+                and len(item.attr.entity._pk_attrs_) == 1
+                and isinstance(item.node, ast.Column)
+            ):
                 loops = dict(self.frame.loops)
                 entity = loops.get(item.node.alias)
                 if entity is not None and entity._root_ is item.attr.entity._root_:
@@ -639,11 +684,20 @@ class Translator:
         group_by: tuple = ()
         aggregated = frame.aggregated or any(item.aggregated for item in self.results) or bool(frame.having)
         if aggregated:
-            group_by = tuple(c for item, r in zip(self.results, self.result_items) if not item.aggregated
-                             for c in r.columns)
+            group_by = tuple(
+                c
+                for item, r in zip(self.results, self.result_items)
+                if not item.aggregated
+                for c in r.columns
+            )
         distinct = self.auto_distinct() if self.distinct is None else self.distinct
-        return frame.select(columns, group_by=group_by, having=ast.and_(*frame.having),
-                            order_by=tuple(self.order), distinct=distinct)
+        return frame.select(
+            columns,
+            group_by=group_by,
+            having=ast.and_(*frame.having),
+            order_by=tuple(self.order),
+            distinct=distinct,
+        )
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -659,8 +713,16 @@ NOFOLD: set = set()
 def _register_nofold() -> None:
     import datetime
     import random
-    NOFOLD.update({random.random, datetime.datetime.now, datetime.date.today, datetime.datetime.today,
-                   datetime.datetime.utcnow})
+
+    NOFOLD.update(
+        {
+            random.random,
+            datetime.datetime.now,
+            datetime.date.today,
+            datetime.datetime.today,
+            datetime.datetime.utcnow,
+        }
+    )
 
 
 _register_nofold()
@@ -709,6 +771,7 @@ def _raw_convert(tr: Translator) -> Any:
             pk = P.raw_pk(value)
             return pk[0] if len(pk) == 1 else pk
         return tr.py2sql(type(value))(value) if tr.py2sql(type(value)) else value
+
     return convert
 
 
@@ -754,5 +817,14 @@ def _prefixed(node: Any, prefix: tuple) -> Any:
     return node
 
 
-__all__ = ["Translator", "Translation", "Structural", "RowExpr", "DescExpr", "QueryValue", "BoolValue",
-           "eq_nodes", "SetExpr"]
+__all__ = [
+    "Translator",
+    "Translation",
+    "Structural",
+    "RowExpr",
+    "DescExpr",
+    "QueryValue",
+    "BoolValue",
+    "eq_nodes",
+    "SetExpr",
+]

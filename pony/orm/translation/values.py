@@ -17,8 +17,10 @@ from ..types import Array, Json
 
 NUMBER_TYPES = (int, float, Decimal, bool)
 DATE_TYPES = (datetime.date, datetime.datetime, datetime.time, datetime.timedelta)
-COMPARE_OPS = {ast_op: sql for ast_op, sql in (("Eq", "="), ("NotEq", "<>"), ("Lt", "<"), ("LtE", "<="),
-                                               ("Gt", ">"), ("GtE", ">="))}
+COMPARE_OPS = {
+    ast_op: sql
+    for ast_op, sql in (("Eq", "="), ("NotEq", "<>"), ("Lt", "<"), ("LtE", "<="), ("Gt", ">"), ("GtE", ">="))
+}
 FLIPPED = {"=": "=", "<>": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
@@ -91,8 +93,16 @@ class Value(Expr):
 
     kind = "other"
 
-    def __init__(self, node: ast.Node, py_type: Any, attr: Any = None, aggregated: bool = False,
-                 literal: Any = None, is_literal: bool = False, nullable: bool = True) -> None:
+    def __init__(
+        self,
+        node: ast.Node,
+        py_type: Any,
+        attr: Any = None,
+        aggregated: bool = False,
+        literal: Any = None,
+        is_literal: bool = False,
+        nullable: bool = True,
+    ) -> None:
         self.node = node
         self.py_type = py_type
         self.attr = attr  # the attribute whose column this is, for reading values back
@@ -103,8 +113,9 @@ class Value(Expr):
 
     def derived(self, node: ast.Node, py_type: Any = None, aggregated: bool | None = None) -> Value:
         """A computed value from this one (no attribute converter any more)."""
-        return make_value(node, py_type or self.py_type, aggregated=self.aggregated if aggregated is None
-                          else aggregated)
+        return make_value(
+            node, py_type or self.py_type, aggregated=self.aggregated if aggregated is None else aggregated
+        )
 
     def truth(self) -> ast.Node:
         return ast.IsNotNull(self.node)
@@ -120,6 +131,15 @@ def make_value(node: ast.Node, py_type: Any, attr: Any = None, aggregated: bool 
 
 def literal(value: Any) -> Value:
     return make_value(ast.Value(value), type(value), literal=value, is_literal=True, nullable=value is None)
+
+
+class RawValue(Value):
+    """A raw_sql() fragment: used as a condition it is the condition itself."""
+
+    kind = "raw"
+
+    def truth(self) -> ast.Node:
+        return self.node
 
 
 class NumberValue(Value):
@@ -157,8 +177,10 @@ class StrValue(Value):
 
     def getattr(self, name: str, tr: Any) -> Expr:
         if name in STR_METHODS:
-            raise TypeError(f"Function {name} is not supported in expression {self.src}.{name}: "
-                            f"Did you forget parentheses? Use {self.src}.{name}()")
+            raise TypeError(
+                f"Function {name} is not supported in expression {self.src}.{name}: "
+                f"Did you forget parentheses? Use {self.src}.{name}()"
+            )
         return super().getattr(name, tr)
 
     def call_method(self, name: str, args: list, kwargs: dict, tr: Any) -> Expr:
@@ -211,8 +233,10 @@ def _position(expr: Value, index: Value, offset: int) -> ast.Node:
             return ast.Value(index.literal + 1 + offset)
         return ast.BinOp("+", ast.Length(expr.node), ast.Value(index.literal + 1 + offset))
     i = index.node
-    return ast.Case(((ast.BinOp(">=", i, ast.Value(0)), ast.BinOp("+", i, ast.Value(1 + offset))),),
-                    ast.BinOp("+", ast.Length(expr.node), ast.BinOp("+", i, ast.Value(1 + offset))))
+    return ast.Case(
+        ((ast.BinOp(">=", i, ast.Value(0)), ast.BinOp("+", i, ast.Value(1 + offset))),),
+        ast.BinOp("+", ast.Length(expr.node), ast.BinOp("+", i, ast.Value(1 + offset))),
+    )
 
 
 def _substring(expr: Value, start: Value | None, stop: Value | None, single: bool = False) -> ast.Node:
@@ -264,8 +288,15 @@ class JsonExpr(Value):
 
     kind = "json"
 
-    def __init__(self, node: ast.Node, py_type: Any = Json, attr: Any = None, aggregated: bool = False,
-                 path: tuple = (), **kw: Any) -> None:
+    def __init__(
+        self,
+        node: ast.Node,
+        py_type: Any = Json,
+        attr: Any = None,
+        aggregated: bool = False,
+        path: tuple = (),
+        **kw: Any,
+    ) -> None:
         super().__init__(node, py_type, attr, aggregated, **kw)
         self.path = path
 
@@ -300,13 +331,20 @@ class ArrayValue(Value):
     kind = "array"
 
     def item_type(self) -> Any:
-        return getattr(self.py_type, "item_type", None) or {"IntArray": int, "StrArray": str,
-                                                            "FloatArray": float}.get(self.py_type.__name__)
+        return getattr(self.py_type, "item_type", None) or {
+            "IntArray": int,
+            "StrArray": str,
+            "FloatArray": float,
+        }.get(self.py_type.__name__)
 
     def subscript(self, key: Expr, tr: Any) -> Expr:
         if isinstance(key, SliceExpr):
-            return make_value(ast.ArraySlice(self.node, key.start.node if key.start else None,
-                                             key.stop.node if key.stop else None), self.py_type)
+            return make_value(
+                ast.ArraySlice(
+                    self.node, key.start.node if key.start else None, key.stop.node if key.stop else None
+                ),
+                self.py_type,
+            )
         return make_value(ast.ArrayItem(self.node, key.node), self.item_type())  # type: ignore[attr-defined]
 
     def length(self, tr: Any) -> Expr:
@@ -343,8 +381,16 @@ class ListExpr(Expr):
 
 
 VALUE_CLASSES: dict[str, type] = {
-    "number": NumberValue, "bool": BoolValue, "str": StrValue, "date": DateValue, "datetime": DatetimeValue,
-    "time": TimeValue, "timedelta": TimedeltaValue, "json": JsonExpr, "array": ArrayValue, "none": NoneValue,
+    "number": NumberValue,
+    "bool": BoolValue,
+    "str": StrValue,
+    "date": DateValue,
+    "datetime": DatetimeValue,
+    "time": TimeValue,
+    "timedelta": TimedeltaValue,
+    "json": JsonExpr,
+    "array": ArrayValue,
+    "none": NoneValue,
 }
 
 
@@ -353,10 +399,19 @@ VALUE_CLASSES: dict[str, type] = {
 
 def comparable(left: Value, right: Value) -> bool:
     a, b = left.kind, right.kind
-    if a == "none" or b == "none" or a == b:
+    if a == "none" or b == "none" or a == b or "raw" in (a, b):
         return True
-    pairs = {frozenset(p) for p in (("number", "bool"), ("date", "datetime"), ("str", "number"),
-                                    ("json", "str"), ("json", "number"), ("json", "bool"))}
+    pairs = {
+        frozenset(p)
+        for p in (
+            ("number", "bool"),
+            ("date", "datetime"),
+            ("str", "number"),
+            ("json", "str"),
+            ("json", "number"),
+            ("json", "bool"),
+        )
+    }
     return frozenset((a, b)) in pairs
 
 
@@ -365,8 +420,15 @@ def compare_values(op: str, left: Value, right: Value) -> ast.Node:
         left, right, op = right, left, FLIPPED[op]
     if isinstance(right, NoneValue):
         if op == "=":
-            return left.truth() if False else (ast.JsonIsNull(left.node, left.path)
-                                               if isinstance(left, JsonExpr) and left.path else ast.IsNull(left.node))
+            return (
+                left.truth()
+                if False
+                else (
+                    ast.JsonIsNull(left.node, left.path)
+                    if isinstance(left, JsonExpr) and left.path
+                    else ast.IsNull(left.node)
+                )
+            )
         if op == "<>":
             if isinstance(left, JsonExpr) and left.path:
                 return ast.Not(ast.JsonIsNull(left.node, left.path))
@@ -412,15 +474,17 @@ def arithmetic(op: str, left: Value, right: Value, src: str) -> Value:
     if lk in ("number", "bool") and rk in ("number", "bool"):
         py_type = result_number_type(left.py_type, right.py_type)
         if op == "/":
-            return make_value(ast.Div(left.node, right.node), float if py_type is int else py_type,
-                              aggregated=aggregated)
+            return make_value(
+                ast.Div(left.node, right.node), float if py_type is int else py_type, aggregated=aggregated
+            )
         if op == "//":
             return make_value(ast.FloorDiv(left.node, right.node), py_type, aggregated=aggregated)
         if op == "%":
             return make_value(ast.Mod(left.node, right.node), py_type, aggregated=aggregated)
         if op == "**":
-            return make_value(ast.Pow(left.node, right.node), float if py_type is not int else int,
-                              aggregated=aggregated)
+            return make_value(
+                ast.Pow(left.node, right.node), float if py_type is not int else int, aggregated=aggregated
+            )
         return make_value(ast.BinOp(op, left.node, right.node), py_type, aggregated=aggregated)
     if lk in ("date", "datetime") and rk == "timedelta" and op in "+-":
         return make_value(ast.DateAdd(left.node, right.node, op, lk), left.py_type, aggregated=aggregated)
@@ -432,5 +496,7 @@ def arithmetic(op: str, left: Value, right: Value, src: str) -> Value:
         return JsonExpr(ast.JsonConcat(left.value_node, right.value_node), Json)  # type: ignore[attr-defined]
     if op in ("|", "&", "^"):
         raise TypeError(f"Operator {op!r} is not supported for these types in expression {src}")
-    raise TypeError(f"Unsupported operand types {left.type_name()!r} and {right.type_name()!r} "
-                    f"for operation {op!r} in expression: {src}")
+    raise TypeError(
+        f"Unsupported operand types {left.type_name()!r} and {right.type_name()!r} "
+        f"for operation {op!r} in expression: {src}"
+    )

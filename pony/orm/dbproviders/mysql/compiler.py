@@ -114,8 +114,10 @@ class MySQLCompiler(SQLCompiler):
             if isinstance(item, ast.Value):
                 pieces.append(self.sql(ast.Value(self.json_path_item(item))))
             else:
-                p = self.sql(item)
-                pieces.append(f"IF({p} REGEXP '^-?[0-9]+$', concat('[', {p}, ']'), concat('.\"', {p}, '\"'))")
+                # each placeholder needs its own argument: render the parameter three times
+                p1, p2, p3 = self.sql(item), self.sql(item), self.sql(item)
+                pieces.append(f"IF({p1} REGEXP '^-?[0-9]+$', concat('[', {p2}, ']'), "
+                              f"concat('.\"', {p3}, '\"'))")
         return f"concat({', '.join(pieces)})"
 
     def json_extract(self, expr: ast.Node, path: tuple) -> str:
