@@ -40,13 +40,12 @@ PAGE = """<!doctype html>
 def create_app(**config: Any) -> Flask:
     """The example app; ``DB_PARAMS`` (kwargs of ``db.bind``) picks the database."""
     app = Flask(__name__, instance_relative_config=True)
-    os.makedirs(app.instance_path, exist_ok=True)
-    app.config.update(
-        SECRET_KEY=os.environ.get("PONY_EXAMPLE_SECRET_KEY", "change me in production"),
-        DB_PARAMS=dict(provider="sqlite", filename=os.path.join(app.instance_path, "example.sqlite"),
-                       create_db=True),
-    )
+    app.config["SECRET_KEY"] = os.environ.get("PONY_EXAMPLE_SECRET_KEY", "change me in production")
     app.config.update(config)
+    if "DB_PARAMS" not in app.config:  # by default a SQLite file in the app's instance folder
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["DB_PARAMS"] = dict(provider="sqlite", create_db=True,
+                                       filename=os.path.join(app.instance_path, "example.sqlite"))
 
     db = Database()
     define_entities(db)
