@@ -66,6 +66,7 @@ DB_LITERAL = re.compile(r"sqlite|postgres(ql)?|mysql|mariadb|oracle|cockroach(db
 EXEMPT = {
     "orm/dbproviders/": "the providers: the one place that knows each database",
     "orm/examples/": "example programs bind to a database like any user program",
+    "flask/example/": "the Flask example app binds to a database like any user program",
     "orm/tests/": "Pony's test helpers (setup_database, only_for) select databases by name",
 }
 
