@@ -17,6 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from pony.orm.translation.capture import capture  # noqa: E402
 from pony.orm.translation.decompile import decompile_code  # noqa: E402
 
 GENERATORS = [
@@ -321,8 +322,35 @@ def all_cases() -> list[tuple[str, str]]:
 CHECKS = {"generator": check_generator, "lambda": check_lambda, "function": check_function}
 
 
+# --- capture from source: co_positions must find the right node on every version ---------------------
+
+def _captured_sources(y: int = 1) -> list[tuple[str, str, bool]]:
+    X: list = []
+    pairs = [
+        (capture(p for p in X if p > y), "(p for p in X if p > y)"),
+        (capture(p for p in X if p < y), "(p for p in X if p < y)"),
+        (capture(p.name
+                 for p in X
+                 if p.age > y), "(p.name\n                 for p in X\n                 if p.age > y)"),
+        (capture(lambda: 1), "lambda: 1"),
+        (capture(lambda: 2), "lambda: 2"),
+        (capture(lambda q: q.a + y), "lambda q: q.a + y"),
+        (capture(lambda q: (lambda r: r + q)), "lambda q: (lambda r: r + q)"),
+        (capture((lambda q: (lambda r: r + q))(1)), "lambda r: r + q"),
+    ]
+    return [(captured.source, expected, captured.from_source) for captured, expected in pairs]
+
+
+def check_captures() -> list[str]:
+    return [f"capture: expected {expected!r}, got {got!r} (from source: {from_source})"
+            for got, expected, from_source in _captured_sources() if got != expected or not from_source]
+
+
 def main() -> int:
-    failures = 0
+    capture_problems = check_captures()
+    for problem in capture_problems:
+        print(f"FAIL {problem}")
+    failures = len(capture_problems)
     cases = all_cases()
     for kind, source in cases:
         try:
@@ -333,7 +361,8 @@ def main() -> int:
             failures += 1
             print(f"FAIL {kind} {source!r}: {problem}")
     version = ".".join(map(str, sys.version_info[:3]))
-    print(f"python {version}: {len(cases) - failures}/{len(cases)} cases round-trip")
+    print(f"python {version}: {len(cases) - failures + len(capture_problems)}/{len(cases)} cases round-trip, "
+          f"{len(capture_problems)} capture problems")
     return 1 if failures else 0
 
 

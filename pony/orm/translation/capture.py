@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import textwrap
 import types
 from collections.abc import Hashable, Mapping
 from typing import Any, Literal
@@ -211,6 +212,7 @@ def _build(code: types.CodeType, function: types.FunctionType | None) -> QuerySo
     node = found.node
     text = segment(found.lines, node) or ""
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        text = textwrap.dedent(" " * node.col_offset + text)
         node = _function_as_lambda(node, code)
     assert isinstance(node, ast.expr)
     return QuerySource(kind, node, text, code, found.filename, found.lines, code.co_freevars)

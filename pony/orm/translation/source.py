@@ -123,6 +123,17 @@ def _identifiers(node: ast.AST) -> set[str]:
     return names
 
 
+def _constants(node: ast.AST) -> set[object]:
+    return {(type(c.value), c.value) for c in ast.walk(node)
+            if isinstance(c, ast.Constant) and isinstance(c.value, int | float | str | bytes)}
+
+
+def _code_constants(code: CodeType) -> set[object]:
+    # folded constants (-1, tuples) are not plain literals in the ast: compare simple ones only
+    return {(type(c), c) for c in code.co_consts if isinstance(c, int | float | str | bytes)
+            and not isinstance(c, bool) and not (isinstance(c, int | float) and c < 0)}
+
+
 def _code_identifiers(code: CodeType) -> set[str]:
     names = {*code.co_names, *code.co_varnames, *code.co_freevars, *code.co_cellvars}
     names.discard(".0")
@@ -164,8 +175,9 @@ def find_source(code: CodeType) -> SourceNode | None:
         candidates = [n for n in candidates if isinstance(n, _FUNCTION_DEFS) and n.name == code.co_name]
     needed = _code_identifiers(code)
     candidates = [node for node in candidates if needed <= _identifiers(node)]
-    if not candidates:
-        return None
-    if len({ast.dump(node) for node in candidates}) > 1:
-        return None  # several different queries fit: let the decompiler decide
+    if len({ast.dump(node) for node in candidates}) > 1:  # e.g. `lambda: 1, lambda: 2` in 3.12
+        constants = _code_constants(code)
+        candidates = [node for node in candidates if constants <= _constants(node)]
+    if not candidates or len({ast.dump(node) for node in candidates}) > 1:
+        return None  # no query or several different ones fit: let the decompiler decide
     return SourceNode(candidates[0], index.lines, code.co_filename)
