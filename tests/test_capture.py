@@ -371,3 +371,34 @@ def test_edited_file_falls_back_to_bytecode(tmp_path, monkeypatch):
         assert q.source == "(p for p in .0 if p.a > y)"
     finally:
         sys.modules.pop("capture_edited_module", None)
+
+
+def test_source_inside_a_zip_import_is_read_through_the_loader(tmp_path, monkeypatch):
+    import zipfile
+    archive = tmp_path / "queries.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("capture_zipped_module.py", "def query(X, y):\n    return (p for p in X if p.a > y)\n")
+    monkeypatch.syspath_prepend(str(archive))
+    try:
+        mod = importlib.import_module("capture_zipped_module")
+        q = capture(mod.query([], 1))
+        assert q.from_source
+        assert q.source == "(p for p in X if p.a > y)"
+    finally:
+        sys.modules.pop("capture_zipped_module", None)
+
+
+def test_equal_code_in_two_files_keeps_each_files_source():
+    # code objects compare equal when only co_filename differs
+    source = "def query(X, y):\n    return (p for p in X if p.a > y)\n"
+    known, unknown = "<capture-test-known-file>", "<capture-test-unknown-file>"
+    linecache.cache[known] = (len(source), None, source.splitlines(keepends=True), known)
+    try:
+        from_unknown = capture(run(source, unknown)["query"]([], 1))
+        from_known = capture(run(source, known)["query"]([], 1))
+    finally:
+        del linecache.cache[known]
+    assert from_unknown.code_key == from_known.code_key
+    assert not from_unknown.from_source
+    assert from_known.from_source
+    assert from_known.source == "(p for p in X if p.a > y)"

@@ -186,19 +186,30 @@ def _cell_is_set(cell: types.CellType) -> bool:
 # --- building QuerySource objects --------------------------------------------------------------------
 
 _CACHE: dict[Hashable, QuerySource] = {}
+_TEXT_CACHE: dict[str, QuerySource] = {}
 _TEXT_CACHE_LIMIT = 4096
 
 
-def query_source(code: types.CodeType, function: types.FunctionType | None = None) -> QuerySource:
+def query_source(code: types.CodeType, function: types.FunctionType | None = None,
+                 module_globals: dict[str, Any] | None = None) -> QuerySource:
     """The cached :class:`QuerySource` of a genexpr, lambda or single-expression function."""
     query = _CACHE.get(code)
+    if query is not None and query.filename == code.co_filename:
+        return query
+    # Code objects compare equal across files (co_filename is not compared): the same query
+    # text at the same place in two files gets one entry per file.
+    key = (code, code.co_filename)
+    query = _CACHE.get(key)
     if query is None:
-        query = _CACHE[code] = _build(code, function)
+        query = _build(code, function, module_globals)
+        _CACHE.setdefault(code, query)
+        _CACHE[key] = query
     return query
 
 
-def _build(code: types.CodeType, function: types.FunctionType | None) -> QuerySource:
-    found = find_source(code)
+def _build(code: types.CodeType, function: types.FunctionType | None,
+           module_globals: dict[str, Any] | None) -> QuerySource:
+    found = find_source(code, module_globals)
     kind: Kind = ("generator" if code.co_name == "<genexpr>"
                   else "lambda" if code.co_name == "<lambda>" else "function")
     if found is None:
@@ -247,13 +258,12 @@ def _parse_text(text: str) -> tuple[ast.expr, list[str]]:
 
 
 def _text_source(text: str) -> QuerySource:
-    query = _CACHE.get(("text", text))
+    query = _TEXT_CACHE.get(text)
     if query is None:
         tree, lines = _parse_text(text)
-        if len(_CACHE) > _TEXT_CACHE_LIMIT:
-            for key in [key for key in _CACHE if isinstance(key, tuple)]:
-                del _CACHE[key]
-        query = _CACHE[("text", text)] = QuerySource("text", tree, text.strip(), text, "<string>", lines)
+        if len(_TEXT_CACHE) > _TEXT_CACHE_LIMIT:
+            _TEXT_CACHE.clear()
+        query = _TEXT_CACHE[text] = QuerySource("text", tree, text.strip(), text, "<string>", lines)
     return query
 
 
@@ -277,12 +287,12 @@ def capture(query: Any, globals: dict[str, Any] | None = None,
         frame = query.gi_frame
         if frame is None or query.gi_running:
             raise TypeError("The generator expression has already been used; pass a new one")
-        return CapturedQuery(query_source(code), frame.f_globals, frame=frame)
+        return CapturedQuery(query_source(code, None, frame.f_globals), frame.f_globals, frame=frame)
     function = _as_function(query)
     if function is None:
         raise TypeError(f"Expected a generator expression, a lambda or a string, got {type(query).__name__}")
-    return CapturedQuery(query_source(function.__code__, function), function.__globals__, function=function,
-                         defaults=_defaults(function))
+    source = query_source(function.__code__, function, function.__globals__)
+    return CapturedQuery(source, function.__globals__, function=function, defaults=_defaults(function))
 
 
 def _as_function(obj: Any) -> types.FunctionType | None:

@@ -18,6 +18,7 @@ import ast
 import dis
 import linecache
 from types import CodeType
+from typing import Any
 
 __all__ = ["SourceNode", "find_source", "segment"]
 
@@ -56,11 +57,11 @@ class _FileIndex:
 _FILES: dict[str, _FileIndex | None] = {}
 
 
-def _file_index(filename: str) -> _FileIndex | None:
-    lines = linecache.getlines(filename)
+def _file_index(filename: str, module_globals: dict[str, Any] | None) -> _FileIndex | None:
+    lines = linecache.getlines(filename, module_globals)
     if not lines:
         linecache.checkcache(filename)
-        lines = linecache.getlines(filename)
+        lines = linecache.getlines(filename, module_globals)  # the globals' loader: zip imports
         if not lines:
             return None
     index = _FILES.get(filename)
@@ -161,9 +162,9 @@ def _by_positions(code: CodeType, candidates: list[ast.AST]) -> list[ast.AST]:
     return covering[:1]
 
 
-def find_source(code: CodeType) -> SourceNode | None:
+def find_source(code: CodeType, module_globals: dict[str, Any] | None = None) -> SourceNode | None:
     """The ``ast`` node of ``code`` (a genexpr, lambda or function) read from source, or None."""
-    index = _file_index(code.co_filename)
+    index = _file_index(code.co_filename, module_globals)
     if index is None:
         return None
     candidates = index.by_line.get(code.co_firstlineno, [])
