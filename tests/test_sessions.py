@@ -435,3 +435,20 @@ def test_interactive_mode_allows_implicit_session_on_main_thread(db, monkeypatch
     monkeypatch.setattr(pony, "MODE", "UNKNOWN")
     assert names(db) == ["Alice", "console"]
 
+
+
+def test_exit_with_keyword_exception_rolls_back_like_pony(backend):
+    """Pony's integrations call ``session.__exit__(exc=e)``: only the exception is given."""
+    db = backend.make_db(lambda db: type("Thing", (db.Entity,), {"name": Required(str)}))
+    session = db_session()
+    session.__enter__()
+    db.Thing(name="lost")
+    session.__exit__(exc=RuntimeError("boom"))
+    with db_session:
+        assert db.Thing.select().count() == 0
+    session = db_session()
+    session.__enter__()
+    db.Thing(name="kept")
+    session.__exit__()
+    with db_session:
+        assert [t.name for t in db.Thing.select()] == ["kept"]

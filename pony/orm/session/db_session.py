@@ -94,7 +94,7 @@ class DBSessionContextManager:
         self._enter()
         return self
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any = None, exc: Any = None, tb: Any = None) -> bool:
         self._exit(exc)
         return False
 
