@@ -45,6 +45,7 @@ from .query.api import (
     sum,
 )
 from .query.query import Query, QueryResult
+from .query.show import show
 from .security import (
     AccessRule,
     get_current_user,
@@ -81,7 +82,7 @@ __all__ = [
     "RollbackException", "UnrepeatableReadError", "OptimisticCheckError", "UnresolvableCyclicDependency",
     "UnexpectedError", "DatabaseSessionIsOver", "PonyRuntimeWarning", "DatabaseContainsIncorrectValue",
     "DatabaseContainsIncorrectEmptyValue", "TranslationError", "ExprEvalError", "PermissionError",
-    "Database", "sql_debug", "set_sql_debug", "sql_debugging",
+    "Database", "sql_debug", "set_sql_debug", "sql_debugging", "show",
     "PrimaryKey", "Required", "Optional", "Set", "Discriminator", "composite_key", "composite_index",
     "flush", "commit", "rollback", "db_session", "with_transaction", "make_proxy",
     "LongStr", "LongUnicode", "Json", "IntArray", "StrArray", "FloatArray",

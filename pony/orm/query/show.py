@@ -1,9 +1,44 @@
-"""``Query.show()`` / ``QueryResult.show()``: print a result as a text table (SPEC 16)."""
+"""Debug printing (SPEC 16): ``show(x)``, ``Query.show()`` and ``QueryResult.show()``.
+
+A result prints as a text table in Pony's layout: a header, a line of ``-`` joined by ``+`` and one
+line per row, cells separated by ``|`` and padded to the column width. The table fits in ``width``
+(default ``pony.options.CONSOLE_WIDTH``): at most ``width // 5`` columns are shown, and columns
+wider than their fair share of the line are cut, their text ending in ``...``.
+"""
 
 from __future__ import annotations
 
+import pprint
 import sys
+import types
+from collections.abc import Callable, Sequence
 from typing import Any
+
+Cells = Callable[[Any], list]
+
+
+def show(x: Any) -> None:
+    """Print ``x`` for a person at the console.
+
+    An entity class prints its ``describe()``; an instance prints ``instance of Cls`` and a one-row
+    table; query text or a generator is run as ``select(x)`` in the caller's scope; anything with a
+    ``show()`` method is asked to show itself; other values are pretty-printed.
+    """
+    if isinstance(x, type) and hasattr(x, "_attrs_") and hasattr(x, "describe"):
+        print(x.describe())
+    elif hasattr(type(x), "_pk_attrs_") and hasattr(type(x), "_attrs_"):
+        print(f"instance of {type(x).__name__}")
+        names, cells = _entity_columns(type(x))
+        show_table(names, [cells(x)], None, None)
+    elif isinstance(x, (str, types.GeneratorType)):
+        from .api import make_query
+
+        # frame_depth 3: make_query's helper -> make_query -> show -> show's caller
+        make_query(x, "inner", frame_depth=3).show()
+    elif hasattr(x, "show") and callable(x.show):
+        x.show()
+    else:
+        pprint.pprint(x)
 
 
 def show_query(query: Any, width: int | None, stream: Any) -> None:
@@ -15,19 +50,26 @@ def show_result(result: Any, width: int | None, stream: Any) -> None:
     show_items(result._get_items(), query._translation if query is not None else None, width, stream)
 
 
-def _columns(items: list, translation: Any) -> tuple[list, Any]:
+def show_items(items: Sequence, translation: Any, width: int | None, stream: Any) -> None:
+    names, cells = _columns(items, translation)
+    show_table(names, [cells(item) for item in items], width, stream)
+
+
+def _entity_columns(entity: Any) -> tuple[list[str], Cells]:
+    attrs = [a for a in entity._attrs_ if not a.is_collection and not a.lazy]
+    return [a.name for a in attrs], lambda obj: [getattr(obj, a.name) for a in attrs]
+
+
+def _columns(items: Sequence, translation: Any) -> tuple[list[str], Cells]:
     if translation is not None and translation.entity is not None:
-        entity = translation.entity
-        attrs = [a for a in entity._attrs_ if not a.is_collection and not a.lazy]
-        return [a.name for a in attrs], lambda obj: [getattr(obj, a.name) for a in attrs]
+        return _entity_columns(translation.entity)
     if translation is not None and not translation.single:
         names = [_result_name(r, i) for i, r in enumerate(translation.results)]
         return names, lambda row: list(row)
     if translation is not None:
         return [_result_name(translation.results[0], 0)], lambda value: [value]
-    if items and hasattr(items[0], "_attrs_"):
-        attrs = [a for a in type(items[0])._attrs_ if not a.is_collection and not a.lazy]
-        return [a.name for a in attrs], lambda obj: [getattr(obj, a.name) for a in attrs]
+    if items and hasattr(type(items[0]), "_attrs_"):
+        return _entity_columns(type(items[0]))
     return ["value"], lambda value: [value]
 
 
@@ -36,32 +78,50 @@ def _result_name(result: Any, index: int) -> str:
     return src if src and src != "?" else f"column {index + 1}"
 
 
-def show_items(items: list, translation: Any, width: int | None, stream: Any) -> None:
+def column_widths(natural: list[int], width: int) -> list[int]:
+    """Share ``width`` (less one separator between columns) among the columns.
+
+    Columns narrower than the fair share keep their width; the space they leave is shared again
+    among the others, and the columns still wider than the share are cut to it.
+    """
+    available = width - (len(natural) - 1)
+    pending = list(range(len(natural)))
+    while pending:
+        share = available // len(pending)
+        narrow = [i for i in pending if natural[i] < share]
+        if not narrow:
+            break
+        available -= sum(natural[i] for i in narrow)
+        pending = [i for i in pending if i not in narrow]
+    result = list(natural)
+    for i in pending:
+        result[i] = min(natural[i], max(available // len(pending), 1))
+    return result
+
+
+def show_table(names: list[str], rows: list[list], width: int | None, stream: Any) -> None:
     from ... import options
 
     stream = stream or sys.stdout
     width = width or options.CONSOLE_WIDTH
-    names, cells = _columns(items, translation)
     max_columns = max(width // 5, 1)
     names = names[:max_columns]
-    rows = [[_text(v) for v in cells(item)][:max_columns] for item in items]
-    widths = [len(n) for n in names]
-    for row in rows:
-        widths = [max(w, len(c)) for w, c in zip(widths, row)]
-    total = sum(widths) + 3 * (len(widths) - 1)
-    while total > width and max(widths) > 4:
-        i = widths.index(max(widths))
-        widths[i] -= 1
-        total -= 1
+    texts = [[_text(v) for v in row][:max_columns] for row in rows]
+    natural = [max([len(n)] + [len(row[i]) for row in texts]) for i, n in enumerate(names)]
+    widths = column_widths(natural, width)
 
-    def fit(text: str, w: int) -> str:
-        return text if len(text) <= w else text[: max(w - 3, 1)] + "..."
+    def line(cells: list[str]) -> str:
+        return "|".join(_fit(c, w).ljust(w) for c, w in zip(cells, widths))
 
-    print(" | ".join(fit(n, w).ljust(w) for n, w in zip(names, widths)).rstrip(), file=stream)
-    print("-+-".join("-" * w for w in widths), file=stream)
-    for row in rows:
-        print(" | ".join(fit(c, w).ljust(w) for c, w in zip(row, widths)).rstrip(), file=stream)
+    print(line(names), file=stream)
+    print("+".join("-" * w for w in widths), file=stream)
+    for row in texts:
+        print(line(row), file=stream)
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 3, 0)] + "..."
 
 
 def _text(value: Any) -> str:
-    return repr(value) if hasattr(value, "_pk_attrs_") else str(value)
+    return repr(value) if hasattr(type(value), "_pk_attrs_") else str(value)
