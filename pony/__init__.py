@@ -4,33 +4,40 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
+from types import ModuleType
 
 __version__ = "0.7.19"
 
+# Servers recognised by a module they load, in the order Pony checks them after the console.
+_SERVER_MODULES = (("flup.server.fcgi", "FCGI-FLUP"), ("uwsgi", "UWSGI"), ("flask", "FLASK"),
+                   ("cherrypy", "CHERRYPY"), ("bottle", "BOTTLE"))
 
-def _detect_mode() -> str:
-    """Guess the hosting environment the way Pony does; INTERACTIVE allows implicit sessions."""
-    main = sys.modules.get("__main__")
-    if "mod_wsgi" in sys.modules:
+
+def detect_mode(modules: Mapping[str, ModuleType] | None = None,
+                environ: Mapping[str, str] | None = None) -> str:
+    """Guess the hosting environment the way Pony does.
+
+    ``INTERACTIVE`` means a ``__main__`` without a file: the Python console, ``python -c``, IPython
+    or a notebook. In that mode the main thread needs no ``db_session``. mod_wsgi and Google App
+    Engine win over the console; the other servers only count outside it.
+    """
+    modules = sys.modules if modules is None else modules
+    environ = os.environ if environ is None else environ
+    if "mod_wsgi" in modules:
         return "MOD_WSGI"
-    if "uwsgi" in sys.modules:
-        return "UWSGI"
-    if "flup.server.fcgi" in sys.modules:
-        return "FCGI-FLUP"
-    if main is not None and not hasattr(main, "__file__") and getattr(sys, "ps1", None) is not None:
+    if "google.appengine" in modules:
+        return "GAE-LOCAL" if environ.get("SERVER_SOFTWARE", "").startswith("Development") else "GAE-SERVER"
+    main = modules.get("__main__")
+    if main is not None and not hasattr(main, "__file__"):
         return "INTERACTIVE"
-    if hasattr(sys, "ps1") or sys.flags.interactive:
-        return "INTERACTIVE"
-    if "flask" in sys.modules:
-        return "FLASK"
-    if "cherrypy" in sys.modules:
-        return "CHERRYPY"
-    if "bottle" in sys.modules:
-        return "BOTTLE"
+    for module_name, mode in _SERVER_MODULES:
+        if module_name in modules:
+            return mode
     return "UNKNOWN"
 
 
-MODE = _detect_mode()
+MODE = detect_mode()
 MAIN_FILE: str | None = getattr(sys.modules.get("__main__"), "__file__", None)
 MAIN_DIR: str | None = os.path.dirname(os.path.abspath(MAIN_FILE)) if MAIN_FILE else None
 PONY_DIR = os.path.dirname(os.path.abspath(__file__))
