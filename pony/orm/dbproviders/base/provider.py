@@ -59,6 +59,9 @@ class DBAPIProvider:
     # Does CREATE TABLE / CREATE INDEX accept IF NOT EXISTS?
     TABLE_IF_NOT_EXISTS = True
     INDEX_IF_NOT_EXISTS = True
+    # Does a read inside a session see rows that other sessions committed after its first read
+    # (reads in autocommit mode), rather than a snapshot taken at its first statement?
+    FRESH_READS = True
     # Does the database begin a transaction implicitly with the first statement?
     IMPLICIT_TRANSACTIONS = False
     # Are names folded to one case ('lower', 'upper') for table names?

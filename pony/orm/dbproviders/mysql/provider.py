@@ -42,6 +42,7 @@ class MySQLProvider(DBAPIProvider):
     TRANSACTIONAL_DDL = False
     TABLE_IF_NOT_EXISTS = True
     INDEX_IF_NOT_EXISTS = False  # MariaDB only: set at connect time
+    FRESH_READS = False  # REPEATABLE READ: a session reads from its first statement's snapshot
     IMPLICIT_TRANSACTIONS = True
     NAME_CASE = "lower"
     VARCHAR_DEFAULT_MAX_LEN = 255
