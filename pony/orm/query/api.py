@@ -296,3 +296,8 @@ def install() -> None:
 
 
 install()
+
+# Modules a first query needs, loaded with pony.orm rather than inside the first call (without
+# cached bytecode an import there costs more than translating the query).
+from ..translation import calls, capture, decompile  # noqa: E402, F401
+from . import deleting, filtering, ordering, prefetch, show  # noqa: E402, F401

@@ -162,8 +162,56 @@ def _by_positions(code: CodeType, candidates: list[ast.AST]) -> list[ast.AST]:
     return covering[:1]
 
 
+def _distinct_count(nodes: list[ast.AST]) -> int:
+    return len(nodes) if len(nodes) < 2 else len({ast.dump(node) for node in nodes})
+
+
+def _genexpr_span(code: CodeType) -> tuple[int, int, int, int] | None:
+    load = next((ins for ins in dis.get_instructions(code) if ins.argval == ".0"), None)
+    pos = load.positions if load is not None else None
+    if pos is None or None in (pos.lineno, pos.end_lineno, pos.col_offset, pos.end_col_offset):
+        return None
+    return (pos.lineno, pos.col_offset, pos.end_lineno, pos.end_col_offset)  # type: ignore[return-value]
+
+
+def _genexpr_alone(code: CodeType, module_globals: dict[str, Any] | None) -> SourceNode | None:
+    """Parse only the span of a generator expression (its parentheses included), so that the
+    first query of a large file does not pay for parsing and indexing the whole file."""
+    span = _genexpr_span(code)
+    if span is None:
+        return None
+    lines = linecache.getlines(code.co_filename, module_globals)
+    if not lines or span[2] > len(lines):
+        return None
+    first, start, _, _ = span
+    probe = ast.GeneratorExp(lineno=first, col_offset=start, end_lineno=span[2], end_col_offset=span[3])
+    text = segment(lines, probe)
+    if not text or not text.startswith("("):
+        return None
+    try:
+        node = ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
+    if not isinstance(node, ast.GeneratorExp):
+        return None
+    for child in ast.walk(node):  # positions as in the file
+        if hasattr(child, "lineno"):
+            if child.lineno == 1:
+                child.col_offset += start
+            if child.end_lineno == 1:
+                child.end_col_offset += start
+    ast.increment_lineno(node, first - 1)
+    if _span(node) != span or not _code_identifiers(code) <= _identifiers(node):
+        return None
+    return SourceNode(node, lines, code.co_filename)
+
+
 def find_source(code: CodeType, module_globals: dict[str, Any] | None = None) -> SourceNode | None:
     """The ``ast`` node of ``code`` (a genexpr, lambda or function) read from source, or None."""
+    if code.co_name == "<genexpr>":
+        found = _genexpr_alone(code, module_globals)
+        if found is not None:
+            return found
     index = _file_index(code.co_filename, module_globals)
     if index is None:
         return None
@@ -176,9 +224,9 @@ def find_source(code: CodeType, module_globals: dict[str, Any] | None = None) ->
         candidates = [n for n in candidates if isinstance(n, _FUNCTION_DEFS) and n.name == code.co_name]
     needed = _code_identifiers(code)
     candidates = [node for node in candidates if needed <= _identifiers(node)]
-    if len({ast.dump(node) for node in candidates}) > 1:  # e.g. `lambda: 1, lambda: 2` in 3.12
+    if _distinct_count(candidates) > 1:  # e.g. `lambda: 1, lambda: 2` in 3.12
         constants = _code_constants(code)
         candidates = [node for node in candidates if constants <= _constants(node)]
-    if not candidates or len({ast.dump(node) for node in candidates}) > 1:
+    if not candidates or _distinct_count(candidates) > 1:
         return None  # no query or several different ones fit: let the decompiler decide
     return SourceNode(candidates[0], index.lines, code.co_filename)
