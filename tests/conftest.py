@@ -213,8 +213,9 @@ class Backend:
         self.databases.clear()
 
     def has(self, *capabilities: str) -> bool:
-        from pony.orm.database import KNOWN_PROVIDERS  # noqa: F401 - ensures the package imports
         import importlib
+
+        from pony.orm.database import KNOWN_PROVIDERS  # noqa: F401 - ensures the package imports
         provider_cls = importlib.import_module(f"pony.orm.dbproviders.{self.name}").provider_cls
         return all(getattr(provider_cls, cap.upper(), False) or getattr(provider_cls, f"SUPPORTS_{cap.upper()}", False)
                    for cap in capabilities)
@@ -223,6 +224,8 @@ class Backend:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
         metafunc.parametrize("backend", selected_backends(), indirect=True)
+    elif "backend_module" in metafunc.fixturenames:
+        metafunc.parametrize("backend_module", selected_backends(), indirect=True, scope="module")
 
 
 @pytest.fixture
@@ -237,6 +240,23 @@ def backend(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Backend]:
     marker = request.node.get_closest_marker("requires")
     if marker is not None and not b.has(*marker.args):
         pytest.skip(f"{name} lacks capability {', '.join(marker.args)}")
+    b.wipe()
+    yield b
+    b.close()
+    b.wipe()
+
+
+@pytest.fixture(scope="module")
+def backend_module(request: pytest.FixtureRequest, tmp_path_factory: Any) -> Iterator[Backend]:
+    """Like ``backend``, but one per test module and backend: for modules whose tests share one
+    populated database and leave it as they found it (read, or write and roll back)."""
+    name = request.param
+    reason = unreachable_reason(name)
+    if reason is not None:
+        if IN_CI:
+            pytest.fail(f"{name} server is unreachable under CI=true: {reason}")
+        pytest.skip(f"{name} server unreachable: {reason}")
+    b = Backend(name, tmp_path_factory.mktemp(name))
     b.wipe()
     yield b
     b.close()

@@ -24,6 +24,7 @@ from .values import Value, literal
 _evaluators: dict[Any, list] = {}
 _translations: dict[tuple, Translation] = {}
 _shapes: dict[tuple, list] = {}
+_counter = [0]
 _FIRST_ITER = pyast.Name(id=".0", ctx=pyast.Load())
 
 
@@ -104,7 +105,13 @@ def translate(database: Any, steps: tuple) -> tuple[Translation, list]:
     return translation, values
 
 
+def translation_count() -> int:
+    """How many chains have been translated so far (a cache miss each); for tests and tools."""
+    return _counter[0]
+
+
 def _translate(database: Any, steps: tuple) -> tuple[Translation, list]:
+    _counter[0] += 1
     tr = Translator(database)
     for i, step in enumerate(steps):
         start = len(tr.values)
