@@ -33,6 +33,13 @@ soak: $(BIN)/.installed
 	bash scripts/start-databases.sh
 	$(BIN)/python tests/soak/run.py
 
+# The query oracle (tests/test_oracle.py) with CASES random queries per backend; the last line
+# reads "oracle: N cases, M mismatches".
+CASES ?= 500
+oracle: $(BIN)/.installed
+	bash scripts/start-databases.sh
+	PONY_ORACLE_EXAMPLES=$(CASES) $(BIN)/python tests/test_oracle.py
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check pony tests
 

@@ -27,6 +27,11 @@ class SQLiteCompiler(SQLCompiler):
     def today_sql(self, node: ast.Today) -> str:
         return "date('now', 'localtime')"
 
+    def func_sql(self, node: ast.Func) -> str:
+        if node.name in ("UPPER", "LOWER"):  # SQLite's own map ASCII only: 'Zoë' -> 'ZOë'
+            return f"py_{node.name.lower()}({self.join(node.args)})"
+        return super().func_sql(node)
+
     # --- arithmetic ---------------------------------------------------------------------------
 
     def pow_sql(self, node: ast.Pow) -> str:
