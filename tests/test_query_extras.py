@@ -84,3 +84,14 @@ def test_json_paths(db):
         assert sorted(select(str(s.info["city"]) for s in S if s.info["age"] > 20)) == ["Paris", "Rome"]
         tags = select(s.info["tags"] for s in S if s.name == "Alice").get()
         assert tags == ["a", "b"]
+
+
+def test_unsupported_collection_method_error_quotes_the_users_expression(db):
+    from pony.orm.sqltranslation import IncomparableTypesError
+
+    with db_session:
+        with pytest.raises(TranslationError) as info:
+            select((g.number, s.name) for g in db.Group for s in g.students.limit(1))[:]
+        assert str(info.value) == "Method limit() is not supported for collections in a query: g.students.limit(1)"
+        with pytest.raises(IncomparableTypesError):
+            select(s for s in db.Student if s.dob == 3)[:]

@@ -313,7 +313,12 @@ class Translator:
                 f"Expression `{pyast.unparse(node)}` is not supported in a query"
                 + HINTS.get(type(node).__name__, "")
             )
-        expr = method(node)
+        try:
+            expr = method(node)
+        except TranslationError as exc:
+            if getattr(exc, "needs_source", False):
+                raise TranslationError(f"{exc.args[0]}: {pyast.unparse(node)}") from None
+            raise
         if expr.src == "?":
             expr.src = pyast.unparse(node)
         return expr

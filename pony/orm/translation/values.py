@@ -32,6 +32,10 @@ class Expr:
     py_type: Any = None
 
     def fail(self, what: str, hint: str = "") -> TranslationError:
+        if self.src == "?":  # an inner expression: the translator adds the user's text
+            error = TranslationError(f"{what}. {hint}" if hint else what)
+            error.needs_source = True  # type: ignore[attr-defined]
+            return error
         message = f"{what}: {self.src}"
         if hint:
             message += f". {hint}"
