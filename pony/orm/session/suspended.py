@@ -30,6 +30,37 @@ def _suspend(session: Session) -> None:
         cache.release()
 
 
+def _step(manager: Any, session: Session, inner: Any, to_send: Any, to_throw: BaseException | None) -> tuple:
+    """Run the wrapped generator or coroutine inside ``session`` up to its next suspension.
+
+    Returns ``(True, result)`` when it finished (the session is committed and closed), or
+    ``(False, yielded value)`` when it suspended (connections released, no pending changes).
+    """
+    token = current_session.set(session)
+    try:
+        value = inner.throw(to_throw) if to_throw is not None else inner.send(to_send)
+    except StopIteration as stop:
+        try:
+            session.close(commit=True)
+        finally:
+            current_session.reset(token)
+        return True, stop.value
+    except BaseException as exc:
+        try:
+            session.close(commit=manager.is_allowed_exception(exc))
+        finally:
+            current_session.reset(token)
+        raise
+    try:
+        _suspend(session)
+    except BaseException:
+        inner.close()
+        raise
+    finally:
+        current_session.reset(token)
+    return False, value
+
+
 def wrap_generator(manager: Any, func: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         _check_no_session(func)
@@ -38,31 +69,9 @@ def wrap_generator(manager: Any, func: Callable) -> Callable:
         to_send: Any = None
         to_throw: BaseException | None = None
         while True:
-            token = current_session.set(session)
-            try:
-                if to_throw is not None:
-                    value = gen.throw(to_throw)
-                else:
-                    value = gen.send(to_send)
-            except StopIteration as stop:
-                try:
-                    session.close(commit=True)
-                finally:
-                    current_session.reset(token)
-                return stop.value
-            except BaseException as exc:
-                try:
-                    session.close(commit=manager.is_allowed_exception(exc))
-                finally:
-                    current_session.reset(token)
-                raise
-            try:
-                _suspend(session)
-            except BaseException:
-                gen.close()
-                raise
-            finally:
-                current_session.reset(token)
+            finished, value = _step(manager, session, gen, to_send, to_throw)
+            if finished:
+                return value
             try:
                 to_send, to_throw = (yield value), None
             except GeneratorExit:
@@ -97,28 +106,9 @@ def wrap_coroutine(manager: Any, func: Callable) -> Callable:
         to_send: Any = None
         to_throw: BaseException | None = None
         while True:
-            token = current_session.set(session)
-            try:
-                value = coro.throw(to_throw) if to_throw is not None else coro.send(to_send)
-            except StopIteration as stop:
-                try:
-                    session.close(commit=True)
-                finally:
-                    current_session.reset(token)
-                return stop.value
-            except BaseException as exc:
-                try:
-                    session.close(commit=manager.is_allowed_exception(exc))
-                finally:
-                    current_session.reset(token)
-                raise
-            try:
-                _suspend(session)
-            except BaseException:
-                coro.close()
-                raise
-            finally:
-                current_session.reset(token)
+            finished, value = _step(manager, session, coro, to_send, to_throw)
+            if finished:
+                return value
             try:
                 to_send, to_throw = await _Suspend(value), None
             except BaseException as exc:  # cancellation and errors go into the coroutine
