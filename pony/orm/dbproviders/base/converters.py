@@ -247,23 +247,28 @@ class RealConverter(Converter):
         return "REAL"
 
 
+def _take_options(attr: Any, kwargs: dict, names: tuple) -> list:
+    """Type options that may also be given positionally, e.g. ``Required(Decimal, 10, 2)``."""
+    args = list(getattr(attr, "args", ()) or ()) if attr is not None else []
+    if len(args) > len(names):
+        raise TypeError(f"Too many positional parameters for attribute {attr}")
+    values = []
+    for i, name in enumerate(names):
+        value = kwargs.pop(name, None)
+        if i < len(args):
+            if value is not None:
+                raise TypeError(f"{name.capitalize()} for attribute {attr} has both positional and keyword value")
+            value = args[i]
+        values.append(value)
+    if args:
+        attr.args = ()
+    return values
+
+
 class DecimalConverter(Converter):
     def init(self, kwargs: dict) -> None:
         attr = self.attr
-        args = list(getattr(attr, "args", ()) or ()) if attr is not None else []
-        precision = kwargs.pop("precision", None)
-        scale = kwargs.pop("scale", None)
-        if args:
-            if len(args) > 2:
-                raise TypeError(f"Too many positional parameters for attribute {attr}")
-            if precision is not None:
-                raise TypeError(f"Precision for attribute {attr} has both positional and keyword value")
-            precision = args[0]
-            if len(args) == 2:
-                if scale is not None:
-                    raise TypeError(f"Scale for attribute {attr} has both positional and keyword value")
-                scale = args[1]
-            attr.args = ()
+        precision, scale = _take_options(attr, kwargs, ("precision", "scale"))
         if precision is None:
             precision = 12
         if scale is None:
@@ -354,15 +359,7 @@ class DateConverter(Converter):
 class _PrecisionConverter(Converter):
     def init(self, kwargs: dict) -> None:
         attr = self.attr
-        args = list(getattr(attr, "args", ()) or ()) if attr is not None else []
-        precision = kwargs.pop("precision", None)
-        if args:
-            if len(args) > 1:
-                raise TypeError(f"Too many positional parameters for attribute {attr}")
-            if precision is not None:
-                raise TypeError(f"Precision for attribute {attr} has both positional and keyword value")
-            precision = args[0]
-            attr.args = ()
+        (precision,) = _take_options(attr, kwargs, ("precision",))
         if precision is None:
             precision = self.provider.DEFAULT_TIME_PRECISION
         if not isinstance(precision, int) or not 0 <= precision <= 6:
