@@ -136,7 +136,17 @@ class Attribute(Generic[T]):
 
     @property
     def is_relation(self) -> bool:
-        return _is_entity_class(self.py_type)
+        py_type = self.py_type
+        if py_type is self._relation_type:
+            return self._relation_flag
+        result = _is_entity_class(py_type)
+        if isinstance(py_type, type):  # final once resolved: remember it for the hot paths
+            self._relation_type = py_type
+            self._relation_flag = result
+        return result
+
+    _relation_type: Any = None
+    _relation_flag = False
 
     @property
     def is_trackable(self) -> bool:
@@ -216,12 +226,10 @@ class Attribute(Generic[T]):
 
     def validate(self, value: Any, obj: Any = None, from_db: bool = False) -> Any:
         """Check and normalise a value for this attribute; raises with a message naming it."""
-        # Pony names the object once it exists: "Attribute Person[1].name is required"
-        owner = f"{obj!r}.{self.name}" if obj is not None and hasattr(obj, "_vals_") else str(self)
         if value is None:
             exempt = self.auto or self.volatile or self.sql_default is not None or from_db
             if self.is_required and not exempt:
-                raise ValueError(f"Attribute {owner} is required")
+                raise ValueError(f"Attribute {self._owner_text(obj)} is required")
             if self.nullable is False and not from_db and not self.is_required:
                 raise ValueError(f"Attribute {self} cannot be set to None")
             return None
@@ -232,10 +240,15 @@ class Attribute(Generic[T]):
             if converter is not None:
                 value = converter.validate(value, obj)
             if self.is_required and value == "" and isinstance(value, str) and not from_db:
-                raise ValueError(f"Attribute {owner} is required")
+                raise ValueError(f"Attribute {self._owner_text(obj)} is required")
         if self.py_check is not None and not from_db and not self.py_check(value):
             raise ValueError(f"Check for attribute {self} failed. Value: {value!r}")
         return value
+
+
+    def _owner_text(self, obj: Any) -> str:
+        # Pony names the object once it exists: "Attribute Person[1].name is required"
+        return f"{obj!r}.{self.name}" if obj is not None and hasattr(obj, "_vals_") else str(self)
 
 
 def _tracked_get(self: Any, obj: Any, cls: Any = None) -> Any:

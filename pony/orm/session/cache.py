@@ -48,6 +48,10 @@ class SessionCache:
         self.for_update: set = set()
         self.perm_cache: dict = {}
         self.dirty = False  # objects changed in memory since the last flush
+        # The flush of a commit is under way (the commit follows at once if it succeeds).
+        self.committing = False
+        # A write may run in the connection's autocommit mode (a commit's only statement).
+        self.autocommit_write = False
 
     # --- connection -------------------------------------------------------------------------
 
@@ -72,16 +76,16 @@ class SessionCache:
         self.in_transaction = True
 
     def execute(self, sql: str, arguments: Any = None, write: bool = False,
-                returning_id: bool = False) -> Any:
-        """Run one statement and return ``(cursor, new_id)``; ``write`` begins the transaction."""
-        if write or self.immediate:
-            if not self.in_transaction:
-                self.begin()
+                returning_id: bool = False, prepared: bool = False) -> Any:
+        """Run one statement and return ``(cursor, new_id)``; ``write`` begins the transaction.
+        ``prepared``: an ORM statement with plain parameters the driver may prepare."""
+        if (write or self.immediate) and not self.in_transaction and not self.autocommit_write:
+            self.begin()
         con = self.get_connection()
         provider = self.provider
         started = time.perf_counter()
         try:
-            cursor = provider.cursor(con)
+            cursor = provider.prepared_cursor(con) if prepared else provider.cursor(con)
             new_id = provider.execute(cursor, sql, arguments, returning_id)
         except errors.DBException as exc:
             if not provider.is_connection_error(exc):
@@ -98,15 +102,48 @@ class SessionCache:
             self.modified = True
         return cursor, new_id
 
-    def executemany(self, sql: str, arguments_list: list) -> Any:
+    def executemany(self, sql: str, arguments_list: list, prepared: bool = False) -> Any:
+        """One statement for many rows (a flush batch); the cursor's rowcount is their total."""
         self.begin()
         con = self.connection
         started = time.perf_counter()
-        cursor = con.cursor()
+        cursor = self.provider.prepared_cursor(con) if prepared else self.provider.cursor(con)
         self.provider.executemany(cursor, sql, arguments_list)
-        self.stats.query_executed(sql, time.perf_counter() - started)
+        self.stats.query_executed(sql, time.perf_counter() - started, len(arguments_list))
         self.modified = True
         return cursor
+
+    def insert_rows(self, node: Any, sql: str, rows: list, returning_id: bool,
+                    prepared: bool = False) -> list | None:
+        """INSERT ``rows`` (argument lists of ``sql``, compiled from the ast ``node``); the new
+        keys in row order when ``returning_id``. Several rows share one statement where the
+        database can return their keys."""
+        self.begin()
+        provider = self.provider
+        cursor = provider.prepared_cursor(self.connection) if prepared else provider.cursor(self.connection)
+        stats = self.stats
+        self.modified = True
+        if not returning_id or not provider.INSERT_ROWS_RETURNING:
+            started = time.perf_counter()
+            ids = provider.insert_rows(cursor, sql, rows, returning_id)
+            stats.query_executed(sql, time.perf_counter() - started, len(rows))
+            return ids
+        def record(sql: str, started: float, count: int = 1) -> None:
+            stats.query_executed(sql, time.perf_counter() - started, count)
+
+        return provider.insert_rows_returning(cursor, node, sql, rows, record)
+
+    # --- savepoints around a flush batch: on failure, undo it and replay it row by row --------
+
+    def savepoint(self) -> None:
+        self.begin()
+        self.provider.savepoint(self.connection, "pony_batch")
+
+    def release_savepoint(self) -> None:
+        self.provider.release_savepoint(self.connection, "pony_batch")
+
+    def rollback_to_savepoint(self) -> None:
+        self.provider.rollback_to_savepoint(self.connection, "pony_batch")
 
     def reconnect_and_retry(self, sql: str, arguments: Any, returning_id: bool) -> tuple:
         log_orm("RECONNECT")

@@ -105,6 +105,52 @@ def current_value(cache: SessionCache, obj: Any, attr: Any) -> Any:
 # --- creating -----------------------------------------------------------------------------
 
 
+class _CreatePlan:
+    """How ``Entity(**kwargs)`` fills each attribute, worked out once per entity."""
+
+    __slots__ = ("attrs", "relations", "check_keys")
+
+    def __init__(self, entity: Any) -> None:
+        attrs = []
+        for attr in entity._attrs_:
+            if attr.is_collection:
+                attrs.append((attr, attr.name, _COLLECTION, None, False, False))
+                continue
+            if attr.is_discriminator:
+                attrs.append((attr, attr.name, _DISCRIMINATOR, None, False, False))
+                continue
+            default = attr.default
+            if default is not None:
+                kind = _CALL if callable(default) else _CONST
+            elif attr.is_pk and attr.auto:
+                kind = _NONE
+            elif attr.is_relation or attr.converters and not attr.is_string and not _has_empty_default(attr):
+                kind = _NONE
+            elif attr.is_string and not attr.is_required and not attr.nullable:
+                kind, default = _CONST, ""
+            elif _has_empty_default(attr) and not attr.is_required and not attr.nullable:
+                kind = _EMPTY
+            else:
+                kind = _NONE
+            none_fails = attr.is_required and not (attr.auto or attr.volatile or attr.sql_default is not None)
+            validate_none = not attr.is_required and attr.nullable is False
+            attrs.append((attr, attr.name, kind, default, none_fails, validate_none))
+        self.attrs = attrs
+        self.relations = [attr for attr in entity._attrs_ if attr.is_relation and not attr.is_collection]
+        self.check_keys = bool(entity._simple_keys_ and len(entity._keys_) > 1 or entity._composite_keys_)
+
+
+_COLLECTION, _DISCRIMINATOR, _CALL, _CONST, _NONE, _EMPTY = range(6)
+
+
+def _create_plan(entity: Any) -> _CreatePlan:
+    plan = entity.__dict__.get("_create_plan_")
+    if plan is None:
+        plan = _CreatePlan(entity)
+        type.__setattr__(entity, "_create_plan_", plan)
+    return plan
+
+
 def create_object(entity: Any, kwargs: dict, obj: Any = None) -> Any:
     cache = current_cache(entity._database_)
     adict = entity._adict_
@@ -114,12 +160,14 @@ def create_object(entity: Any, kwargs: dict, obj: Any = None) -> Any:
             raise TypeError(f"Unknown attribute {name!r}")
         if attr.is_discriminator and kwargs[name] != entity._discriminator_:
             raise TypeError(f"Invalid discriminator attribute value for {entity.__name__}")
+    plan = _create_plan(entity)
     obj = new_instance(cache, entity, CREATED, obj)
     vals: dict = {}
     collections: list = []
-    for attr in entity._attrs_:
-        if attr.is_collection:
-            value = kwargs.get(attr.name, MISSING)
+    get = kwargs.get
+    for attr, name, kind, default, none_fails, validate_none in plan.attrs:
+        if kind == _COLLECTION:
+            value = get(name, MISSING)
             data = SetData()
             data.is_fully_loaded = True
             data.count = 0
@@ -127,31 +175,26 @@ def create_object(entity: Any, kwargs: dict, obj: Any = None) -> Any:
             if value is not MISSING:
                 collections.append((attr, value))
             continue
-        if attr.is_discriminator:
+        if kind == _DISCRIMINATOR:
             vals[attr] = entity._discriminator_
             continue
-        value = kwargs.get(attr.name, MISSING)
+        value = get(name, MISSING)
         if value is MISSING:
-            default = attr.default
-            if default is not None:
-                value = default() if callable(default) else default
-            elif attr.is_pk and attr.auto:
-                value = None
-            elif attr.is_relation or attr.converters and not attr.is_string and \
-                    not _has_empty_default(attr):
-                value = None
-            elif attr.is_string and not attr.is_required and not attr.nullable:
-                value = ""
-            elif _has_empty_default(attr) and not attr.is_required and not attr.nullable:
-                value = attr.py_type.default_empty_value() if hasattr(attr.py_type, "default_empty_value") \
-                    else {}
+            if kind == _CONST:
+                value = default
+            elif kind == _CALL:
+                value = default()
+            elif kind == _EMPTY:
+                py_type = attr.py_type
+                value = py_type.default_empty_value() if hasattr(py_type, "default_empty_value") else {}
             else:
                 value = None
-        if value is None and attr.is_required and \
-                not (attr.auto or attr.volatile or attr.sql_default is not None):
+        if value is not None:
+            value = attr.validate(value, obj)
+        elif none_fails:
             raise ValueError(f"Attribute {attr} is required")
-        if value is not None or not attr.is_required:
-            value = attr.validate(value, obj) if value is not None or attr.nullable is False else value
+        elif validate_none:
+            value = attr.validate(value, obj)
         vals[attr] = value
     pk_attrs = entity._pk_attrs_
     obj._vals_ = vals
@@ -169,24 +212,25 @@ def create_object(entity: Any, kwargs: dict, obj: Any = None) -> Any:
             raise errors.CacheIndexError(f"Cannot create {entity.__name__}: instance with primary key "
                                          f"{_pk_repr(pkval)} already exists")
         obj._pkval_ = pkval
-    index_unique_values(cache, obj, vals)
+    if plan.check_keys:
+        index_unique_values(cache, obj, vals)
     if pkval is None:
         obj._newid_ = next(_new_ids)  # shared by all entities and sessions, as in Pony
-    if pkval is not None:
+    else:
         pk_index(cache, entity)[pkval] = obj
-    try:
-        for attr in entity._attrs_:
-            if attr.is_relation and not attr.is_collection:
+    if plan.relations or collections:
+        try:
+            for attr in plan.relations:
                 value = vals.get(attr)
                 if value is not None:
                     link_to_one(cache, obj, attr, None, value)
-        for attr, items in collections:
-            collection_assign(obj, attr, items)
-    except BaseException:
-        unindex_unique_values(cache, obj, vals)
-        if pkval is not None:
-            pk_index(cache, entity).pop(pkval, None)
-        raise
+            for attr, items in collections:
+                collection_assign(obj, attr, items)
+        except BaseException:
+            unindex_unique_values(cache, obj, vals)
+            if pkval is not None:
+                pk_index(cache, entity).pop(pkval, None)
+            raise
     schedule_save(cache, obj)
     return obj
 

@@ -7,7 +7,10 @@ round, up to 50. INSERT/UPDATE/DELETE statements are compiled once per entity an
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from .. import errors
 from ..sql import ast
@@ -43,15 +46,44 @@ def flush(cache: SessionCache) -> None:
         links = cache.modified_collections
         cache.modified_collections = {}
         _remove_links(cache, links)
-        saving: set = set()
-        for obj in objects:
-            _save(cache, obj, saving)
+        if rounds == 1 and cache.committing and not links and len(objects) == 1 and \
+                _autocommit_possible(cache, objects[0]):
+            # The commit's only statement: it commits by itself, without BEGIN and COMMIT.
+            cache.autocommit_write = True
+            try:
+                _save_all(cache, objects)
+            finally:
+                cache.autocommit_write = False
+                cache.modified = cache.in_transaction
+        else:
+            _save_all(cache, objects)
         _add_links(cache, links)
         wrote = True
         _call_after_hooks(cache, objects)
     cache.dirty = False
     if wrote:
         cache.query_results.clear()
+
+
+_AFTER_HOOKS = {CREATED: "after_insert", MODIFIED: "after_update", MARKED_TO_DELETE: "after_delete"}
+
+
+def _autocommit_possible(cache: SessionCache, obj: Any) -> bool:
+    """Will saving ``obj`` be one statement, with nothing after it before the commit?"""
+    if cache.in_transaction or cache.immediate or not cache.provider.AUTOCOMMIT_WRITES:
+        return False
+    status = obj._status_
+    name = _AFTER_HOOKS.get(status)
+    if name is None or _hook(obj, name) is not None:
+        return False
+    if status == CREATED:
+        vals = obj._vals_
+        for attr in _column_attrs(obj.__class__):
+            if attr.is_relation:
+                value = vals.get(attr)
+                if value is not None and value._status_ == CREATED:
+                    return False
+    return True
 
 
 def _take_objects(cache: SessionCache) -> list:
@@ -103,20 +135,95 @@ def _call_after_hooks(cache: SessionCache, objects: list) -> None:
             method(obj)
 
 
-def _save(cache: SessionCache, obj: Any, saving: set) -> None:
+def _save(cache: SessionCache, obj: Any, saving: set, batch: _Batch | None = None) -> None:
     status = obj._status_
     if status == CREATED:
-        _insert(cache, obj, saving)
+        _insert(cache, obj, saving, batch)
     elif status == MODIFIED:
-        _update(cache, obj)
+        _update(cache, obj, batch)
     elif status == MARKED_TO_DELETE:
-        _delete(cache, obj)
+        _delete(cache, obj, batch)
+
+
+def _save_all(cache: SessionCache, objects: list) -> None:
+    """Save ``objects`` in order; consecutive statements of one shape go to the database together."""
+    batch = _Batch(cache)
+    saving: set = set()
+    for obj in objects:
+        status = obj._status_
+        if status == CREATED:
+            _insert(cache, obj, saving, batch)
+        elif status == MODIFIED:
+            _update(cache, obj, batch)
+        elif status == MARKED_TO_DELETE:
+            _delete(cache, obj, batch)
+    batch.send()
+
+
+class _Batch:
+    """Consecutive statements of the same shape (entity, kind, columns), sent at once.
+
+    A batch runs inside a savepoint: if any of its rows fails (an integrity error, an UPDATE
+    matching fewer rows than objects), the savepoint is rolled back and the rows are replayed
+    one statement each, so the error, its object and the state left behind are exactly those
+    of saving the objects one by one.
+    """
+
+    __slots__ = ("cache", "key", "kind", "statement", "node", "objs", "members", "rows", "extras")
+
+    def __init__(self, cache: SessionCache) -> None:
+        self.cache = cache
+        self.key: Any = None
+        self.kind = ""
+        self.statement: Any = None
+        self.node: Any = None
+        self.objs: list = []
+        self.members: set = set()
+        self.rows: list = []
+        self.extras: list = []
+
+    def add(self, kind: str, key: Any, statement: Any, node: Any, obj: Any, arguments: list,
+            extra: Any = None) -> None:
+        if key != self.key:
+            self.send()
+            self.key, self.kind, self.statement, self.node = key, kind, statement, node
+        self.objs.append(obj)
+        self.members.add(obj)
+        self.rows.append(arguments)
+        self.extras.append(extra)
+
+    def pending(self, obj: Any) -> bool:
+        return obj in self.members
+
+    def send(self) -> None:
+        objs = self.objs
+        if not objs:
+            return
+        rows, extras, kind, statement, node = self.rows, self.extras, self.kind, self.statement, self.node
+        self.objs, self.rows, self.extras, self.key = [], [], [], None
+        self.members = set()
+        cache = self.cache
+        if len(objs) == 1:
+            _SINGLE[kind](cache, objs[0], statement, rows[0], extras[0])
+            return
+        cache.savepoint()
+        try:
+            done = _MANY[kind](cache, objs, statement, node, rows, extras)
+        except errors.IntegrityError:
+            done = False
+        if not done:
+            cache.rollback_to_savepoint()
+            cache.release_savepoint()
+            for obj, arguments, extra in zip(objs, rows, extras):
+                _SINGLE[kind](cache, obj, statement, arguments, extra)
+            return
+        cache.release_savepoint()
 
 
 # --- INSERT -------------------------------------------------------------------------------------
 
 
-def _insert(cache: SessionCache, obj: Any, saving: set) -> None:
+def _insert(cache: SessionCache, obj: Any, saving: set, batch: _Batch | None = None) -> None:
     if obj in saving:
         return
     saving.add(obj)
@@ -124,41 +231,87 @@ def _insert(cache: SessionCache, obj: Any, saving: set) -> None:
     vals = obj._vals_
     postponed = []
     attrs = []
-    for attr in entity._attrs_:
-        if attr.is_collection or not attr.columns:
-            continue
+    for attr in _column_attrs(entity):
         value = vals.get(attr)
         if value is None:
             if attr.is_pk and attr.auto:
                 continue
             if attr.sql_default is not None:
                 continue
-        if attr.is_relation and value is not None and value._status_ == CREATED:
-            if value in saving:
+        elif attr.is_relation and value._status_ == CREATED:
+            if batch is not None and batch.pending(value):
+                batch.send()  # its key is needed now
+            elif value in saving:
                 if attr.nullable:
                     postponed.append(attr)  # break the cycle: insert NULL, update afterwards
                     continue
                 raise errors.UnresolvableCyclicDependency("Cannot save cyclic chain: " + " -> ".join(
                     repr(o) for o in saving))
-            _insert(cache, value, saving)
+            else:
+                _insert(cache, value, saving, batch)
+                if batch is not None and batch.pending(value):
+                    batch.send()
         attrs.append(attr)
-    key = ("insert", entity, tuple(attrs))
-    auto_pk = entity._pk_attrs_[0] if entity._pk_attrs_[0].auto and vals.get(entity._pk_attrs_[0]) is None \
-        else None
+    pk_attr = entity._pk_attrs_[0]
+    auto_pk = pk_attr if pk_attr.auto and vals.get(pk_attr) is None else None
+    key = ("insert", entity, tuple(attrs), auto_pk is not None)
     returning = auto_pk.columns[0] if auto_pk is not None else None
+    node: list = []
 
     def build() -> ast.Insert:
         columns = tuple(c for attr in attrs for c in attr.columns)
-        return ast.Insert(entity._table_, columns, tuple(ast.Param(i) for i in range(len(columns))),
-                          returning=returning)
+        node.append(ast.Insert(entity._table_, columns, tuple(ast.Param(i) for i in range(len(columns))),
+                               returning=returning))
+        return node[0]
 
     statement = compiled(cache, key, build)
     arguments = [v for attr in attrs for v in raw_value(attr, vals.get(attr))]
+    extra = (auto_pk, attrs, postponed)
+    if batch is None:
+        _insert_one(cache, obj, statement, arguments, extra)
+    else:
+        batch.add("insert", key, statement, _insert_node(cache, key, node, build), obj, arguments, extra)
+
+
+def _insert_node(cache: SessionCache, key: Any, built: list, build: Any) -> ast.Insert:
+    """The ast of an INSERT (for its multi-row form), kept beside the compiled statement."""
+    nodes = cache.provider.__dict__.setdefault("_insert_nodes", {})
+    node = nodes.get(key)
+    if node is None:
+        node = nodes[key] = built[0] if built else build()
+    return node
+
+
+def _insert_one(cache: SessionCache, obj: Any, statement: Any, arguments: list, extra: tuple) -> None:
+    auto_pk = extra[0]
     try:
         _, new_id = cache.execute(statement.sql, arguments, write=True, returning_id=auto_pk is not None)
     except errors.IntegrityError as exc:
-        raise errors.TransactionIntegrityError(f"Object {obj!r} cannot be stored in the database. "
-                                               f"{type(exc).__name__}: {exc}", exc) from exc
+        raise _insert_error(obj, exc) from exc
+    _inserted(cache, obj, new_id, extra)
+
+
+def _insert_many(cache: SessionCache, objs: list, statement: Any, node: Any, rows: list,
+                 extras: list) -> bool:
+    auto_pk = extras[0][0]
+    ids = cache.insert_rows(node, statement.sql, rows, auto_pk is not None, prepared=_plain(rows))
+    if auto_pk is not None and (ids is None or len(ids) != len(objs)):
+        raise errors.UnexpectedError(f"The database returned {0 if ids is None else len(ids)} new ids "
+                                     f"for {len(objs)} objects", None)
+    for i, obj in enumerate(objs):
+        _inserted(cache, obj, ids[i] if ids is not None else None, extras[i])
+    return True
+
+
+def _insert_error(obj: Any, exc: Exception) -> errors.TransactionIntegrityError:
+    return errors.TransactionIntegrityError(f"Object {obj!r} cannot be stored in the database. "
+                                            f"{type(exc).__name__}: {exc}", exc)
+
+
+def _inserted(cache: SessionCache, obj: Any, new_id: Any, extra: tuple) -> None:
+    auto_pk, attrs, postponed = extra
+    entity = obj.__class__
+    vals = obj._vals_
     if auto_pk is not None:
         if new_id is None:
             raise errors.UnexpectedError(f"The database did not return a new id for {obj!r}", None)
@@ -172,8 +325,12 @@ def _insert(cache: SessionCache, obj: Any, saving: set) -> None:
         obj._pkval_ = new_id
         index[new_id] = obj
     obj._status_ = INSERTED
-    obj._dbvals_ = vals if not any(a.volatile or a.sql_default is not None for a in attrs) else dict(vals)
-    _forget_db_generated(obj, entity)
+    plan = _plan(entity)
+    if plan.db_generated:
+        obj._dbvals_ = vals if not any(a.volatile or a.sql_default is not None for a in attrs) else dict(vals)
+        _forget_db_generated(obj, entity)
+    else:
+        obj._dbvals_ = vals
     obj._wbits_ = 0
     for attr in postponed:
         obj._status_ = MODIFIED
@@ -183,11 +340,32 @@ def _insert(cache: SessionCache, obj: Any, saving: set) -> None:
         _update(cache, obj)
 
 
+class _Plan:
+    """What the flush needs to know of an entity, computed once."""
+
+    __slots__ = ("column_attrs", "db_generated", "volatile")
+
+    def __init__(self, entity: Any) -> None:
+        self.column_attrs = tuple(a for a in entity._attrs_ if not a.is_collection and a.columns)
+        self.db_generated = any(a.volatile or a.sql_default is not None for a in self.column_attrs)
+        self.volatile = any(a.volatile for a in entity._attrs_)
+
+
+def _plan(entity: Any) -> _Plan:
+    plan = entity.__dict__.get("_flush_plan_")
+    if plan is None:
+        plan = _Plan(entity)
+        type.__setattr__(entity, "_flush_plan_", plan)
+    return plan
+
+
+def _column_attrs(entity: Any) -> tuple:
+    return _plan(entity).column_attrs
+
+
 def _forget_db_generated(obj: Any, entity: Any) -> None:
     """Values the database fills in (sql_default left unset, volatile) are read again on access."""
-    for attr in entity._attrs_:
-        if attr.is_collection or not attr.columns:
-            continue
+    for attr in _column_attrs(entity):
         if (attr.sql_default is not None and obj._vals_.get(attr) is None) or attr.volatile:
             if obj._vals_ is obj._dbvals_:
                 obj._dbvals_ = obj._vals_ = dict(obj._vals_)
@@ -198,19 +376,22 @@ def _forget_db_generated(obj: Any, entity: Any) -> None:
 # --- UPDATE -------------------------------------------------------------------------------------
 
 
-def _update(cache: SessionCache, obj: Any) -> None:
+def _update(cache: SessionCache, obj: Any, batch: _Batch | None = None) -> None:
     entity = obj.__class__
     vals = obj._vals_
     dbvals = obj._dbvals_
     wbits = obj._wbits_
     changed = []
-    for attr in entity._attrs_:
-        if not wbits & attr.bit or attr.is_collection or not attr.columns:
+    for attr in _column_attrs(entity):
+        if not wbits & attr.bit:
             continue
         new = vals.get(attr)
         old = dbvals.get(attr, _MISSING)
         if old is not _MISSING and _same(attr, old, new):
             continue
+        if batch is not None and new is not None and attr.is_relation and new._status_ == CREATED \
+                and batch.pending(new):
+            batch.send()  # the new key of ``new`` is needed now
         changed.append(attr)
     if not changed:
         obj._status_ = UPDATED
@@ -219,8 +400,8 @@ def _update(cache: SessionCache, obj: Any) -> None:
     checks = []
     if cache.optimistic:
         rbits = obj._rbits_ | wbits
-        for attr in entity._attrs_:
-            if not rbits & attr.bit or attr.is_collection or not attr.columns or attr.is_pk:
+        for attr in _column_attrs(entity):
+            if not rbits & attr.bit or attr.is_pk:
                 continue
             if attr.volatile or attr.optimistic is False or attr not in dbvals:
                 continue
@@ -252,21 +433,47 @@ def _update(cache: SessionCache, obj: Any) -> None:
 
     statement = compiled(cache, key, build)
     arguments = [v for attr in changed for v in raw_value(attr, vals.get(attr))]
-    arguments += list(raw_pk(obj))
+    arguments += raw_pk(obj)
     for attr, is_null in checks:
         if not is_null:
             arguments.extend(raw_value(attr, dbvals[attr]))
+    if batch is None:
+        _update_one(cache, obj, statement, arguments, checks)
+    else:
+        batch.add("update", key, statement, None, obj, arguments, checks)
+
+
+def _update_one(cache: SessionCache, obj: Any, statement: Any, arguments: list, checks: list) -> None:
     try:
         cursor, _ = cache.execute(statement.sql, arguments, write=True)
     except errors.IntegrityError as exc:
-        raise errors.TransactionIntegrityError(f"Object {obj!r} cannot be updated in the database. "
-                                               f"{type(exc).__name__}: {exc}", exc) from exc
+        raise _update_error(obj, exc) from exc
     if cursor.rowcount != 1:
         raise errors.OptimisticCheckError(_lost_update_message(cache, obj, [attr for attr, _ in checks]))
+    _updated(obj)
+
+
+def _update_many(cache: SessionCache, objs: list, statement: Any, node: Any, rows: list,
+                 extras: list) -> bool:
+    cursor = cache.executemany(statement.sql, rows, prepared=_plain(rows))
+    if cursor.rowcount != len(objs):
+        return False  # some row was changed or deleted by someone else: replay to name it
+    for obj in objs:
+        _updated(obj)
+    return True
+
+
+def _update_error(obj: Any, exc: Exception) -> errors.TransactionIntegrityError:
+    return errors.TransactionIntegrityError(f"Object {obj!r} cannot be updated in the database. "
+                                            f"{type(exc).__name__}: {exc}", exc)
+
+
+def _updated(obj: Any) -> None:
     obj._status_ = UPDATED
-    obj._dbvals_ = dict(vals)
+    obj._dbvals_ = dict(obj._vals_)
     obj._wbits_ = 0
-    if any(attr.volatile for attr in entity._attrs_):
+    entity = obj.__class__
+    if _plan(entity).volatile:
         _forget_db_generated(obj, entity)
 
 
@@ -330,9 +537,10 @@ def _same(attr: Any, old: Any, new: Any) -> bool:
 # --- DELETE -------------------------------------------------------------------------------------
 
 
-def _delete(cache: SessionCache, obj: Any) -> None:
+def _delete(cache: SessionCache, obj: Any, batch: _Batch | None = None) -> None:
     entity = obj.__class__
-    key = ("delete", entity._root_)
+    root = entity._root_
+    key = ("delete", root)
 
     def build() -> ast.Delete:
         conditions = [ast.BinOp("=", ast.Column(None, column), ast.Param(i))
@@ -344,12 +552,70 @@ def _delete(cache: SessionCache, obj: Any) -> None:
     arguments = []
     for attr in entity._pk_attrs_:
         arguments.extend(raw_value(attr, values.get(attr, obj._dbvals_.get(attr))))
+    if batch is None:
+        _delete_one(cache, obj, statement, arguments, None)
+    else:
+        batch.add("delete", key, statement, root, obj, arguments)
+
+
+def _delete_one(cache: SessionCache, obj: Any, statement: Any, arguments: list, extra: Any) -> None:
     try:
         cache.execute(statement.sql, arguments, write=True)
     except errors.IntegrityError as exc:
         raise errors.TransactionIntegrityError(f"Object {obj!r} cannot be deleted from the database. "
                                                f"{type(exc).__name__}: {exc}", exc) from exc
     obj._status_ = DELETED
+
+
+def _delete_many(cache: SessionCache, objs: list, statement: Any, root: Any, rows: list,
+                 extras: list) -> bool:
+    if len(rows[0]) != 1:  # a composite key: one statement per row, sent together
+        cache.executemany(statement.sql, rows, prepared=_plain(rows))
+    else:
+        # DELETE ... WHERE pk IN (...), in chunks of power-of-two sizes (few statement texts)
+        limit = max(1, min(MAX_ROWS_PER_DELETE, cache.provider.max_params_count))
+        pos, total = 0, len(rows)
+        while pos < total:
+            size = 1 << (min(limit, total - pos).bit_length() - 1)
+            sql = statement.sql if size == 1 else _delete_in(cache, root, size).sql
+            arguments = [row[0] for row in rows[pos:pos + size]]
+            cache.execute(sql, arguments, write=True, prepared=_plain((arguments,)))
+            pos += size
+    for obj in objs:
+        obj._status_ = DELETED
+    return True
+
+
+MAX_ROWS_PER_DELETE = 512
+
+
+def _delete_in(cache: SessionCache, root: Any, count: int) -> Any:
+    column = root._pk_attrs_[0].columns[0]
+
+    def build() -> ast.Delete:
+        params = tuple(ast.Param(i) for i in range(count))
+        return ast.Delete(root._table_, ast.In(ast.Column(None, column), params))
+
+    return compiled(cache, ("delete_in", root, count), build)
+
+
+# Values every driver binds as the column's type without a hint (lists, dicts, driver wrappers
+# may need one): a batch of only these may run as a statement prepared on the server.
+_PLAIN_TYPES = frozenset({int, str, float, bool, Decimal, datetime.datetime, datetime.date, datetime.time,
+                          datetime.timedelta, UUID, bytes, type(None)})
+
+
+def _plain(rows: Any) -> bool:
+    plain = _PLAIN_TYPES
+    for row in rows:
+        for value in row:
+            if type(value) not in plain:
+                return False
+    return True
+
+
+_SINGLE = {"insert": _insert_one, "update": _update_one, "delete": _delete_one}
+_MANY = {"insert": _insert_many, "update": _update_many, "delete": _delete_many}
 
 
 # --- many-to-many links -------------------------------------------------------------------------

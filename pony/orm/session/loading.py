@@ -146,6 +146,10 @@ def load_by_pks(cache: SessionCache, entity: Any, objs: list) -> None:
             seeds[obj] = None  # not found: stays a seed (Entity[pk] will raise ObjectNotFound)
 
 
+# Key values any driver binds without a type hint (the statement may be prepared on the server).
+_PLAIN_KEY_TYPES = (int, str)
+
+
 def get_by_pk(cache: SessionCache, entity: Any, pkval: Any, for_update: str | None = None) -> Any:
     """``Entity[pk]``: identity map first, then one SELECT; None when there is no such row."""
     obj = pk_index(cache, entity).get(pkval)
@@ -164,8 +168,10 @@ def get_by_pk(cache: SessionCache, entity: Any, pkval: Any, for_update: str | No
         if for_update is None:
             type.__setattr__(entity, "_get_by_pk_sql_", statement)
     pk_attrs = entity._pk_attrs_
+    prepared = False
     if len(pk_attrs) == 1 and not pk_attrs[0].is_relation:
         arguments: Any = (pk_attrs[0].converters[0].py2sql(pkval),)
+        prepared = type(arguments[0]) in _PLAIN_KEY_TYPES
     else:
         probe = obj if obj is not None else seed(cache, entity, pkval)
         arguments = raw_pk(probe)
@@ -175,7 +181,7 @@ def get_by_pk(cache: SessionCache, entity: Any, pkval: Any, for_update: str | No
         cache.seeds.get(entity._root_, {}).pop(obj, None)
     if cache.dirty:
         cache.database._flush_cache(cache)
-    cursor, _ = cache.execute(statement[1], arguments)
+    cursor, _ = cache.execute(statement[1], arguments, prepared=prepared)
     rows = cursor.fetchall()
     if not rows:
         return None

@@ -43,8 +43,16 @@ class Session:
     def commit(self) -> None:
         caches = self.ordered_caches()
         try:
-            for cache in caches:
-                cache.database._flush_cache(cache)
+            if len(caches) == 1:
+                cache = caches[0]
+                cache.committing = True  # one database: its commit may be its only write
+                try:
+                    cache.database._flush_cache(cache)
+                finally:
+                    cache.committing = False
+            else:
+                for cache in caches:
+                    cache.database._flush_cache(cache)
         except BaseException:
             self.rollback()
             raise

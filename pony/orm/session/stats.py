@@ -24,11 +24,17 @@ class QueryStat:
             setattr(result, name, getattr(self, name))
         return result
 
-    def query_executed(self, duration: float) -> None:
-        self.db_count += 1
+    def query_executed(self, duration: float, count: int = 1) -> None:
+        self.db_count += count
         self.sum_time += duration
-        self.min_time = duration if self.min_time is None else min(self.min_time, duration)
-        self.max_time = duration if self.max_time is None else max(self.max_time, duration)
+        if count > 1:
+            duration /= count
+        min_time = self.min_time
+        if min_time is None or duration < min_time:
+            self.min_time = duration
+        max_time = self.max_time
+        if max_time is None or duration > max_time:
+            self.max_time = duration
 
     def merge(self, other: QueryStat) -> None:
         self.db_count += other.db_count
@@ -54,15 +60,15 @@ class Statistics(threading.local):
         self.stats: dict = {None: QueryStat(None)}
         self.last_sql: str | None = None
 
-    def query_executed(self, sql: str, duration: float) -> None:
+    def query_executed(self, sql: str, duration: float, count: int = 1) -> None:
+        """``sql`` ran (``count`` times in one executemany, taking ``duration`` in all)."""
         self.last_sql = sql
         stats = self.stats
         stat = stats.get(sql)
         if stat is None:
-            stats[sql] = QueryStat(sql, duration)
-        else:
-            stat.query_executed(duration)
-        stats[None].query_executed(duration)
+            stat = stats[sql] = QueryStat(sql)
+        stat.query_executed(duration, count)
+        stats[None].query_executed(duration, count)
 
     def cache_hit(self, sql: str) -> None:
         stats = self.stats

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -64,6 +65,11 @@ class DBAPIProvider:
     FRESH_READS = True
     # Does the database begin a transaction implicitly with the first statement?
     IMPLICIT_TRANSACTIONS = False
+    # Can one INSERT take several VALUES rows and return their generated keys in row order?
+    INSERT_ROWS_RETURNING = False
+    # Between transactions, does a statement commit by itself (autocommit), so a flush of one
+    # statement at commit time may skip BEGIN and COMMIT?
+    AUTOCOMMIT_WRITES = False
     # Are names folded to one case ('lower', 'upper') for table names?
     NAME_CASE: str | None = None
     # Must a single string attribute have a length to be indexed/unique?
@@ -198,6 +204,11 @@ class DBAPIProvider:
         except Exception as exc:
             raise_wrapped(exc)
 
+    def prepared_cursor(self, con: Any) -> Any:
+        """A cursor for a statement the ORM sends often with simple parameters (a primary key):
+        one that lets the driver prepare it on the server where the driver can."""
+        return self.cursor(con)
+
     def execute(self, cursor: Any, sql: str, arguments: Any = None, returning_id: bool = False) -> Any:
         """Run one statement; returns the new key when ``returning_id``."""
         if debug_flags.debug:
@@ -218,6 +229,76 @@ class DBAPIProvider:
         log_sql_many(sql, arguments_list)
         with wrap_dbapi_exceptions():
             cursor.executemany(sql, arguments_list)
+
+    def insert_rows(self, cursor: Any, sql: str, rows: list, returning_id: bool) -> list | None:
+        """Run the INSERT ``sql`` for each row; the new keys in row order when ``returning_id``."""
+        if not returning_id:
+            self.executemany(cursor, sql, rows)
+            return None
+        log_sql_many(sql, rows)
+        ids = []
+        execute = cursor.execute
+        last_insert_id = self.last_insert_id
+        try:
+            for arguments in rows:
+                execute(sql, arguments)
+                ids.append(last_insert_id(cursor))
+        except Exception as exc:
+            raise_wrapped(exc)
+        return ids
+
+    # Rows in one multi-row INSERT (fewer when ``max_params_count`` says so).
+    MAX_ROWS_PER_INSERT = 512
+
+    def insert_rows_returning(self, cursor: Any, node: Any, sql: str, rows: list, record: Any,
+                              start: int = 0) -> list:
+        """INSERT ``rows[start:]`` with several rows per statement; their new keys in row order
+        (``INSERT_ROWS_RETURNING``). Chunks have power-of-two sizes, so few statement texts exist.
+        ``record(sql, started, count)`` counts each statement for the session's statistics."""
+        ids = []
+        width = max(1, len(rows[0]))
+        limit = max(1, min(self.MAX_ROWS_PER_INSERT, self.max_params_count // width))
+        pos, total = start, len(rows)
+        while pos < total:
+            size = 1 << (min(limit, total - pos).bit_length() - 1)
+            chunk_sql = self.insert_rows_sql(node, size) if size > 1 else sql
+            arguments = [value for row in rows[pos:pos + size] for value in row]
+            started = time.perf_counter()
+            ids.extend(self.execute_returning_keys(cursor, chunk_sql, arguments))
+            record(chunk_sql, started)
+            pos += size
+        return ids
+
+    def insert_rows_sql(self, node: Any, count: int) -> str:
+        """The INSERT of the ast ``node`` (one row of parameters) for ``count`` rows at once."""
+        cache = self.__dict__.setdefault("_insert_rows_sql", {})
+        key = (node.table, node.columns, node.returning, count)
+        sql = cache.get(key)
+        if sql is None:
+            compiler = self.compiler
+            single = compiler.compile(type(node)(node.table, node.columns, node.values)).sql
+            full = compiler.compile(node).sql
+            row = single[single.rindex(" VALUES ") + 8:]
+            sql = cache[key] = (single[:len(single) - len(row)] + ", ".join([row] * count)
+                                + full[len(single):])
+        return sql
+
+    def execute_returning_keys(self, cursor: Any, sql: str, arguments: Any) -> list:
+        """Run a statement with a RETURNING clause of one column; the values it returned."""
+        self.execute(cursor, sql, arguments)
+        try:
+            return [row[0] for row in cursor.fetchall()]
+        except Exception as exc:
+            raise_wrapped(exc)
+
+    def savepoint(self, con: Any, name: str) -> None:
+        self.execute(self.cursor(con), f"SAVEPOINT {name}")
+
+    def release_savepoint(self, con: Any, name: str) -> None:
+        self.execute(self.cursor(con), f"RELEASE SAVEPOINT {name}")
+
+    def rollback_to_savepoint(self, con: Any, name: str) -> None:
+        self.execute(self.cursor(con), f"ROLLBACK TO SAVEPOINT {name}")
 
     def last_insert_id(self, cursor: Any) -> Any:
         """The new key: the RETURNING row when the statement had one, else ``lastrowid``."""

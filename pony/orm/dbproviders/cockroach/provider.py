@@ -26,6 +26,8 @@ class CockroachProvider(PGProvider):
     OFFLINE_SERVER_VERSION = (23, 1)
     # DDL inside a transaction is limited in CockroachDB.
     TRANSACTIONAL_DDL = False
+    # Keys come from unique_rowid(): one INSERT per new object keeps their order beyond doubt.
+    INSERT_ROWS_RETURNING = False
 
     def inspect_connection(self, con: Any) -> None:
         super().inspect_connection(con)

@@ -7,10 +7,11 @@ that only reads never holds a transaction open between its statements.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from ...log import log_orm
-from ..base.errors import sqlstate, wrap_dbapi_exceptions
+from ...log import log_orm, log_sql_many
+from ..base.errors import raise_wrapped, sqlstate, wrap_dbapi_exceptions
 from ..base.pool import Pool
 from ..base.provider import DBAPIProvider
 from .compiler import PGCompiler
@@ -19,6 +20,8 @@ from .ddl import PGDDLCompiler
 
 # SQLSTATE class 08 (connection exception) and the "server is shutting down / killed us" codes.
 _CONNECTION_LOST_STATES = ("57P01", "57P02", "57P03")
+# psycopg parses (and may prepare) once a statement of at most this many parameters.
+_CACHED_PARAMS = 50
 
 
 class PGProvider(DBAPIProvider):
@@ -36,6 +39,8 @@ class PGProvider(DBAPIProvider):
     DEFAULT_PORT: int | None = None
 
     SUPPORTS_RETURNING = True
+    INSERT_ROWS_RETURNING = True
+    AUTOCOMMIT_WRITES = True
     SUPPORTS_ARRAYS = True
     UNSIGNED_BIGINT = False
     TRANSACTIONAL_DDL = True
@@ -75,6 +80,45 @@ class PGProvider(DBAPIProvider):
         con = self.dbapi_module.connect(dsn, **kwargs)
         con.autocommit = True
         return con
+
+    def prepared_cursor(self, con: Any) -> Any:
+        # Server-side binding: psycopg 3 prepares a statement after a few executions (per
+        # connection), which saves the server's parse and plan of every primary-key SELECT.
+        if not self.is_psycopg3:
+            return self.cursor(con)
+        try:
+            return self.dbapi_module.Cursor(con)
+        except Exception as exc:
+            raise_wrapped(exc)
+
+    def insert_rows_returning(self, cursor: Any, node: Any, sql: str, rows: list, record: Any,
+                              start: int = 0) -> list:
+        if not self.is_psycopg3 or type(cursor) is not self.dbapi_module.Cursor:
+            return super().insert_rows_returning(cursor, node, sql, rows, record, start)
+        # Statements of at most 50 parameters are parsed once and prepared by psycopg: chunks of
+        # that size go in one pipelined executemany, the rest as larger chunks.
+        width = max(1, len(rows[0]))
+        size = _CACHED_PARAMS // width
+        count = (len(rows) - start) // size if size > 1 else 0
+        if count < 2:
+            return super().insert_rows_returning(cursor, node, sql, rows, record, start)
+        chunk_sql = self.insert_rows_sql(node, size)
+        arguments_list = [[value for row in rows[pos:pos + size] for value in row]
+                          for pos in range(start, start + count * size, size)]
+        log_sql_many(chunk_sql, arguments_list)
+        started = time.perf_counter()
+        ids = []
+        try:
+            cursor.executemany(chunk_sql, arguments_list, returning=True)
+            while True:
+                ids.extend(row[0] for row in cursor.fetchall())
+                if not cursor.nextset():
+                    break
+        except Exception as exc:
+            raise_wrapped(exc)
+        record(chunk_sql, started, count)
+        ids.extend(super().insert_rows_returning(cursor, node, sql, rows, record, start + count * size))
+        return ids
 
     def inspect_connection(self, con: Any) -> None:
         version = con.info.server_version if self.is_psycopg3 else con.server_version
