@@ -12,9 +12,9 @@ from pony.orm.sqltranslation import IncomparableTypesError as CompatIncomparable
 from tests.query_models import define_entities, populate
 
 
-@pytest.fixture
-def db(backend):
-    db = backend.make_db(define_entities)
+@pytest.fixture(scope="module")
+def db(backend_module):  # one populated database per module: these tests only read
+    db = backend_module.make_db(define_entities)
     populate(db)
     return db
 
