@@ -217,12 +217,9 @@ class Translator:
         expr.json_source = (index, get)  # type: ignore[attr-defined]
         return expr
 
-    def array_param(self, index: int) -> ast.Node:
-        conv = self.converter(list)
-        if conv is None:
-            from ..types import IntArray
-
-            conv = self.converter(IntArray)
+    def array_param(self, index: int, array_type: Any) -> ast.Node:
+        """A list parameter compared with an array of ``array_type``: converted like one."""
+        conv = self.converter(array_type)
         return self.add_spec(index, lambda v: list(v), conv.py2sql if conv is not None else None)
 
     def query_value(self, index: int, query: Any) -> QueryValue:

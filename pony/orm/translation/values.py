@@ -359,7 +359,7 @@ class ArrayValue(Value):
 
     def contains(self, item: Expr, tr: Any) -> ast.Node:
         if isinstance(item, ArrayValue) or isinstance(item, ListExpr):
-            node = item.array_node(tr) if isinstance(item, ListExpr) else item.node
+            node = item.array_node(tr, self.py_type) if isinstance(item, ListExpr) else item.node
             return ast.ArrayContains(self.node, node, subset=True)
         return ast.ArrayContains(self.node, item.node)  # type: ignore[attr-defined]
 
@@ -378,9 +378,9 @@ class ListExpr(Expr):
         self.param_index = param_index
         self.py_type = tuple
 
-    def array_node(self, tr: Any) -> ast.Node:
+    def array_node(self, tr: Any, array_type: Any) -> ast.Node:
         if self.param_index is not None:
-            return tr.array_param(self.param_index)
+            return tr.array_param(self.param_index, array_type)
         raise self.fail("Only a list parameter can be tested as a subset of an array")
 
 

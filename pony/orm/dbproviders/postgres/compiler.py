@@ -130,8 +130,9 @@ class PGCompiler(SQLCompiler):
             if index.value >= 0:
                 return str(index.value + offset)
             return f"{self.array_length(expr)} + {index.value + offset}"
-        i = self.sql(index)
-        return f"CASE WHEN {i} >= 0 THEN {i} + {offset} ELSE {self.array_length(expr)} + {i} + {offset} END"
+        # the index is rendered three times: each rendering binds its own parameter
+        return (f"CASE WHEN {self.sql(index)} >= 0 THEN {self.sql(index)} + {offset} "
+                f"ELSE {self.array_length(expr)} + {self.sql(index)} + {offset} END")
 
     def arrayitem_sql(self, node: ast.ArrayItem) -> str:
         return f"{self.operand(node.expr)}[{self.array_index(node.expr, node.index, 1)}]"
@@ -146,10 +147,8 @@ class PGCompiler(SQLCompiler):
 
     def arraycontains_sql(self, node: ast.ArrayContains) -> str:
         if node.subset:
-            text = (
-                f"COALESCE((SELECT bool_and(item = ANY({self.sql(node.expr)})) "
-                f"FROM unnest({self.sql(node.item)}) AS item), true)"
-            )
+            # "is contained by": the parameter's type is inferred from the array column
+            text = f"{self.operand(node.item)} <@ {self.operand(node.expr)}"
         else:
             text = f"{self.operand(node.item)} = ANY({self.sql(node.expr)})"
         return f"NOT ({text})" if node.negated else text
