@@ -52,6 +52,8 @@ class SessionCache:
         self.committing = False
         # A write may run in the connection's autocommit mode (a commit's only statement).
         self.autocommit_write = False
+        # (object, attributes) inserted as NULL to break a cycle, set by UPDATE after the flush
+        self.postponed: list = []
 
     # --- connection -------------------------------------------------------------------------
 

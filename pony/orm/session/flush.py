@@ -36,6 +36,7 @@ def flush(cache: SessionCache) -> None:
         return
     rounds = 0
     wrote = False
+    cache.postponed.clear()  # left over by a flush that failed
     while cache.objects_to_save or cache.modified_collections:
         rounds += 1
         if rounds > MAX_ROUNDS:
@@ -158,6 +159,7 @@ def _save_all(cache: SessionCache, objects: list) -> None:
         elif status == MARKED_TO_DELETE:
             _delete(cache, obj, batch)
     batch.send()
+    _save_postponed(cache)
 
 
 class _Batch:
@@ -332,12 +334,22 @@ def _inserted(cache: SessionCache, obj: Any, new_id: Any, extra: tuple) -> None:
     else:
         obj._dbvals_ = vals
     obj._wbits_ = 0
-    for attr in postponed:
-        obj._status_ = MODIFIED
-        obj._dbvals_ = dict(vals)
-        obj._dbvals_[attr] = None
-        obj._wbits_ |= attr.bit
-        _update(cache, obj)
+    if postponed:
+        # the objects it refers to may not have their keys yet: set the links once they do
+        cache.postponed.append((obj, postponed))
+
+
+def _save_postponed(cache: SessionCache) -> None:
+    """UPDATEs that close the cycles broken by inserting NULL."""
+    while cache.postponed:
+        obj, postponed = cache.postponed.pop(0)
+        vals = obj._vals_
+        for attr in postponed:
+            obj._status_ = MODIFIED
+            obj._dbvals_ = dict(vals)
+            obj._dbvals_[attr] = None
+            obj._wbits_ |= attr.bit
+            _update(cache, obj)
 
 
 class _Plan:
@@ -674,5 +686,6 @@ def flush_one(cache: SessionCache, obj: Any) -> None:
         obj._save_pos_ = None
     _call_before_hooks(cache, [obj])
     _save(cache, obj, set())
+    _save_postponed(cache)
     _call_after_hooks(cache, [obj])
     cache.query_results.clear()
