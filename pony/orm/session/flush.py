@@ -355,12 +355,18 @@ def _save_postponed(cache: SessionCache) -> None:
 class _Plan:
     """What the flush needs to know of an entity, computed once."""
 
-    __slots__ = ("column_attrs", "db_generated", "volatile")
+    __slots__ = ("column_attrs", "db_generated", "volatile", "relations", "checkable")
 
     def __init__(self, entity: Any) -> None:
         self.column_attrs = tuple(a for a in entity._attrs_ if not a.is_collection and a.columns)
         self.db_generated = any(a.volatile or a.sql_default is not None for a in self.column_attrs)
         self.volatile = any(a.volatile for a in entity._attrs_)
+        self.relations = frozenset(a for a in self.column_attrs if a.is_relation)
+        # attributes an optimistic UPDATE may compare with the values read (when read or written)
+        self.checkable = tuple(
+            a for a in self.column_attrs
+            if not a.is_pk and not a.volatile and a.optimistic is not False and a.py_type is not float
+            and not (a.converters and not a.converters[0].optimistic))
 
 
 def _plan(entity: Any) -> _Plan:
@@ -390,18 +396,20 @@ def _forget_db_generated(obj: Any, entity: Any) -> None:
 
 def _update(cache: SessionCache, obj: Any, batch: _Batch | None = None) -> None:
     entity = obj.__class__
+    plan = _plan(entity)
+    relations = plan.relations
     vals = obj._vals_
     dbvals = obj._dbvals_
     wbits = obj._wbits_
     changed = []
-    for attr in _column_attrs(entity):
+    for attr in plan.column_attrs:
         if not wbits & attr.bit:
             continue
         new = vals.get(attr)
         old = dbvals.get(attr, _MISSING)
-        if old is not _MISSING and _same(attr, old, new):
+        if old is not _MISSING and (old is new or attr not in relations and _same(attr, old, new)):
             continue
-        if batch is not None and new is not None and attr.is_relation and new._status_ == CREATED \
+        if batch is not None and new is not None and attr in relations and new._status_ == CREATED \
                 and batch.pending(new):
             batch.send()  # the new key of ``new`` is needed now
         changed.append(attr)
@@ -412,14 +420,9 @@ def _update(cache: SessionCache, obj: Any, batch: _Batch | None = None) -> None:
     checks = []
     if cache.optimistic:
         rbits = obj._rbits_ | wbits
-        for attr in _column_attrs(entity):
-            if not rbits & attr.bit or attr.is_pk:
-                continue
-            if attr.volatile or attr.optimistic is False or attr not in dbvals:
-                continue
-            if attr.py_type is float or (attr.converters and not attr.converters[0].optimistic):
-                continue
-            checks.append((attr, dbvals[attr] is None))
+        for attr in plan.checkable:
+            if rbits & attr.bit and attr in dbvals:
+                checks.append((attr, dbvals[attr] is None))
     key = ("update", entity, tuple(changed), tuple(checks))
 
     def build() -> ast.Update:

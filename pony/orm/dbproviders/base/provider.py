@@ -138,8 +138,10 @@ class DBAPIProvider:
         """Read the server version and anything else the capability flags depend on."""
 
     def connect(self) -> Any:
-        with wrap_dbapi_exceptions():
+        try:
             con, _ = self.pool.connect()
+        except Exception as exc:
+            raise_wrapped(exc)
         return con
 
     def release(self, con: Any) -> None:

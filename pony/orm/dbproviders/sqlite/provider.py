@@ -11,7 +11,7 @@ from typing import Any
 
 from ... import errors
 from ...log import log_orm
-from ..base.errors import wrap_dbapi_exceptions
+from ..base.errors import raise_wrapped
 from ..base.pool import Pool
 from ..base.provider import DBAPIProvider
 from .compiler import SQLiteCompiler
@@ -141,18 +141,24 @@ class SQLiteProvider(DBAPIProvider):
         self.write_lock.acquire()
         log_orm("BEGIN IMMEDIATE TRANSACTION")
         try:
-            with wrap_dbapi_exceptions():
-                con.execute("BEGIN IMMEDIATE TRANSACTION")
-        except BaseException:
+            con.execute("BEGIN IMMEDIATE TRANSACTION")
+        except BaseException as exc:
             self.write_lock.release()
+            if isinstance(exc, Exception):
+                raise_wrapped(exc)
             raise
 
     def _end(self, con: Any, action: str) -> None:
         try:
             log_orm(action)
-            with wrap_dbapi_exceptions():
+            try:
                 if con.in_transaction:
-                    getattr(con, action.lower())()
+                    if action == "COMMIT":
+                        con.commit()
+                    else:
+                        con.rollback()
+            except Exception as exc:
+                raise_wrapped(exc)
         finally:
             self._release_write_lock()
 
