@@ -39,6 +39,8 @@ def entity_to_dict(obj: Any, only: Any, exclude: Any, with_collections: bool, wi
     cache = obj._session_cache_
     if cache.is_alive and cache.dirty:
         cache.database._flush_cache(cache)
+    if only is None and exclude is None and not (with_collections or with_lazy or related_objects):
+        return _plain_dict(obj, entity)
     only_names = _names(only, entity, "only")
     exclude_names = set(_names(exclude, entity, "exclude") or ())
     result = {}
@@ -67,6 +69,32 @@ def entity_to_dict(obj: Any, only: Any, exclude: Any, with_collections: bool, wi
             if hasattr(value, "get_untracked"):
                 value = value.get_untracked()
             result[name] = value
+    return result
+
+
+def _plain_dict(obj: Any, entity: Any) -> dict:
+    """``to_dict()`` without options, the common call: plain columns straight from the loaded
+    values, related objects as their keys."""
+    plan = entity.__dict__.get("_to_dict_plan_")
+    if plan is None:
+        attrs = [attr for attr in entity._attrs_ if not attr.is_collection and not attr.lazy]
+        mask = 0
+        for attr in attrs:
+            mask |= attr.bit
+        plan = (tuple((attr.name, attr, attr.is_relation) for attr in attrs), mask)
+        type.__setattr__(entity, "_to_dict_plan_", plan)
+    plan, mask = plan
+    vals = obj._vals_
+    result = {}
+    for name, attr, is_relation in plan:
+        value = vals[attr] if attr in vals else getattr(obj, name)
+        if is_relation:
+            if value is not None:
+                value = value.get_pk()
+        elif hasattr(value, "get_untracked"):
+            value = value.get_untracked()
+        result[name] = value
+    obj._rbits_ |= mask  # read, as attribute access would mark them (optimistic checks)
     return result
 
 

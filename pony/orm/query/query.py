@@ -35,6 +35,9 @@ class EntityResult:
     def read(self, cache: Any, row: Any) -> Any:
         return self.reader.read(cache, row)
 
+    def read_all(self, cache: Any, rows: list) -> list:
+        return self.reader.read_all(cache, rows)
+
 
 class ValueResult:
     """A result item that is one converted column value."""
@@ -53,6 +56,26 @@ class ValueResult:
         if value is not None and self.sql2py is not None:
             value = self.sql2py(value)
         return value
+
+
+def tuple_reader(results: list) -> Any:
+    """A function reading every row into a tuple of result items, generated for this layout
+    so that a row costs one tuple display instead of a call per column."""
+    namespace: dict = {}
+    items = []
+    for i, reader in enumerate(results):
+        if isinstance(reader, ValueResult):
+            if reader.sql2py is None:
+                items.append(f"row[{reader.offset}]")
+            else:
+                namespace[f"c{i}"] = reader.sql2py
+                items.append(f"(None if (v{i} := row[{reader.offset}]) is None else c{i}(v{i}))")
+        else:
+            namespace[f"r{i}"] = reader.read
+            items.append(f"r{i}(cache, row)")
+    source = f"def read_tuples(cache, rows):\n    return [({', '.join(items)},) for row in rows]\n"
+    exec(compile(source, "<tuple reader>", "exec"), namespace)
+    return namespace["read_tuples"]
 
 
 def readers(translation: Any, provider: Any) -> list:
@@ -235,12 +258,21 @@ class Query:
         max_count = options.MAX_FETCH_COUNT
         if max_count is not None and len(rows) > max_count:
             raise errors.TooManyObjectsFoundError(f"Query returned more than {max_count} rows")
-        results = readers(self._translation, self._database.provider)
-        if self._translation.single:
-            read = results[0].read
-            items = [read(cache, row) for row in rows]
+        translation = self._translation
+        results = readers(translation, self._database.provider)
+        if translation.single:
+            reader = results[0]
+            read_all = getattr(reader, "read_all", None)
+            if read_all is not None:
+                items = read_all(cache, rows)
+            else:
+                read = reader.read
+                items = [read(cache, row) for row in rows]
         else:
-            items = [tuple([r.read(cache, row) for r in results]) for row in rows]
+            read_tuples = translation.compiled.get("read_tuples")
+            if read_tuples is None:
+                read_tuples = translation.compiled["read_tuples"] = tuple_reader(results)
+            items = read_tuples(cache, rows)
         if self._lock is not None:
             for item in items:
                 for obj in item if isinstance(item, tuple) else (item,):
