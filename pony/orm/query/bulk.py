@@ -69,9 +69,28 @@ def insert_many(entity: Any, rows: Iterable[Mapping]) -> int:
         node = ast.Insert(entity._table_, columns, tuple(ast.Param(i) for i in range(len(columns))))
         statement = provider.compiler.compile(node)
         try:
-            cache.executemany(statement.sql, arguments_list)
+            if provider.INSERT_ROWS_RETURNING and len(arguments_list) > 1:
+                _insert_multirow(cache, node, arguments_list)
+            else:
+                # server-side binding where the driver has it: the column types give every
+                # value (None included) its type, and the driver pipelines the rows
+                cache.executemany(statement.sql, arguments_list, prepared=True)
         except errors.IntegrityError as exc:
             raise errors.TransactionIntegrityError(
                 f"insert_many() into {entity.__name__} failed: {type(exc).__name__}: {exc}", exc) from exc
     cache.query_results.clear()
     return count
+
+
+def _insert_multirow(cache: Any, node: ast.Insert, arguments_list: list) -> None:
+    """Many rows per INSERT ... VALUES (...), (...) statement, in chunks of a few fixed sizes."""
+    provider = cache.provider
+    width = max(1, len(arguments_list[0]))
+    limit = max(1, min(1000, provider.max_params_count // width))
+    pos, total = 0, len(arguments_list)
+    while pos < total:
+        size = 1 << (min(limit, total - pos).bit_length() - 1)
+        sql = provider.insert_rows_sql(node, size)
+        cache.execute(sql, [value for row in arguments_list[pos:pos + size] for value in row], write=True,
+                      prepared=True)
+        pos += size
