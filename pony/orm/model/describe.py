@@ -77,22 +77,27 @@ def _plain_dict(obj: Any, entity: Any) -> dict:
     values, related objects as their keys."""
     plan = entity.__dict__.get("_to_dict_plan_")
     if plan is None:
+        from ..types import Array, Json
         attrs = [attr for attr in entity._attrs_ if not attr.is_collection and not attr.lazy]
         mask = 0
+        steps = []
         for attr in attrs:
             mask |= attr.bit
-        plan = (tuple((attr.name, attr, attr.is_relation) for attr in attrs), mask)
+            tracked = attr.py_type is Json or (isinstance(attr.py_type, type) and issubclass(attr.py_type, Array))
+            steps.append((attr.name, attr, 1 if attr.is_relation else 2 if tracked else 0))
+        plan = (tuple(steps), mask)
         type.__setattr__(entity, "_to_dict_plan_", plan)
-    plan, mask = plan
+    steps, mask = plan
     vals = obj._vals_
     result = {}
-    for name, attr, is_relation in plan:
-        value = vals[attr] if attr in vals else getattr(obj, name)
-        if is_relation:
-            if value is not None:
-                value = value.get_pk()
-        elif hasattr(value, "get_untracked"):
-            value = value.get_untracked()
+    for name, attr, kind in steps:
+        try:
+            value = vals[attr]
+        except KeyError:  # not loaded yet, or a deleted object (which raises)
+            value = getattr(obj, name)
+        if kind and value is not None:
+            value = value.get_pk() if kind == 1 else (
+                value.get_untracked() if hasattr(value, "get_untracked") else value)
         result[name] = value
     obj._rbits_ |= mask  # read, as attribute access would mark them (optimistic checks)
     return result
