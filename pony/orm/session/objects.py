@@ -320,7 +320,16 @@ class RowReader:
         """All rows at once: a loop generated for this entity's column layout when it is simple."""
         fast = self.__dict__.get("_fast")
         if fast is None:
-            fast = self._fast = _compile_fast_reader(self)
+            # readers of one entity layout are interchangeable: generate the loop once for all
+            shared = self.entity.__dict__.get("_fast_readers_")
+            if shared is None:
+                shared = {}
+                type.__setattr__(self.entity, "_fast_readers_", shared)
+            key = (self.attrs, self.end - self.width)
+            fast = shared.get(key)
+            if fast is None:
+                fast = shared[key] = _compile_fast_reader(self)
+            self._fast = fast
         if fast is False:
             read = self.read
             return [read(cache, row) for row in rows]
