@@ -75,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         run.run()
         records = run.records()
         all_records += records
-        stem = RESULTS_DIR / (f"{date}-{db}" + ("-quick" if args.quick else ""))
+        # a run of some contestants or tests never overwrites the published full results
+        partial = bool(args.only or args.tests)
+        stem = RESULTS_DIR / (f"{date}-{db}" + ("-quick" if args.quick else "") + ("-partial" if partial else ""))
         write_json_lines(records, stem.with_suffix(".json"))
         text = markdown(records, db, date, contestants, run.server, run.versions, sizes, args.quick)
         stem.with_suffix(".md").write_text(text)
