@@ -4,7 +4,6 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 VENV ?= .venv
 BIN = $(VENV)/bin
 PYTEST_ARGS ?=
-CASES ?= 500
 BENCH_ARGS ?=
 
 .PHONY: demo test lint oracle bench soak clean
