@@ -45,7 +45,7 @@ class EntityMetaBase(type):
         return EntityIter(cls)
 
     def __repr__(cls) -> str:
-        return f"<Entity {cls.__name__}>" if False else f"<class '{cls.__module__}.{cls.__qualname__}'>"
+        return f"<class '{cls.__module__}.{cls.__qualname__}'>"
 
 
 class EntityIter:
@@ -286,9 +286,6 @@ def _check_attribute(cls: Any, attr: Any, is_subclass: bool) -> None:
     if is_subclass and not attr.is_collection:
         if attr.nullable is False:
             raise errors.ERDiagramError(f"Attribute {attr} must be nullable due to single-table inheritance")
-    if attr.auto and not attr.is_pk and not isinstance(attr, Collection):
-        if attr.py_type is not int:
-            pass
     if isinstance(attr, Collection) and isinstance(attr.py_type, type) and \
             not isinstance(attr.py_type, EntityMetaBase):
         raise TypeError(f"Collection attribute {attr} must refer to an entity. Got: {attr.py_type!r}")

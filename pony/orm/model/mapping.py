@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import errors
 from ..sql.schema import DBSchema
-from .attributes import Attribute, Collection, Optional, Required, make_tracked
+from .attributes import Attribute, Optional, Required, make_tracked
 from .entity_meta import EntityMetaBase
 
 
@@ -161,8 +161,6 @@ def _check_relation(attr: Any) -> None:
     elif attr.cascade_delete and attr.is_collection and reverse.is_collection:
         raise TypeError(f"'cascade_delete' option cannot be set for attribute {attr}, because reverse "
                         f"attribute {reverse} is collection")
-    if attr.lazy and not attr.is_collection:
-        pass
 
 
 # --- converters and options ----------------------------------------------------------------
@@ -171,8 +169,6 @@ def _check_relation(attr: Any) -> None:
 def _make_converters(provider: Any, attr: Any) -> None:
     if attr.is_collection:
         return
-    if attr.py_type is int and attr.auto and not attr.is_pk:
-        pass
     converter = provider.get_converter_by_attr(attr)
     attr.converters = [converter]
     if attr.optimistic is None:
@@ -509,9 +505,6 @@ def _finish_entity(entity: Any) -> None:
     entity._load_attrs_ = tuple(a for a in sub_attrs if not a.is_collection and not a.lazy and a.columns)
     entity._lazy_attrs_ = tuple(a for a in sub_attrs if not a.is_collection and a.lazy)
     entity._collection_attrs_ = tuple(a for a in entity._attrs_ if a.is_collection)
-    for attr in entity._new_attrs_:
-        if isinstance(attr, Collection):
-            continue
     if entity._discriminator_attr_ is not None:
         root = entity._root_
         values = {}

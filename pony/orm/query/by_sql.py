@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
-from .. import errors
 from ..session.objects import RowReader, current_cache
 from ..sql import dollar
-from .raw import RawQuery
 
 
 def select_by_sql(entity: Any, sql: str, globals: dict | None, locals: dict | None, frame_depth: int) -> list:
@@ -44,10 +41,8 @@ def select_by_sql(entity: Any, sql: str, globals: dict | None, locals: dict | No
 
 
 def select_random(entity: Any, limit: int) -> list:
-    """Random objects: random ids for an int pk, else ORDER BY random()."""
+    """Up to ``limit`` random objects, as a list (ORDER BY random() on every database)."""
     if not isinstance(limit, int) or limit < 0:
         raise TypeError(f"limit must be a non-negative int. Got: {limit!r}")
     return list(entity.select().random(limit))
 
-
-_ = (random, errors, RawQuery)
