@@ -6,7 +6,7 @@ BIN = $(VENV)/bin
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: demo test lint oracle bench soak clean
+.PHONY: demo test lint oracle bench soak clean parity-record
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python >= 3.11 is required"; exit 1; }
@@ -45,3 +45,15 @@ lint: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Record Pony 0.7.20's answers for the parity programs (tests/parity) on all three backends, in a venv of
+# its own that never touches the project's; CI compares against the recorded files only.
+PONY_VENV ?= .venv-pony
+$(PONY_VENV)/.installed:
+	$(PYTHON) -m venv $(PONY_VENV)
+	$(PONY_VENV)/bin/python -m pip install -q 'pony==0.7.20' psycopg2-binary PyMySQL
+	touch $@
+
+parity-record: $(PONY_VENV)/.installed
+	bash scripts/start-databases.sh
+	cd tests/parity && $(abspath $(PONY_VENV))/bin/python runner.py --record $(PROGRAMS)
