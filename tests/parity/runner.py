@@ -12,7 +12,10 @@ has: ``.venv-pony/bin/python tests/parity/runner.py --record`` writes Pony's ans
 programs in-process with this project and compares.
 
 Results of a query or a list are compared as sorted lists, except for cases whose name ends in
-``_ordered``. Floats are rounded to 9 significant digits.
+``_ordered``. Floats are rounded to 9 significant digits. Cases named ``case_outside_*`` run outside
+any db_session (to declare entities of their own, end sessions, ...); they find the program's bind
+arguments in ``module.BIND = (args, kwargs)`` to bind further Database objects to the same backend
+(those must use table names of their own and drop their tables when done).
 """
 
 from __future__ import annotations
@@ -95,6 +98,11 @@ def run_case(module: Any, name: str) -> Any:
     from pony.orm import db_session, rollback
 
     ordered = name.endswith("_ordered")
+    if name.startswith("case_outside_"):
+        try:
+            return {"result": normalize(getattr(module, name)(), module.db.Entity, ordered)}
+        except Exception as exc:
+            return error_record(exc)
     try:
         with db_session:
             try:
@@ -110,6 +118,7 @@ def run_program(path: Path, tag: str, bind_args: tuple, bind_kwargs: dict) -> di
     from pony.orm import db_session
 
     module = load_program(path, tag)
+    module.BIND = (bind_args, bind_kwargs)
     db = module.db
     db.bind(*bind_args, **bind_kwargs)
     db.generate_mapping(create_tables=True)
