@@ -320,6 +320,21 @@ class Entity(metaclass=EntityMeta):
     def __ge__(self, other: Any) -> bool:
         return _order_key(self) >= _order_key(other)
 
+    @classmethod
+    def _get_attrs_(cls, only: Any = None, exclude: Any = None, with_collections: bool = False,
+                    with_lazy: bool = False) -> tuple:
+        """The entity's attributes in declaration order, filtered as Pony's ``_get_attrs_`` does."""
+        if isinstance(only, str):
+            only = only.replace(",", " ").split()
+        if isinstance(exclude, str):
+            exclude = exclude.replace(",", " ").split()
+        attrs = [a for a in cls._attrs_ if (with_collections or not a.is_collection) and (with_lazy or not a.lazy)]
+        if only is not None:
+            wanted = set(only)
+            attrs = [a for a in attrs if a.name in wanted]
+        excluded = set(exclude or ())
+        return tuple(a for a in attrs if a.name not in excluded)
+
     def set(self, **kwargs: Any) -> None:
         adict = type(self)._adict_
         for name in kwargs:

@@ -47,6 +47,8 @@ class Attribute(Generic[T]):
     is_collection = False
     is_pk = False
     is_m2m = False
+    _nullable_: bool | None = None  # the column's nullability, set at mapping
+    is_implicit = False  # True for the automatic ``id`` and ``classtype`` attributes
     bit = 0
 
     def __init__(self, py_type: Any, *args: Any, **kwargs: Any) -> None:
@@ -64,8 +66,12 @@ class Attribute(Generic[T]):
         self.name: str = ""
         self.pk_offset: int | None = None
         self.composite_keys: list = []
+        self.composite_indexes: list = []
         self.reverse: Any = kwargs.pop("reverse", None)
-        self.is_unique: bool = kwargs.pop("unique", False) or False
+        # Pony's values: True for a key (and the primary key), None when not declared
+        self.is_unique: bool | None = kwargs.pop("unique", None)
+        if self.is_pk:
+            self.is_unique = True
         self.index: Any = kwargs.pop("index", None)
         column = kwargs.pop("column", None)
         columns = kwargs.pop("columns", None)
@@ -112,7 +118,8 @@ class Attribute(Generic[T]):
         self.interleave: bool = kwargs.pop("interleave", False)
         self.kwargs = kwargs  # type-specific options, consumed by the converter at mapping
         self.declared_options = (args, dict(kwargs))  # as written, for describe()
-        self.columns: list[str] = []
+        # Pony shows the columns given with column=/columns= from the class statement on
+        self.columns: list[str] = list(self.provided_columns or ())
         self.converters: list = []
         self.col_paths: list = []
         self.reverse_attr_name: str | None = None
@@ -135,8 +142,15 @@ class Attribute(Generic[T]):
         return self.id < other.id
 
     @property
+    def is_volatile(self) -> bool:
+        """Pony's name for the ``volatile`` option (a Set's is shared with its reverse at mapping)."""
+        return bool(self.volatile)
+
+    @property
     def is_relation(self) -> bool:
         py_type = self.py_type
+        if isinstance(py_type, str):  # a forward reference names an entity
+            return True
         if py_type is self._relation_type:
             return self._relation_flag
         result = _is_entity_class(py_type)
@@ -160,7 +174,7 @@ class Attribute(Generic[T]):
 
     @property
     def column(self) -> str | None:
-        return self.columns[0] if len(self.columns) == 1 else None
+        return self.columns[0] if len(self.columns) == 1 and not self.is_collection else None
 
     @property
     def asc(self) -> Attribute:
@@ -173,11 +187,12 @@ class Attribute(Generic[T]):
     def describe(self) -> str:
         kind = type(self).__name__
         py_type = self.py_type
-        type_name = py_type.__name__ if isinstance(py_type, type) else repr(py_type)
+        type_name = py_type.__name__ if isinstance(py_type, type) else \
+            py_type if isinstance(py_type, str) else repr(py_type)
         # As Pony shows it: positional args, unique/auto, type options sorted, then the default.
         args, kwargs = self.declared_options
         options = [repr(arg) for arg in args]
-        if self.is_unique:
+        if self.is_unique and not self.is_pk:
             options.append("unique=True")
         if self.auto and not self.is_collection:
             options.append("auto=True")
@@ -230,7 +245,7 @@ class Attribute(Generic[T]):
             exempt = self.auto or self.volatile or self.sql_default is not None or from_db
             if self.is_required and not exempt:
                 raise ValueError(f"Attribute {self._owner_text(obj)} is required")
-            if self.nullable is False and not from_db and not self.is_required:
+            if self._nullable_ is False and not from_db and not self.is_required:
                 raise ValueError(f"Attribute {self} cannot be set to None")
             return None
         if self.is_relation:

@@ -220,6 +220,15 @@ class Table:
             parent_table.child_tables.add(self)
         return fk
 
+    @property
+    def column_list(self) -> list[Column]:
+        """The columns in table order (Pony's name for them)."""
+        return self.columns
+
+    def get_create_command(self) -> str:
+        """The CREATE TABLE statement of this table, as Pony's ``Table.get_create_command()``."""
+        return self.schema.ddl.create_table_sql(self)
+
     def get_create_commands(self, if_not_exists: bool = False) -> list[str]:
         """CREATE TABLE plus what must follow it at once (sequences, triggers)."""
         return self.schema.ddl.create_table_commands(self, if_not_exists=if_not_exists)

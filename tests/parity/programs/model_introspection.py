@@ -119,7 +119,7 @@ def case_schema_create_command_link_table():
 
 
 def case_schema_index_names_car():
-    return sorted(i.name or "" for i in db.schema.tables[MiCar._table_].indexes.values())
+    return sorted(i.name for i in db.schema.tables[MiCar._table_].indexes.values() if not i.is_pk)
 
 
 # --- 3. entity introspection -------------------------------------------------------------------
