@@ -328,10 +328,14 @@ class Entity(metaclass=EntityMeta):
             only = only.replace(",", " ").split()
         if isinstance(exclude, str):
             exclude = exclude.replace(",", " ").split()
-        attrs = [a for a in cls._attrs_ if (with_collections or not a.is_collection) and (with_lazy or not a.lazy)]
-        if only is not None:
-            wanted = set(only)
-            attrs = [a for a in attrs if a.name in wanted]
+        for name in [*(only or ()), *(exclude or ())]:
+            if name not in cls._adict_:
+                raise AttributeError(f"Entity {cls.__name__} does not have attribute {name}")
+        if only is not None:  # named attributes come in the order given, whatever their kind
+            attrs = [cls._adict_[name] for name in only]
+        else:
+            attrs = [a for a in cls._attrs_
+                     if (with_collections or not a.is_collection) and (with_lazy or not a.lazy)]
         excluded = set(exclude or ())
         return tuple(a for a in attrs if a.name not in excluded)
 

@@ -248,6 +248,10 @@ class DecompileError(builtins.NotImplementedError):
     pass
 
 
+class InvalidQuery(Exception):
+    """A query written in a form Pony refuses (a list comprehension inside a query)."""
+
+
 class PonyInternalException(Exception):
     pass
 

@@ -57,6 +57,8 @@ class Attribute(Generic[T]):
                             "Use datetime.datetime instead")
         if isinstance(py_type, types.ModuleType):
             raise TypeError(f"{py_type.__name__} is a module and cannot be used as attribute type")
+        if type(self) is Attribute:
+            raise TypeError("'Attribute' is abstract type")
         if not isinstance(py_type, (type, str)) and not callable(py_type):
             raise TypeError(f"Incorrect type of attribute: {py_type!r}")
         self.id = next(_attr_ids)
@@ -68,6 +70,8 @@ class Attribute(Generic[T]):
         self.composite_keys: list = []
         self.composite_indexes: list = []
         self.reverse: Any = kwargs.pop("reverse", None)
+        if self.reverse is not None and not isinstance(self.reverse, (str, Attribute)):
+            raise TypeError(f"Value of 'reverse' option must be name of reverse attribute). Got: {self.reverse!r}")
         # Pony's values: True for a key (and the primary key), None when not declared
         self.is_unique: bool | None = kwargs.pop("unique", None)
         if self.is_pk:
@@ -102,6 +106,7 @@ class Attribute(Generic[T]):
         self.optimistic: bool | None = kwargs.pop("optimistic", None)
         self.auto: bool = kwargs.pop("auto", False)
         self.cascade_delete: bool | None = kwargs.pop("cascade_delete", None)
+        self.declared_cascade_delete = self.cascade_delete
         self.fk_name: str | None = kwargs.pop("fk_name", None)
         self.reverse_index = kwargs.pop("reverse_index", None)
         self.reverse_fk_name = kwargs.pop("reverse_fk_name", None)
@@ -111,8 +116,7 @@ class Attribute(Generic[T]):
         if reverse_column is not None and reverse_columns is not None:
             raise TypeError("Parameters 'reverse_column' and 'reverse_columns' cannot be specified "
                             "simultaneously")
-        self.reverse_columns: list | None = [reverse_column] if reverse_column is not None else \
-            (list(reverse_columns) if reverse_columns is not None else None)
+        self.reverse_columns: list | None = _reverse_columns(reverse_column, reverse_columns)
         self.nplus1_threshold: int = kwargs.pop("nplus1_threshold", 1)
         self.hidden: bool = kwargs.pop("hidden", False)
         self.interleave: bool = kwargs.pop("interleave", False)
@@ -264,6 +268,21 @@ class Attribute(Generic[T]):
     def _owner_text(self, obj: Any) -> str:
         # Pony names the object once it exists: "Attribute Person[1].name is required"
         return f"{obj!r}.{self.name}" if obj is not None and hasattr(obj, "_vals_") else str(self)
+
+
+def _reverse_columns(reverse_column: Any, reverse_columns: Any) -> list | None:
+    """The ``reverse_column``/``reverse_columns`` option as a list, checked as Pony checks it."""
+    if reverse_column is not None:
+        if not isinstance(reverse_column, str):
+            raise TypeError(f"Parameter 'reverse_column' must be a string. Got: {reverse_column!r}")
+        return [reverse_column]
+    if reverse_columns is None:
+        return None
+    if not isinstance(reverse_columns, (list, tuple)):
+        raise TypeError(f"Parameter 'reverse_columns' must be a list. Got: {reverse_columns!r}")
+    if not all(isinstance(column, str) for column in reverse_columns):
+        raise TypeError(f"Parameter 'reverse_columns' must be a list of strings. Got: {reverse_columns!r}")
+    return list(reverse_columns)
 
 
 def _tracked_get(self: Any, obj: Any, cls: Any = None) -> Any:

@@ -156,7 +156,8 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
             if sibling is cls or sibling in cls._all_bases_ or cls in getattr(sibling, "_all_bases_", ()):
                 continue
             other = getattr(sibling, "_adict_", {}).get(attr_name)
-            if other is not None and other.entity is sibling:
+            # Pony lets sibling subclasses each have a collection of one name (no column is shared)
+            if other is not None and other.entity is sibling and not (attr.is_collection and other.is_collection):
                 raise errors.ERDiagramError(
                     f"Attribute {attr} conflicts with attribute {other} because both entities inherit "
                     f"from {cls._root_.__name__}. To fix this, move attribute definition to base class")

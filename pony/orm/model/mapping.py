@@ -154,6 +154,10 @@ def _check_relation(attr: Any) -> None:
         raise TypeError(f"You should specify fk_name in {reverse} instead of {attr}")
     if attr.sql_type is not None and not attr.is_collection and len(_pk_column_specs_lazy(attr.py_type)) > 1:
         raise NotImplementedError(f"sql_type cannot be specified for composite attribute {attr}")
+    if attr.declared_cascade_delete and reverse.declared_cascade_delete:
+        first, second = sorted([attr, reverse], key=lambda a: a.id)
+        raise TypeError(f"'cascade_delete' option cannot be set for both sides of relationship ({first} and "
+                        f"{second}) simultaneously")
     if attr.cascade_delete is None:
         # Pony: only a collection whose reverse is Required cascades by default; one-to-one doesn't
         attr.cascade_delete = attr.is_collection and isinstance(reverse, Required) \

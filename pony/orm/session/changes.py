@@ -444,7 +444,7 @@ def collection_remove(obj: Any, attr: Any, items: list) -> None:
 
 def collection_assign(obj: Any, attr: Any, value: Any) -> None:
     from .collections import _as_items
-    new_items = list(dict.fromkeys(_as_items(value if value is not None else [])))
+    new_items = list(dict.fromkeys(_as_items(value, attr)))  # None is refused, as in Pony
     cache = check_alive(obj)
     for item in new_items:
         _check_item(cache, attr, item)
