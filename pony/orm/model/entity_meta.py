@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, dataclass_transform
 
 from .. import errors
-from .indexes import build_indexes, secondary_keys
 from .attributes import (
     Attribute,
     Collection,
@@ -19,6 +18,7 @@ from .attributes import (
     Required,
     Set,
 )
+from .indexes import build_indexes, secondary_keys
 
 
 @dataclass_transform(kw_only_default=True,
