@@ -16,7 +16,6 @@ from .errors import (
     PonyRuntimeWarning,
     TransactionRolledBack,
 )
-from .log import debug_flags as local
 from .log import log_orm, log_sql
 from .model.attributes import (
     DEFAULT,
@@ -62,6 +61,7 @@ from .security import (
 from .session.api import commit, flush, rollback
 from .session.cache import SessionCache
 from .session.db_session import DBSessionContextManager, db_session, with_transaction
+from .session.local import local
 from .session.proxies import EntityProxy, make_proxy
 from .session.stats import QueryStat
 from .translation.helpers import JOIN, between, coalesce, concat, desc, raw_sql

@@ -278,6 +278,10 @@ class Database(DatabaseMappingMixin, SecurityMixin):
         provider = self._require_provider()
         cache = self._get_cache()
         table = getattr(table_name, "_table_", table_name) if isinstance(table_name, type) else table_name
+        if getattr(table_name, "is_collection", False):  # Entity.m2m_attr: its link table
+            table = getattr(table_name, "m2m_table", None)
+            if table is None:
+                raise TypeError(f"Attribute {table_name} is not a many-to-many relationship with a table")
         columns = tuple(kwargs)
         node = ast.Insert(table, columns, tuple(ast.Param(i) for i in range(len(columns))),
                           returning=returning)

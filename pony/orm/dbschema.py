@@ -1,5 +1,7 @@
 """Pony-compatible module name for the schema model (``pony.orm.dbschema``)."""
 
-from .sql.schema import Column, DBIndex, DBSchema, ForeignKey, Table
+from .errors import DBSchemaError, MappingError
+from .sql.schema import Column, Constraint, DBIndex, DBObject, DBSchema, ForeignKey, Table
 
-__all__ = ["DBSchema", "Table", "Column", "DBIndex", "ForeignKey"]
+__all__ = ["DBSchema", "DBObject", "Table", "Column", "Constraint", "DBIndex", "ForeignKey", "DBSchemaError",
+           "MappingError"]

@@ -10,11 +10,11 @@ import ast
 import types
 from typing import Any
 
-from .errors import DecompileError
+from .errors import DecompileError, InvalidQuery
 from .translation.decompile import Decompiler, decompile_code
 from .translation.names import free_names
 
-__all__ = ["decompile", "Decompiler", "DecompileError"]
+__all__ = ["decompile", "Decompiler", "DecompileError", "InvalidQuery"]
 
 
 def decompile(x: Any) -> tuple[ast.expr, set[str], dict[str, types.CellType]]:

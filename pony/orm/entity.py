@@ -320,6 +320,25 @@ class Entity(metaclass=EntityMeta):
     def __ge__(self, other: Any) -> bool:
         return _order_key(self) >= _order_key(other)
 
+    @classmethod
+    def _get_attrs_(cls, only: Any = None, exclude: Any = None, with_collections: bool = False,
+                    with_lazy: bool = False) -> tuple:
+        """The entity's attributes in declaration order, filtered as Pony's ``_get_attrs_`` does."""
+        if isinstance(only, str):
+            only = only.replace(",", " ").split()
+        if isinstance(exclude, str):
+            exclude = exclude.replace(",", " ").split()
+        for name in [*(only or ()), *(exclude or ())]:
+            if name not in cls._adict_:
+                raise AttributeError(f"Entity {cls.__name__} does not have attribute {name}")
+        if only is not None:  # named attributes come in the order given, whatever their kind
+            attrs = [cls._adict_[name] for name in only]
+        else:
+            attrs = [a for a in cls._attrs_
+                     if (with_collections or not a.is_collection) and (with_lazy or not a.lazy)]
+        excluded = set(exclude or ())
+        return tuple(a for a in attrs if a.name not in excluded)
+
     def set(self, **kwargs: Any) -> None:
         adict = type(self)._adict_
         for name in kwargs:

@@ -248,6 +248,11 @@ class DecompileError(builtins.NotImplementedError):
     pass
 
 
+class InvalidQuery(TranslationError):
+    """A query written in a form Pony refuses (a list comprehension inside a query); Pony's class
+    derives from Exception only, this one is also a TranslationError as it was before."""
+
+
 class PonyInternalException(Exception):
     pass
 

@@ -47,6 +47,8 @@ class Attribute(Generic[T]):
     is_collection = False
     is_pk = False
     is_m2m = False
+    _nullable_: bool | None = None  # the column's nullability, set at mapping
+    is_implicit = False  # True for the automatic ``id`` and ``classtype`` attributes
     bit = 0
 
     def __init__(self, py_type: Any, *args: Any, **kwargs: Any) -> None:
@@ -55,6 +57,8 @@ class Attribute(Generic[T]):
                             "Use datetime.datetime instead")
         if isinstance(py_type, types.ModuleType):
             raise TypeError(f"{py_type.__name__} is a module and cannot be used as attribute type")
+        if type(self) is Attribute:
+            raise TypeError("'Attribute' is abstract type")
         if not isinstance(py_type, (type, str)) and not callable(py_type):
             raise TypeError(f"Incorrect type of attribute: {py_type!r}")
         self.id = next(_attr_ids)
@@ -64,8 +68,14 @@ class Attribute(Generic[T]):
         self.name: str = ""
         self.pk_offset: int | None = None
         self.composite_keys: list = []
+        self.composite_indexes: list = []
         self.reverse: Any = kwargs.pop("reverse", None)
-        self.is_unique: bool = kwargs.pop("unique", False) or False
+        if self.reverse is not None and not isinstance(self.reverse, (str, Attribute)):
+            raise TypeError(f"Value of 'reverse' option must be name of reverse attribute). Got: {self.reverse!r}")
+        # Pony's values: True for a key (and the primary key), None when not declared
+        self.is_unique: bool | None = kwargs.pop("unique", None)
+        if self.is_pk:
+            self.is_unique = True
         self.index: Any = kwargs.pop("index", None)
         column = kwargs.pop("column", None)
         columns = kwargs.pop("columns", None)
@@ -96,6 +106,7 @@ class Attribute(Generic[T]):
         self.optimistic: bool | None = kwargs.pop("optimistic", None)
         self.auto: bool = kwargs.pop("auto", False)
         self.cascade_delete: bool | None = kwargs.pop("cascade_delete", None)
+        self.declared_cascade_delete = self.cascade_delete
         self.fk_name: str | None = kwargs.pop("fk_name", None)
         self.reverse_index = kwargs.pop("reverse_index", None)
         self.reverse_fk_name = kwargs.pop("reverse_fk_name", None)
@@ -105,14 +116,14 @@ class Attribute(Generic[T]):
         if reverse_column is not None and reverse_columns is not None:
             raise TypeError("Parameters 'reverse_column' and 'reverse_columns' cannot be specified "
                             "simultaneously")
-        self.reverse_columns: list | None = [reverse_column] if reverse_column is not None else \
-            (list(reverse_columns) if reverse_columns is not None else None)
+        self.reverse_columns: list | None = _reverse_columns(reverse_column, reverse_columns)
         self.nplus1_threshold: int = kwargs.pop("nplus1_threshold", 1)
         self.hidden: bool = kwargs.pop("hidden", False)
         self.interleave: bool = kwargs.pop("interleave", False)
         self.kwargs = kwargs  # type-specific options, consumed by the converter at mapping
         self.declared_options = (args, dict(kwargs))  # as written, for describe()
-        self.columns: list[str] = []
+        # Pony shows the columns given with column=/columns= from the class statement on
+        self.columns: list[str] = list(self.provided_columns or ())
         self.converters: list = []
         self.col_paths: list = []
         self.reverse_attr_name: str | None = None
@@ -135,8 +146,15 @@ class Attribute(Generic[T]):
         return self.id < other.id
 
     @property
+    def is_volatile(self) -> bool:
+        """Pony's name for the ``volatile`` option (a Set's is shared with its reverse at mapping)."""
+        return bool(self.volatile)
+
+    @property
     def is_relation(self) -> bool:
         py_type = self.py_type
+        if isinstance(py_type, str):  # a forward reference names an entity
+            return True
         if py_type is self._relation_type:
             return self._relation_flag
         result = _is_entity_class(py_type)
@@ -160,7 +178,7 @@ class Attribute(Generic[T]):
 
     @property
     def column(self) -> str | None:
-        return self.columns[0] if len(self.columns) == 1 else None
+        return self.columns[0] if len(self.columns) == 1 and not self.is_collection else None
 
     @property
     def asc(self) -> Attribute:
@@ -173,11 +191,12 @@ class Attribute(Generic[T]):
     def describe(self) -> str:
         kind = type(self).__name__
         py_type = self.py_type
-        type_name = py_type.__name__ if isinstance(py_type, type) else repr(py_type)
+        type_name = py_type.__name__ if isinstance(py_type, type) else \
+            py_type if isinstance(py_type, str) else repr(py_type)
         # As Pony shows it: positional args, unique/auto, type options sorted, then the default.
         args, kwargs = self.declared_options
         options = [repr(arg) for arg in args]
-        if self.is_unique:
+        if self.is_unique and not self.is_pk:
             options.append("unique=True")
         if self.auto and not self.is_collection:
             options.append("auto=True")
@@ -230,7 +249,7 @@ class Attribute(Generic[T]):
             exempt = self.auto or self.volatile or self.sql_default is not None or from_db
             if self.is_required and not exempt:
                 raise ValueError(f"Attribute {self._owner_text(obj)} is required")
-            if self.nullable is False and not from_db and not self.is_required:
+            if self._nullable_ is False and not from_db and not self.is_required:
                 raise ValueError(f"Attribute {self} cannot be set to None")
             return None
         if self.is_relation:
@@ -249,6 +268,21 @@ class Attribute(Generic[T]):
     def _owner_text(self, obj: Any) -> str:
         # Pony names the object once it exists: "Attribute Person[1].name is required"
         return f"{obj!r}.{self.name}" if obj is not None and hasattr(obj, "_vals_") else str(self)
+
+
+def _reverse_columns(reverse_column: Any, reverse_columns: Any) -> list | None:
+    """The ``reverse_column``/``reverse_columns`` option as a list, checked as Pony checks it."""
+    if reverse_column is not None:
+        if not isinstance(reverse_column, str):
+            raise TypeError(f"Parameter 'reverse_column' must be a string. Got: {reverse_column!r}")
+        return [reverse_column]
+    if reverse_columns is None:
+        return None
+    if not isinstance(reverse_columns, (list, tuple)):
+        raise TypeError(f"Parameter 'reverse_columns' must be a list. Got: {reverse_columns!r}")
+    if not all(isinstance(column, str) for column in reverse_columns):
+        raise TypeError(f"Parameter 'reverse_columns' must be a list of strings. Got: {reverse_columns!r}")
+    return list(reverse_columns)
 
 
 def _tracked_get(self: Any, obj: Any, cls: Any = None) -> Any:

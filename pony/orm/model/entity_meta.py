@@ -18,6 +18,7 @@ from .attributes import (
     Required,
     Set,
 )
+from .indexes import build_indexes, secondary_keys
 
 
 @dataclass_transform(kw_only_default=True,
@@ -155,7 +156,8 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
             if sibling is cls or sibling in cls._all_bases_ or cls in getattr(sibling, "_all_bases_", ()):
                 continue
             other = getattr(sibling, "_adict_", {}).get(attr_name)
-            if other is not None and other.entity is sibling:
+            # Pony lets sibling subclasses each have a collection of one name (no column is shared)
+            if other is not None and other.entity is sibling and not (attr.is_collection and other.is_collection):
                 raise errors.ERDiagramError(
                     f"Attribute {attr} conflicts with attribute {other} because both entities inherit "
                     f"from {cls._root_.__name__}. To fix this, move attribute definition to base class")
@@ -181,6 +183,10 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
                     raise TypeError(f"{type(attr).__name__} attribute {attr} cannot be part of primary key")
                 if not attr.is_required and not attr.auto:
                     raise TypeError(f"Optional attribute {attr} cannot be part of primary key")
+                if attr.py_type is float:
+                    raise TypeError(f"Attribute {attr} of type float cannot be part of primary key")
+                if attr.volatile:
+                    raise TypeError(f"Volatile attribute {attr} cannot be part of primary key")
             cls._pk_attrs_ = tuple(attrs)
         elif pk_attrs:
             cls._pk_attrs_ = (pk_attrs[0],)
@@ -191,6 +197,7 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
                     f"in use. Please create a PrimaryKey attribute for entity {name} or rename the 'id' "
                     "attribute")
             id_attr = PrimaryKey(int, auto=True)
+            id_attr.is_implicit = True
             id_attr.name = "id"
             id_attr.entity = cls
             id_attr.id = 0  # implicit id comes first
@@ -207,38 +214,41 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
     cls._attrs_ = tuple(base_attrs + [a for a in new_attrs if a not in base_attrs])
     cls._adict_ = {attr.name: attr for attr in cls._attrs_}
 
-    # Unique keys: the pk, unique attributes, composite keys; indexes
-    keys = [] if entity_bases else [cls._pk_attrs_]
-    for base in entity_bases:
-        for key in base._keys_:
-            if key not in keys:
-                keys.append(key)
-    for attr in new_attrs:
-        if attr.is_unique:
-            keys.append((attr,))
+    _build_keys(cls, entity_bases, composites, new_attrs)
+
+    database.entities[name] = cls
+    setattr(database, name, cls)
+
+
+def _build_keys(cls: Any, entity_bases: list, composites: list, new_attrs: list) -> None:
+    """``_indexes_``, ``_keys_`` (secondary keys only, as in Pony) and ``_composite_indexes_``."""
     cls._composite_indexes_ = [idx for base in entity_bases for idx in base._composite_indexes_]
+    declared = []
     for kind, attrs, kw in composites:
-        if kind == "pk":
-            continue
-        resolved = tuple(_resolve_key_attr(cls, a) for a in attrs)
+        resolved = cls._pk_attrs_ if kind == "pk" else tuple(_resolve_key_attr(cls, a) for a in attrs)
         what = "unique index" if kind == "key" else "index"
         for attr in resolved:
-            if attr.is_collection:
+            if kind != "pk" and attr.is_collection:
                 raise TypeError(f"{type(attr).__name__} attribute {attr} cannot be part of {what}")
         if kind == "key":
             for attr in resolved:
                 if attr.py_type is float:
                     raise TypeError(f"Attribute {attr} of type float cannot be part of unique index")
                 attr.composite_keys.append(resolved)
-            keys.append(resolved)
-        else:
+        elif kind == "index":
+            for attr in resolved:
+                attr.composite_indexes.append(resolved)
             cls._composite_indexes_.append((resolved, kw.get("name")))
-    cls._keys_ = keys
-    cls._simple_keys_ = [key[0] for key in keys if len(key) == 1]
-    cls._composite_keys_ = [key for key in keys if len(key) > 1]
-
-    database.entities[name] = cls
-    setattr(database, name, cls)
+        declared.append((kind, resolved))
+    base_indexes = list(entity_bases[0]._indexes_) if entity_bases else []
+    for base in entity_bases[1:]:
+        base_indexes += [i for i in base._indexes_ if all(i.attrs != j.attrs for j in base_indexes)]
+    pk = cls._pk_attrs_[0]
+    implicit = pk if not entity_bases and pk.is_implicit else None
+    cls._indexes_ = build_indexes(cls, base_indexes, declared, new_attrs, implicit)
+    cls._keys_ = secondary_keys(cls._indexes_)
+    cls._simple_keys_ = [key[0] for key in cls._keys_ if len(key) == 1]
+    cls._composite_keys_ = [key for key in cls._keys_ if len(key) > 1]
 
 
 def _check_diamond(cls: Any, entity_bases: list) -> None:
@@ -296,6 +306,7 @@ def _add_classtype(root: Any) -> None:
         raise errors.ERDiagramError(f"Cannot create discriminator column for {root.__name__} automatically "
                                     "because name 'classtype' is already in use")
     attr = Discriminator(str)
+    attr.is_implicit = True
     attr.name = "classtype"
     attr.entity = root
     type.__setattr__(root, "classtype", attr)
@@ -315,6 +326,14 @@ def _set_default_discriminator(cls: Any) -> None:
     attr = cls._root_.__dict__.get("_discriminator_attr_")
     if attr is None:
         return
+    value = cls.__dict__.get("_discriminator_")
+    if value is not None and isinstance(attr.py_type, type) and not isinstance(value, attr.py_type):
+        try:  # Pony converts a declared value to the discriminator's type: '2' -> 2
+            type.__setattr__(cls, "_discriminator_", attr.py_type(value))
+        except (TypeError, ValueError):
+            attr_name = attr.name or next((k for k, v in vars(cls._root_).items() if v is attr), "")
+            raise TypeError(f"Incorrect discriminator value is set for {cls.__name__} attribute {attr_name!r} "
+                            f"of {attr.py_type.__name__!r} type: {value!r}") from None
     if cls.__dict__.get("_discriminator_") is None:
         if attr.py_type is str:
             cls._discriminator_ = cls.__name__
@@ -334,4 +353,6 @@ def _resolve_key_attr(cls: Any, item: Any) -> Any:
         return attr
     if not isinstance(item, Attribute):
         raise TypeError(f"Composite key and index items must be attributes. Got: {item!r}")
+    if item.entity is not None and item.entity is not cls and item.entity not in cls._all_bases_:
+        raise errors.ERDiagramError(f"Invalid use of attribute {item} in entity {cls.__name__}")
     return item

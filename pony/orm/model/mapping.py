@@ -154,6 +154,10 @@ def _check_relation(attr: Any) -> None:
         raise TypeError(f"You should specify fk_name in {reverse} instead of {attr}")
     if attr.sql_type is not None and not attr.is_collection and len(_pk_column_specs_lazy(attr.py_type)) > 1:
         raise NotImplementedError(f"sql_type cannot be specified for composite attribute {attr}")
+    if attr.declared_cascade_delete and reverse.declared_cascade_delete:
+        first, second = sorted([attr, reverse], key=lambda a: a.id)
+        raise TypeError(f"'cascade_delete' option cannot be set for both sides of relationship ({first} and "
+                        f"{second}) simultaneously")
     if attr.cascade_delete is None:
         # Pony: only a collection whose reverse is Required cascades by default; one-to-one doesn't
         attr.cascade_delete = attr.is_collection and isinstance(reverse, Required) \
@@ -284,7 +288,11 @@ def _pk_column_specs(entity: Any) -> list:
 
 def _map_attr_columns(provider: Any, table: Any, attr: Any, is_subclass: bool) -> None:
     nullable = _is_nullable(provider, attr, is_subclass)
-    attr.nullable = nullable
+    attr._nullable_ = nullable  # the column's nullability, which the session layer reads
+    # Pony's public value: True for a nullable column, else what was declared (None when nothing)
+    attr.nullable = True if nullable else (False if attr.nullable is False else None)
+    if not nullable and attr.default is None and attr.is_string and not attr.is_required:
+        attr.default = ""  # Pony's default of a non-nullable Optional string
     if attr.is_relation:
         specs = _pk_column_specs(attr.py_type)
         if attr.provided_columns is not None:
@@ -338,7 +346,7 @@ def _is_nullable(provider: Any, attr: Any, is_subclass: bool) -> bool:
         return attr.nullable
     if isinstance(attr, Required):
         return False
-    if attr.composite_keys:
+    if attr.composite_keys or attr.composite_indexes:  # Pony: such columns are nullable (default None)
         return True
     if attr.is_string:
         return bool(attr.is_unique or provider.EMPTY_STRING_IS_NULL)
@@ -382,7 +390,8 @@ def _map_keys_and_foreign_keys(schema: DBSchema, provider: Any, entity: Any) -> 
                 pk_index = table.pk_index
                 pk_prefix = pk_index is not None and \
                     pk_index.col_names[:len(attr.columns)] == tuple(attr.columns)
-                if tuple(attr.columns) not in table.indexes and not pk_prefix:
+                if tuple(attr.columns) not in table.indexes and not pk_prefix \
+                        and not _leads_composite(entity, attr):
                     table.add_index(name, attr.columns)
             table.add_foreign_key(attr.fk_name, attr.columns, parent_table, parent_columns, on_delete)
     for key in entity._keys_:
@@ -394,6 +403,13 @@ def _map_keys_and_foreign_keys(schema: DBSchema, provider: Any, entity: Any) -> 
         if all(a.entity is entity or a.entity in entity._all_bases_ for a in attrs) and \
                 any(a in entity._new_attrs_ for a in attrs):
             table.add_index(name, [c for a in attrs for c in a.columns])
+
+
+def _leads_composite(entity: Any, attr: Any) -> bool:
+    """Is ``attr`` the first attribute of a composite key or index (whose index serves the FK too)?"""
+    composites = [key for key in entity._keys_ if len(key) > 1]
+    composites += [attrs for attrs, _ in entity._composite_indexes_]
+    return any(attrs[0] is attr for attrs in composites)
 
 
 def _flat_columns(attr: Any) -> list:
@@ -419,8 +435,11 @@ def _map_m2m(schema: DBSchema, provider: Any, attr: Any, used_names: set) -> Non
         while table_name in used_names or table_name in schema.tables:
             table_name = f"{base}_{counter}"
             counter += 1
-    elif isinstance(table_name, list):
-        table_name = tuple(table_name)
+    else:
+        if isinstance(table_name, list):
+            table_name = tuple(table_name)
+        if table_name in used_names or table_name in schema.tables:
+            raise errors.MappingError(f'Table name "{_plain(table_name)}" is already in use')
     used_names.add(table_name)
     table = schema.add_table(table_name, is_m2m=True)
     # attr.columns: the m2m columns referencing attr's item entity (attr.py_type)
@@ -442,6 +461,7 @@ def _map_m2m(schema: DBSchema, provider: Any, attr: Any, used_names: set) -> Non
         ordered = sorted([(owner_cols, reverse.py_type), (item_cols, attr.py_type)],
                          key=lambda item: (item[1].__name__, item[0]))
     attr.m2m_table = reverse.m2m_table = table_name
+    attr.table = reverse.table = table_name  # Pony shows the link table's name in ``Set.table``
     all_columns = []
     for cols, target in ordered:
         specs = _pk_column_specs(target)
@@ -492,9 +512,12 @@ def _finish_entity(entity: Any) -> None:
         if attr.is_trackable and not attr.is_collection:
             make_tracked(attr)
         attr.is_m2m = bool(attr.is_collection and attr.reverse.is_collection)
+        if attr.is_collection and attr.reverse.is_collection and attr.reverse.volatile:
+            attr.volatile = True  # a volatile many-to-many relation is volatile from both ends
         if attr.is_m2m:
             # the end whose (owner, item) pairs record link changes
             attr.m2m_key = attr if attr is attr.reverse or attr.id < attr.reverse.id else attr.reverse
+    entity._pk_columns_ = tuple(c for attr in entity._pk_attrs_ for c in attr.columns)
     entity._columns_ = [c for attr in entity._attrs_ if not attr.is_collection for c in attr.columns]
     sub_attrs = list(entity._attrs_)
     for sub in sorted(entity._subclasses_, key=lambda s: s.__name__):

@@ -33,7 +33,7 @@ def _row_values(entity: Any, row: Mapping) -> dict:
             value = attr.default() if callable(attr.default) else attr.default
         elif attr.is_pk and attr.auto or attr.sql_default is not None:
             continue  # the database fills it in
-        elif attr.is_string and not attr.is_required and not attr.nullable:
+        elif attr.is_string and not attr.is_required and not attr._nullable_:
             value = ""
         else:
             value = None

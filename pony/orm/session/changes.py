@@ -126,18 +126,18 @@ class _CreatePlan:
                 kind = _NONE
             elif attr.is_relation or attr.converters and not attr.is_string and not _has_empty_default(attr):
                 kind = _NONE
-            elif attr.is_string and not attr.is_required and not attr.nullable:
+            elif attr.is_string and not attr.is_required and not attr._nullable_:
                 kind, default = _CONST, ""
-            elif _has_empty_default(attr) and not attr.is_required and not attr.nullable:
+            elif _has_empty_default(attr) and not attr.is_required and not attr._nullable_:
                 kind = _EMPTY
             else:
                 kind = _NONE
             none_fails = attr.is_required and not (attr.auto or attr.volatile or attr.sql_default is not None)
-            validate_none = not attr.is_required and attr.nullable is False
+            validate_none = not attr.is_required and attr._nullable_ is False
             attrs.append((attr, attr.name, kind, default, none_fails, validate_none))
         self.attrs = attrs
         self.relations = [attr for attr in entity._attrs_ if attr.is_relation and not attr.is_collection]
-        self.check_keys = bool(entity._simple_keys_ and len(entity._keys_) > 1 or entity._composite_keys_)
+        self.check_keys = bool(entity._keys_)  # secondary unique keys to check
 
 
 _COLLECTION, _DISCRIMINATOR, _CALL, _CONST, _NONE, _EMPTY = range(6)
@@ -444,7 +444,7 @@ def collection_remove(obj: Any, attr: Any, items: list) -> None:
 
 def collection_assign(obj: Any, attr: Any, value: Any) -> None:
     from .collections import _as_items
-    new_items = list(dict.fromkeys(_as_items(value if value is not None else [])))
+    new_items = list(dict.fromkeys(_as_items(value, attr)))  # None is refused, as in Pony
     cache = check_alive(obj)
     for item in new_items:
         _check_item(cache, attr, item)

@@ -104,6 +104,7 @@ class DBSessionContextManager:
         if session is None:
             session = Session(immediate=self.immediate, serializable=self.serializable,
                               optimistic=self.optimistic, strict=self.strict, ddl=self.ddl)
+            session.manager = self
             current_session.set(session)
             outer = True
         else:

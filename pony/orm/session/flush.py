@@ -244,7 +244,7 @@ def _insert(cache: SessionCache, obj: Any, saving: set, batch: _Batch | None = N
             if batch is not None and batch.pending(value):
                 batch.send()  # its key is needed now
             elif value in saving:
-                if attr.nullable:
+                if attr._nullable_:
                     postponed.append(attr)  # break the cycle: insert NULL, update afterwards
                     continue
                 raise errors.UnresolvableCyclicDependency("Cannot save cyclic chain: " + " -> ".join(

@@ -366,7 +366,7 @@ def _compile_fast_reader(reader: RowReader) -> Any:
     """Specialise the row loop for entities with a one-column pk, no relations to read and no
     unique keys or subclasses to check: the common shape, and the one that must be fast."""
     entity = reader.entity
-    if reader.disc_position is not None or len(entity._pk_attrs_) != 1 or entity._keys_[1:] \
+    if reader.disc_position is not None or len(entity._pk_attrs_) != 1 or entity._keys_ \
             or any(target is not None for _, _, _, target in reader.specs):
         return False
     namespace: dict = {"new": object.__new__, "entity": entity, "slow": reader.read}
@@ -407,7 +407,7 @@ def merge_loaded(cache: SessionCache, entity: Any, pkval: Any, values: dict) -> 
         obj._pkval_ = pkval
         obj._vals_ = obj._dbvals_ = values
         index[pkval] = obj
-        if entity._simple_keys_ and len(entity._keys_) > 1 or entity._composite_keys_:
+        if entity._keys_:
             index_unique_values(cache, obj, values)
         return obj
     if obj.__class__ is not entity:
@@ -424,7 +424,7 @@ def merge_loaded(cache: SessionCache, entity: Any, pkval: Any, values: dict) -> 
     if vals is dbvals and len(vals) <= len(entity._pk_attrs_):
         # a seed: take everything
         vals.update(values)
-        if entity._simple_keys_ and len(entity._keys_) > 1 or entity._composite_keys_:
+        if entity._keys_:
             index_unique_values(cache, obj, values)
         return obj
     rbits = obj._rbits_

@@ -21,6 +21,7 @@ class Session:
         self.caches: dict[Any, SessionCache] = {}
         self.is_active = True
         self.flush_hooks: list[Callable[[SessionCache], None]] = []
+        self.manager: Any = None  # the db_session object that opened it (``pony.orm.core.local``)
 
     def cache_for(self, database: Any) -> SessionCache:
         cache = self.caches.get(database)

@@ -17,7 +17,9 @@ def _check_no_session(func: Callable) -> None:
 
 
 def _new_session(manager: Any) -> Session:
-    return Session(immediate=manager.immediate, optimistic=manager.optimistic, strict=manager.strict)
+    session = Session(immediate=manager.immediate, optimistic=manager.optimistic, strict=manager.strict)
+    session.manager = manager
+    return session
 
 
 def _suspend(session: Session) -> None:

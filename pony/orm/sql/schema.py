@@ -24,6 +24,14 @@ def table_name_text(name: Any) -> str:
     return ".".join(name) if isinstance(name, tuple) else name
 
 
+class DBObject:
+    """Base of the schema objects that have DDL of their own (tables and constraints), as in Pony."""
+
+
+class Constraint(DBObject):
+    """Base of indexes and foreign keys."""
+
+
 class Column:
     def __init__(
         self,
@@ -49,7 +57,7 @@ class Column:
         return f"<Column({table_name_text(self.table.name)}.{self.name})>"
 
 
-class DBIndex:
+class DBIndex(Constraint):
     """An index, a UNIQUE constraint (``is_unique``) or the primary key (``is_pk``)."""
 
     def __init__(
@@ -75,7 +83,7 @@ class DBIndex:
         return f"<DBIndex {kind} {self.name} on {table_name_text(self.table.name)}{self.col_names}>"
 
 
-class ForeignKey:
+class ForeignKey(Constraint):
     def __init__(
         self,
         name: str,
@@ -109,7 +117,7 @@ class ForeignKey:
         )
 
 
-class Table:
+class Table(DBObject):
     def __init__(self, schema: DBSchema, name: Any, is_m2m: bool = False) -> None:
         self.schema = schema
         self.name = name
@@ -219,6 +227,15 @@ class Table:
             self.parent_tables.add(parent_table)
             parent_table.child_tables.add(self)
         return fk
+
+    @property
+    def column_list(self) -> list[Column]:
+        """The columns in table order (Pony's name for them)."""
+        return self.columns
+
+    def get_create_command(self) -> str:
+        """The CREATE TABLE statement of this table, as Pony's ``Table.get_create_command()``."""
+        return self.schema.ddl.create_table_sql(self)
 
     def get_create_commands(self, if_not_exists: bool = False) -> list[str]:
         """CREATE TABLE plus what must follow it at once (sequences, triggers)."""

@@ -11,7 +11,7 @@ import ast as pyast
 import json
 from typing import Any
 
-from ..errors import TranslationError
+from ..errors import InvalidQuery, TranslationError
 from ..sql import ast
 from . import params as P
 from .frames import Frame
@@ -304,6 +304,9 @@ class Translator:
             return self.outer(node)
         if self.is_external(node):
             return self.outer(node)
+        if isinstance(node, pyast.ListComp):
+            raise InvalidQuery("Use generator expression (... for ... in ...) instead of list comprehension "
+                               "[... for ... in ...] inside query")
         method = getattr(self, "visit_" + type(node).__name__, None)
         if method is None:
             raise TranslationError(
