@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import TranslationError
 from ..sql import ast, dollar
 from . import params as P
+from .nested import scalar_subquery
 from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr
 from .values import Condition, Expr, JsonExpr, ListExpr, NumberValue, RawValue, StrValue, Value, make_value
 
@@ -310,7 +311,7 @@ def _isinstance(tr: Any, node: pyast.Call, callee: Any) -> Expr:
 def _coalesce(tr: Any, node: pyast.Call, callee: Any) -> Expr:
     if len(node.args) < 2:
         raise TypeError("coalesce() function requires at least two arguments")
-    values = [tr.visit(a) for a in node.args]
+    values = [scalar_subquery(tr.visit(a)) for a in node.args]
     if all(isinstance(v, ObjectExpr) for v in values) and all(len(v.pk_nodes) == 1 for v in values):
         first = values[0]
         pk = ast.Func("coalesce", *[v.pk_nodes[0] for v in values])

@@ -15,6 +15,7 @@ from ..errors import TranslationError
 from ..sql import ast
 from . import params as P
 from .frames import Frame
+from .nested import check_set_comparison, row_in_subquery
 from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr, eq_nodes, pk_columns
 from .values import (
     ARITH,
@@ -419,6 +420,8 @@ class Translator:
         for op, right_node in zip(node.ops, node.comparators):
             right = self.visit(right_node)
             aggregated = aggregated or right.aggregated
+            if not isinstance(op, (pyast.In, pyast.NotIn)):
+                check_set_comparison(left, right, pyast.unparse(node))
             conds.append(self.compare(type(op).__name__, left, right))
             left = right
         return Condition(conds[0] if len(conds) == 1 else ast.And(*conds), bool, aggregated=aggregated)
@@ -519,6 +522,8 @@ class Translator:
         if isinstance(container, CollectionExpr):
             return container.as_set(self).contains(item, self)
         if isinstance(container, SetExpr):
+            if isinstance(item, (RowExpr, ListExpr)):
+                return row_in_subquery(self, item.items, container)
             return container.contains(item, self)
         if isinstance(container, QueryValue):
             translation = container.translation

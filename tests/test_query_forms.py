@@ -1,0 +1,54 @@
+"""Query forms of the "Queries parity" issue (items 7-12) beyond the parity programs: edge cases
+where Pony 0.7.20 gives a wrong answer, and the shape of the SQL sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from pony.orm import PrimaryKey, Required, Set, db_session, select
+
+
+def define(db):
+    class Writer(db.Entity):
+        id = PrimaryKey(int)
+        name = Required(str)
+        notes = Set("Note")
+
+    class Note(db.Entity):
+        id = PrimaryKey(int)
+        writer = Required(Writer)
+        points = Required(int)
+
+
+@pytest.fixture(scope="module")
+def db(backend_module):
+    db = backend_module.make_db(define)
+    with db_session:
+        bob, anna = db.Writer(id=1, name="Bob"), db.Writer(id=2, name="Annabel")
+        db.Writer(id=3, name="Cecilia")
+        for nid, writer, points in [(1, bob, 3), (2, bob, 4), (3, anna, 1)]:
+            db.Note(id=nid, writer=writer, points=points)
+    return db
+
+
+def test_slice_with_negative_start_before_the_first_character(db):
+    # Pony 0.7.20 gives '' on MariaDB here; Python (and this project everywhere) gives 'Bo'
+    with db_session:
+        assert select(w.name[-4:-1] for w in db.Writer if w.id == 1).get() == "Bo"
+        assert select(w.name[-10:] for w in db.Writer if w.id == 1).get() == "Bob"
+        stop = -5
+        assert select(w.name[:stop] for w in db.Writer if w.id == 1).get() == ""
+
+
+def test_slice_bounds_from_columns(db):
+    # Pony 0.7.20 ignores a stop computed from a column (it returns the whole name)
+    with db_session:
+        got = sorted(select((w.id, w.name[:w.id]) for w in db.Writer))
+        assert got == [(1, "B"), (2, "An"), (3, "Cec")]
+        got = sorted(select((w.id, w.name[w.id - 4:]) for w in db.Writer))
+        assert got == [(1, "Bob"[-3:]), (2, "Annabel"[-2:]), (3, "Cecilia"[-1:])]
+
+
+def test_slice_bound_of_wrong_type(db):
+    with db_session, pytest.raises(TypeError, match="Slice bounds must be integers or None"):
+        select(w.name[:"a"] for w in db.Writer)[:]
