@@ -386,7 +386,9 @@ class Query:
 
     def _value_aggregate(self, name: str, distinct: bool | None, sep: Any = None) -> Any:
         translation = self._translation
-        if not translation.single or translation.results[0].entity is not None:
+        if not translation.single or (
+            translation.results[0].entity is not None and not _concatenates_keys(name, translation)
+        ):
             raise TypeError(
                 f"'{name.lower()}' is valid for queries that return a single value, not "
                 f"{translation.result_type.__name__}"
@@ -398,7 +400,7 @@ class Query:
 
         def build(select: ast.Select) -> ast.Select:
             select = select.replace(order_by=())
-            column = item.columns[0]
+            column = item.expr.pk_nodes[0] if item.entity is not None else item.columns[0]
             if self._needs_wrap(select):
                 select = select.replace(columns=(ast.Alias(column, "v"),))
                 source: tuple = (ast.SubqueryTable(select, "q"),)
@@ -672,3 +674,9 @@ class QueryResult:
     ):
         locals()[_name] = _not_supported(_name)
     del _name, _not_supported
+
+
+def _concatenates_keys(name: str, translation: Any) -> bool:
+    """``Entity.select().group_concat()`` joins the primary keys of the objects (as Pony does)."""
+    entity = translation.results[0].entity
+    return name == "GROUP_CONCAT" and len([c for a in entity._root_._pk_attrs_ for c in a.columns]) == 1

@@ -15,6 +15,7 @@ from ..errors import TranslationError
 from ..sql import ast
 from . import params as P
 from .frames import Frame
+from .methods import is_lifted, join_lifted
 from .nested import check_set_comparison, row_in_subquery
 from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr, eq_nodes, pk_columns
 from .values import (
@@ -649,6 +650,8 @@ class Translator:
                 alias = self.new_alias(item.attr.name)
                 item = item.join_into(self, self.frame, alias)
                 self.frame.loops.append((alias, item.entity))
+            elif is_lifted(item):
+                item = join_lifted(self, item)
             elif isinstance(item, ObjectParam) or isinstance(item, (SetExpr, Structural, ListExpr, RowExpr)):
                 raise TranslationError(f"Expression `{item.src}` cannot be a query result")
             results.append(item)
