@@ -52,3 +52,19 @@ def test_slice_bounds_from_columns(db):
 def test_slice_bound_of_wrong_type(db):
     with db_session, pytest.raises(TypeError, match="Slice bounds must be integers or None"):
         select(w.name[:"a"] for w in db.Writer)[:]
+
+
+def test_fetched_result_is_a_list_parameter(db):
+    # q[:2] fetched two writers: the later query uses exactly those, not the query without its window
+    with db_session:
+        first_two = select(w for w in db.Writer).order_by(lambda w: w.id)[:2]
+        assert sorted(n.id for n in select(n for n in db.Note if n.writer not in first_two)) == []
+        names = select(w.name for w in db.Writer).order_by(lambda n: n)[1:2]
+        assert names == ["Bob"]
+        assert select(w.id for w in db.Writer if w.name in names)[:] == [1]
+        q = select(w for w in db.Writer if w.id == 3)
+        fetched = q[:]
+        db.Writer(id=4, name="Dora")
+        assert select(w.id for w in db.Writer if w in fetched)[:] == [3]
+        assert sorted(select(w.id for w in db.Writer if w not in fetched)) == [1, 2, 4]
+        db.rollback()

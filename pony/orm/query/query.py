@@ -571,7 +571,14 @@ class QueryResult:
         return self._query._translation
 
     def _pony_shape_(self) -> Any:
+        if self._items is not None:  # fetched: used like a list of its items
+            return (list, tuple(P.signature(v) for v in self._items))
         return ("query", self._pony_translation_())
+
+    def _pony_fetched_(self) -> list | None:
+        """The fetched items, which a query using this result takes as a list parameter (as Pony
+        does: rows fetched earlier are not read again); None while the result is still lazy."""
+        return self._items
 
     @property
     def _arguments(self) -> dict:

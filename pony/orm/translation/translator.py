@@ -196,7 +196,7 @@ class Translator:
             entity = type(value)
             nodes = [self.add_spec(index, _pk_part(get, j)) for j in range(len(pk_columns(entity)))]
             return ObjectParam(entity, None, None, nodes)
-        if isinstance(value, (list, tuple, set, frozenset)):
+        if isinstance(value, (list, tuple, set, frozenset)) or P.is_fetched_result(value):
             items = [self.value_expr(index, v, _item(get, j)) for j, v in enumerate(_ordered(value))]
             return ListExpr(items, index if get is None else None)
         if hasattr(value, "_attr_") and hasattr(value, "_obj_") and hasattr(value, "is_empty"):
