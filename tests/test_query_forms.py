@@ -68,3 +68,32 @@ def test_fetched_result_is_a_list_parameter(db):
         assert select(w.id for w in db.Writer if w in fetched)[:] == [3]
         assert sorted(select(w.id for w in db.Writer if w not in fetched)) == [1, 2, 4]
         db.rollback()
+
+
+def test_loop_over_windowed_value_query(db):
+    # the window picks the inner rows first, then the outer condition filters them (Pony 0.7.20
+    # applies the condition before the window and gives ['Cecilia'] here)
+    with db_session:
+        q = select(w.name for w in db.Writer).order_by(lambda n: n).limit(2, offset=1)
+        assert sorted(select(n for n in q if n != "Annabel")) == ["Bob", "Cecilia"]
+        assert sorted(select(n for n in q)) == ["Bob", "Cecilia"]
+        q = select((w.name, w.id) for w in db.Writer).order_by(lambda name, i: i).limit(2)
+        assert sorted(select(i for name, i in q if name != "Bob")) == [2]
+        assert sum(x for x in select(n.points for n in db.Note).order_by(lambda p: p).limit(2)) == 4
+
+
+def test_loop_over_value_query_is_one_select(db):
+    with db_session:
+        q = select(n.points for n in db.Note if n.points > 1)
+        outer = select(x for x in q if x < 4)
+        assert outer[:] == [3]
+        sql = outer.get_sql()
+        assert sql.count("SELECT") == 1, sql
+        total = sum(x for x in select(n.points for n in db.Note))
+        assert total == 8 and type(total) is int
+
+
+def test_loop_over_tuples_needs_as_many_names(db):
+    q = select((w.name, w.id) for w in db.Writer)
+    with db_session, pytest.raises(TypeError, match="Cannot unpack 2 query result items into 3 loop names"):
+        select(a for a, b, c in q)[:]

@@ -95,6 +95,10 @@ def readers(translation: Any, provider: Any) -> list:
     return result
 
 
+def _to_int(value: Any) -> Any:
+    return int(value) if value is not None else None
+
+
 def _converter(translation: Any, item: Any, provider: Any) -> Any:
     attr = item.attr
     if attr is not None and attr.converters and not attr.is_relation:
@@ -143,7 +147,8 @@ class Query:
         return self._translation
 
     def _pony_shape_(self) -> Any:
-        return ("query", self._translation)
+        # a window decides whether a query over this one can be folded into one SELECT
+        return ("query", self._translation, self._limit is not None, bool(self._offset))
 
     def _clone(self, **changes: Any) -> Query:
         values = dict(
@@ -421,6 +426,8 @@ class Query:
             convert = reader.sql2py
         elif name == "AVG":
             convert = _to_float if item.py_type is not _decimal() else None
+        elif name == "SUM" and item.py_type in (int, bool):
+            convert = _to_int  # MySQL's SUM of integers is a DECIMAL
         elif name == "SUM":
             conv = _converter(translation, item, self._database.provider)
             convert = conv.sql2py if conv is not None else None
@@ -573,7 +580,7 @@ class QueryResult:
     def _pony_shape_(self) -> Any:
         if self._items is not None:  # fetched: used like a list of its items
             return (list, tuple(P.signature(v) for v in self._items))
-        return ("query", self._pony_translation_())
+        return self._query._pony_shape_()  # type: ignore[union-attr]
 
     def _pony_fetched_(self) -> list | None:
         """The fetched items, which a query using this result takes as a list parameter (as Pony

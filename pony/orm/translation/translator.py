@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import TranslationError
 from ..sql import ast
 from . import params as P
+from .folding import fold_query, is_value_query, loop_target_names
 from .frames import Frame
 from .methods import is_lifted, join_lifted
 from .nested import check_set_comparison, row_in_subquery
@@ -572,10 +573,7 @@ class Translator:
         self, node: pyast.GeneratorExp, frame: Frame, first: Expr | None = None, left_join: bool = False
     ) -> None:
         for i, comp in enumerate(node.generators):
-            if not isinstance(comp.target, pyast.Name):
-                raise TranslationError(
-                    f"Only a single name can be a loop variable: {pyast.unparse(comp.target)}"
-                )
+            names = loop_target_names(comp.target)
             if comp.is_async:
                 raise TranslationError("async for is not supported in queries")
             if i == 0 and first is not None:
@@ -587,9 +585,16 @@ class Translator:
                 finally:
                     self.frame = saved
             kind = "LEFT" if left_join and i > 0 else "INNER"
-            self.bind_loop(frame, comp.target.id, source, kind)
+            if is_value_query(source):
+                fold_query(self, frame, names, source, comp.target)
+            elif isinstance(comp.target, pyast.Name):
+                self.bind_loop(frame, comp.target.id, source, kind)
+            else:
+                raise TranslationError(
+                    f"Only a single name can be a loop variable: {pyast.unparse(comp.target)}"
+                )
             if frame.parent is None:
-                self.loop_names.append(comp.target.id)
+                self.loop_names.extend(names)
             for cond_node in comp.ifs:
                 saved, self.frame = self.frame, frame
                 try:

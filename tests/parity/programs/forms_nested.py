@@ -92,6 +92,21 @@ def case_over_tuple_query_with_object():
     return select(a.name for a, pts in q if pts > 2)
 
 
+def case_over_tuple_query_single_name():
+    q = select((p.name, p.age) for p in Person)
+    return select(a for a in q)
+
+
+def case_over_grouped_query():
+    q = select((p.city, count(p)) for p in Person)
+    return select(c for c, n in q if n > 1)
+
+
+def case_over_grouped_query_pairs():
+    q = select((p.city, count(p)) for p in Person)
+    return select((n, c) for c, n in q)
+
+
 def case_over_object_query_attribute():
     q = select(p for p in Person if p.age > 30)
     return select(x.name for x in q if x.city == "Oslo")
