@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pony.orm import PrimaryKey, Required, Set, db_session, select
+from pony.orm import PrimaryKey, Required, Set, coalesce, db_session, desc, select
 
 
 def define(db):
@@ -97,3 +97,43 @@ def test_loop_over_tuples_needs_as_many_names(db):
     q = select((w.name, w.id) for w in db.Writer)
     with db_session, pytest.raises(TypeError, match="Cannot unpack 2 query result items into 3 loop names"):
         select(a for a, b, c in q)[:]
+
+
+def _points_above(db, low):
+    q = select(n.points for n in db.Note if n.points > low)
+    return sorted(select(x for x in q if x < 10))
+
+
+def test_folded_query_takes_the_inner_parameters_of_each_call(db):
+    with db_session:
+        assert _points_above(db, 0) == [1, 3, 4]
+        assert _points_above(db, 3) == [4]  # same translation (cached), the inner query's own value
+
+
+def test_scalar_subquery_forms(db):
+    with db_session:
+        q = select((w.name, coalesce(select(sum(n.points) for n in w.notes), 0)) for w in db.Writer)
+        assert sorted(q) == [("Annabel", 1), ("Bob", 7), ("Cecilia", 0)]
+        by_points = select(w for w in db.Writer).order_by(lambda w: desc(coalesce(select(sum(n.points)
+                                                                                       for n in w.notes), 0)))
+        assert [w.id for w in by_points] == [1, 2, 3]
+        with pytest.raises(TypeError, match="Incomparable types 'Set of int' and 'int'"):
+            select(w for w in db.Writer if select(sum(n.points) for n in w.notes) > 1)[:]
+
+
+def test_collection_methods_in_queries(db):
+    with db_session:
+        q = select(w.id for w in db.Writer if w.notes.exists(lambda n: n.points > 3))
+        assert q[:] == [1]
+        assert "EXISTS" in q.get_sql()
+        assert sorted(select(w.id for w in db.Writer if not w.notes.filter())) == [3]
+        assert sorted(select(n.id for n in db.Note if n.writer in db.Writer.select(lambda w: w.name < "B"))) == [3]
+        low = 2  # the lambda may use the outer query's names and outside variables
+        q = select(n.id for n in db.Note if n.writer not in db.Writer.select(lambda w: w.id < n.points - low))  # noqa: B023
+        assert sorted(q) == [1, 3]
+
+
+def test_collection_attribute_as_result_joins_the_collection(db):
+    with db_session:
+        assert sorted(select((w.name, w.notes.points) for w in db.Writer)) == [("Annabel", 1), ("Bob", 3),
+                                                                                ("Bob", 4)]
