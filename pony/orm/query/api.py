@@ -56,6 +56,8 @@ def _query_from_generator(gen: Any, mode: str, frame_depth: int) -> Query:
         expr = ast.Expression(body=source)
         ast.fix_missing_locations(expr)
         first = eval(compile(expr, "<query>", "eval"), frame.f_globals, frame.f_locals)
+        if isinstance(first, types.GeneratorType):  # a generator over an entity: its query
+            first = _query_from_generator(first, "inner", frame_depth + 1)
         if isinstance(first, QueryResult) and first._query is not None:
             first = first._query
     captured.locals[".0"] = first

@@ -95,6 +95,10 @@ def readers(translation: Any, provider: Any) -> list:
     return result
 
 
+def _to_int(value: Any) -> Any:
+    return int(value) if value is not None else None
+
+
 def _converter(translation: Any, item: Any, provider: Any) -> Any:
     attr = item.attr
     if attr is not None and attr.converters and not attr.is_relation:
@@ -143,7 +147,8 @@ class Query:
         return self._translation
 
     def _pony_shape_(self) -> Any:
-        return ("query", self._translation)
+        # a window decides whether a query over this one can be folded into one SELECT
+        return ("query", self._translation, self._limit is not None, bool(self._offset))
 
     def _clone(self, **changes: Any) -> Query:
         values = dict(
@@ -386,7 +391,9 @@ class Query:
 
     def _value_aggregate(self, name: str, distinct: bool | None, sep: Any = None) -> Any:
         translation = self._translation
-        if not translation.single or translation.results[0].entity is not None:
+        if not translation.single or (
+            translation.results[0].entity is not None and not _concatenates_keys(name, translation)
+        ):
             raise TypeError(
                 f"'{name.lower()}' is valid for queries that return a single value, not "
                 f"{translation.result_type.__name__}"
@@ -398,7 +405,7 @@ class Query:
 
         def build(select: ast.Select) -> ast.Select:
             select = select.replace(order_by=())
-            column = item.columns[0]
+            column = item.expr.pk_nodes[0] if item.entity is not None else item.columns[0]
             if self._needs_wrap(select):
                 select = select.replace(columns=(ast.Alias(column, "v"),))
                 source: tuple = (ast.SubqueryTable(select, "q"),)
@@ -419,6 +426,8 @@ class Query:
             convert = reader.sql2py
         elif name == "AVG":
             convert = _to_float if item.py_type is not _decimal() else None
+        elif name == "SUM" and item.py_type in (int, bool):
+            convert = _to_int  # MySQL's SUM of integers is a DECIMAL
         elif name == "SUM":
             conv = _converter(translation, item, self._database.provider)
             convert = conv.sql2py if conv is not None else None
@@ -569,7 +578,14 @@ class QueryResult:
         return self._query._translation
 
     def _pony_shape_(self) -> Any:
-        return ("query", self._pony_translation_())
+        if self._items is not None:  # fetched: used like a list of its items
+            return (list, tuple(P.signature(v) for v in self._items))
+        return self._query._pony_shape_()  # type: ignore[union-attr]
+
+    def _pony_fetched_(self) -> list | None:
+        """The fetched items, which a query using this result takes as a list parameter (as Pony
+        does: rows fetched earlier are not read again); None while the result is still lazy."""
+        return self._items
 
     @property
     def _arguments(self) -> dict:
@@ -672,3 +688,9 @@ class QueryResult:
     ):
         locals()[_name] = _not_supported(_name)
     del _name, _not_supported
+
+
+def _concatenates_keys(name: str, translation: Any) -> bool:
+    """``Entity.select().group_concat()`` joins the primary keys of the objects (as Pony does)."""
+    entity = translation.results[0].entity
+    return name == "GROUP_CONCAT" and len([c for a in entity._root_._pk_attrs_ for c in a.columns]) == 1

@@ -14,6 +14,8 @@ from typing import Any
 from ..errors import TranslationError
 from ..sql import ast, dollar
 from . import params as P
+from .methods import entity_query_call, getattr_method_call
+from .nested import scalar_subquery
 from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr
 from .values import Condition, Expr, JsonExpr, ListExpr, NumberValue, RawValue, StrValue, Value, make_value
 
@@ -35,6 +37,9 @@ class DistinctExpr(Expr):
 
 
 def translate_call(tr: Any, node: pyast.Call) -> Expr:
+    rewritten = getattr_method_call(tr, node)
+    if rewritten is not None:
+        return translate_call(tr, rewritten)
     func = node.func
     if isinstance(func, pyast.Attribute) and not tr.is_external(func):
         obj = tr.visit(func.value)
@@ -45,6 +50,9 @@ def translate_call(tr: Any, node: pyast.Call) -> Expr:
                 return inline_function(tr, method, [obj] + args, kwargs, pyast.unparse(node))
         return obj.call_method(func.attr, args, kwargs, tr)
     _, callee = tr.register(func)
+    subquery = entity_query_call(tr, callee, node)
+    if subquery is not None:
+        return subquery
     name = getattr(callee, "_pony_func_", None)
     handler = PONY_FUNCTIONS.get(name) if name else BUILTIN_FUNCTIONS.get(_key(callee))
     if handler is not None:
@@ -310,7 +318,7 @@ def _isinstance(tr: Any, node: pyast.Call, callee: Any) -> Expr:
 def _coalesce(tr: Any, node: pyast.Call, callee: Any) -> Expr:
     if len(node.args) < 2:
         raise TypeError("coalesce() function requires at least two arguments")
-    values = [tr.visit(a) for a in node.args]
+    values = [scalar_subquery(tr.visit(a)) for a in node.args]
     if all(isinstance(v, ObjectExpr) for v in values) and all(len(v.pk_nodes) == 1 for v in values):
         first = values[0]
         pk = ast.Func("coalesce", *[v.pk_nodes[0] for v in values])

@@ -226,6 +226,8 @@ class SetExpr(Expr):
     """Rows of a subquery frame, each giving ``item``: a collection, a lifted attribute of
     one (``c.orders.total``) or a nested generator expression."""
 
+    lifted = False  # an attribute lifted over a collection: as a query result it joins the query
+
     def __init__(self, frame: Frame, item: Expr, distinct: bool = False) -> None:
         self.frame = frame
         self.item = item
@@ -249,7 +251,9 @@ class SetExpr(Expr):
             tr.frame = saved
         if isinstance(value, Value):
             self.frame.where.append(ast.IsNotNull(value.node))
-        return SetExpr(self.frame, value)
+        lifted = SetExpr(self.frame, value)
+        lifted.lifted = True
+        return lifted
 
     def item_nodes(self, tr: Any) -> list:
         item = self.item
@@ -325,6 +329,10 @@ class SetExpr(Expr):
             return self.aggregate(name.upper(), tr, kwargs.get("distinct"))
         if name in ("select", "filter", "where") and len(args) == 1:
             return tr.filter_set(self, args[0])
+        if name in ("select", "filter", "where") and not args and not kwargs:
+            return self  # the collection itself
+        if name == "exists" and len(args) == 1:
+            return _condition(tr.filter_set(self, args[0]).exists())
         if name == "distinct" and not args:
             return SetExpr(self.frame, self.item, True)
         raise self.fail(f"Method {name}() is not supported for collections in a query")

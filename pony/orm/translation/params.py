@@ -67,6 +67,12 @@ def is_structural(value: Any) -> bool:
     )
 
 
+def is_fetched_result(value: Any) -> bool:
+    """A query result whose rows were already fetched (``q[:]``): a list inside another query."""
+    fetched = getattr(value, "_pony_fetched_", None)
+    return fetched is not None and fetched() is not None
+
+
 def signature(value: Any) -> Any:
     """What the translation of a query depends on for this outer value."""
     kind = type(value)

@@ -14,7 +14,10 @@ from typing import Any
 from ..errors import InvalidQuery, TranslationError
 from ..sql import ast
 from . import params as P
+from .folding import fold_query, is_value_query, loop_target_names
 from .frames import Frame
+from .methods import is_lifted, join_lifted
+from .nested import check_set_comparison, row_in_subquery
 from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr, eq_nodes, pk_columns
 from .values import (
     ARITH,
@@ -194,7 +197,7 @@ class Translator:
             entity = type(value)
             nodes = [self.add_spec(index, _pk_part(get, j)) for j in range(len(pk_columns(entity)))]
             return ObjectParam(entity, None, None, nodes)
-        if isinstance(value, (list, tuple, set, frozenset)):
+        if isinstance(value, (list, tuple, set, frozenset)) or P.is_fetched_result(value):
             items = [self.value_expr(index, v, _item(get, j)) for j, v in enumerate(_ordered(value))]
             return ListExpr(items, index if get is None else None)
         if hasattr(value, "_attr_") and hasattr(value, "_obj_") and hasattr(value, "is_empty"):
@@ -422,6 +425,8 @@ class Translator:
         for op, right_node in zip(node.ops, node.comparators):
             right = self.visit(right_node)
             aggregated = aggregated or right.aggregated
+            if not isinstance(op, (pyast.In, pyast.NotIn)):
+                check_set_comparison(left, right, pyast.unparse(node))
             conds.append(self.compare(type(op).__name__, left, right))
             left = right
         return Condition(conds[0] if len(conds) == 1 else ast.And(*conds), bool, aggregated=aggregated)
@@ -522,6 +527,8 @@ class Translator:
         if isinstance(container, CollectionExpr):
             return container.as_set(self).contains(item, self)
         if isinstance(container, SetExpr):
+            if isinstance(item, (RowExpr, ListExpr)):
+                return row_in_subquery(self, item.items, container)
             return container.contains(item, self)
         if isinstance(container, QueryValue):
             translation = container.translation
@@ -569,10 +576,7 @@ class Translator:
         self, node: pyast.GeneratorExp, frame: Frame, first: Expr | None = None, left_join: bool = False
     ) -> None:
         for i, comp in enumerate(node.generators):
-            if not isinstance(comp.target, pyast.Name):
-                raise TranslationError(
-                    f"Only a single name can be a loop variable: {pyast.unparse(comp.target)}"
-                )
+            names = loop_target_names(comp.target)
             if comp.is_async:
                 raise TranslationError("async for is not supported in queries")
             if i == 0 and first is not None:
@@ -584,9 +588,16 @@ class Translator:
                 finally:
                     self.frame = saved
             kind = "LEFT" if left_join and i > 0 else "INNER"
-            self.bind_loop(frame, comp.target.id, source, kind)
+            if is_value_query(source):
+                fold_query(self, frame, names, source, comp.target)
+            elif isinstance(comp.target, pyast.Name):
+                self.bind_loop(frame, comp.target.id, source, kind)
+            else:
+                raise TranslationError(
+                    f"Only a single name can be a loop variable: {pyast.unparse(comp.target)}"
+                )
             if frame.parent is None:
-                self.loop_names.append(comp.target.id)
+                self.loop_names.extend(names)
             for cond_node in comp.ifs:
                 saved, self.frame = self.frame, frame
                 try:
@@ -647,6 +658,8 @@ class Translator:
                 alias = self.new_alias(item.attr.name)
                 item = item.join_into(self, self.frame, alias)
                 self.frame.loops.append((alias, item.entity))
+            elif is_lifted(item):
+                item = join_lifted(self, item)
             elif isinstance(item, ObjectParam) or isinstance(item, (SetExpr, Structural, ListExpr, RowExpr)):
                 raise TranslationError(f"Expression `{item.src}` cannot be a query result")
             results.append(item)

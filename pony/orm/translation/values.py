@@ -211,7 +211,11 @@ class StrValue(Value):
 
     def subscript(self, key: Expr, tr: Any) -> Expr:
         if isinstance(key, SliceExpr):
-            return self.derived(_substring(self, key.start, key.stop))
+            start, stop = (None if isinstance(b, NoneValue) else b for b in (key.start, key.stop))
+            for bound in (start, stop):
+                if bound is not None and not isinstance(bound, NumberValue):
+                    raise TypeError(f"Slice bounds must be integers or None: {bound.src}")
+            return self.derived(_substring(self, start, stop))
         if not isinstance(key, NumberValue):
             raise self.fail("String index must be an integer")
         return self.derived(_substring(self, key, None, single=True))
@@ -231,16 +235,24 @@ def _no_args(expr: Expr, name: str, args: list) -> None:
 
 
 def _position(expr: Value, index: Value, offset: int) -> ast.Node:
-    """The 1-based SQL position of Python index ``index`` (+ offset) in string ``expr``."""
+    """The 1-based SQL position of Python index ``index`` (+ offset) in string ``expr``.
+
+    A negative index counts from the end and, as in Python, stops at the first character
+    (a position below 1 would make MySQL's substr() return '' and others shorten the result).
+    """
     if index.is_literal:
         if index.literal >= 0:
             return ast.Value(index.literal + 1 + offset)
-        return ast.BinOp("+", ast.Length(expr.node), ast.Value(index.literal + 1 + offset))
+        return _at_least_one(ast.BinOp("+", ast.Length(expr.node), ast.Value(index.literal + 1 + offset)))
     i = index.node
     return ast.Case(
         ((ast.BinOp(">=", i, ast.Value(0)), ast.BinOp("+", i, ast.Value(1 + offset))),),
-        ast.BinOp("+", ast.Length(expr.node), ast.BinOp("+", i, ast.Value(1 + offset))),
+        _at_least_one(ast.BinOp("+", ast.Length(expr.node), ast.BinOp("+", i, ast.Value(1 + offset)))),
     )
+
+
+def _at_least_one(position: ast.Node) -> ast.Node:
+    return ast.Case(((ast.BinOp("<", position, ast.Value(1)), ast.Value(1)),), position)
 
 
 def _substring(expr: Value, start: Value | None, stop: Value | None, single: bool = False) -> ast.Node:
