@@ -1,0 +1,291 @@
+"""Regressions from the "Reliability II" attack run: query names read from the wrong function,
+JSON keys walking into nested data, backslashes under NO_BACKSLASH_ESCAPES, Decimal rounding."""
+# Names read only through query text or `$name` look unused to ruff.
+# ruff: noqa: F841, F405, F403
+
+from __future__ import annotations
+
+import pytest
+
+from pony.orm import *
+
+# --- 1. names in query text come from the function that wrote the query ---------------------------
+
+gx = "carol"  # a module global: text in this module reads it when the writing function has no local gx
+
+
+def _define_people(db):
+    class Person(db.Entity):
+        _table_ = "rel_person"
+        id = PrimaryKey(int)
+        name = Required(str)
+
+    return Person
+
+
+@pytest.fixture(scope="module")
+def people(backend_module):
+    db = backend_module.make_db(_define_people)
+    with db_session:
+        for i, name in enumerate(("alice", "bob", "carol"), 1):
+            db.Person(id=i, name=name)
+    return db
+
+
+def _names(objects):
+    return sorted(p.name for p in objects)
+
+
+# Each case is a function binding x = "alice" (or reading the module global gx = "carol") that
+# returns what its query found. The callers below bind x and gx to other values (and add
+# db_session's wrapper frames): a query reading the caller's names finds Bob instead.
+CASES: dict = {}
+
+
+def case(expected):
+    def register(func):
+        CASES[func.__name__.removeprefix("case_")] = (func, expected)
+        return func
+
+    return register
+
+
+ALICE = ["alice"]
+
+
+@case(ALICE)
+def case_query_filter_text(db):
+    x = "alice"
+    return _names(select(p for p in db.Person).filter("p.name == x"))
+
+
+@case(ALICE)
+def case_query_where_text(db):
+    x = "alice"
+    return _names(select(p for p in db.Person).where("p.name == x"))
+
+
+@case("alice")
+def case_query_order_by_text(db):
+    x = "alice"
+    return select(p for p in db.Person).order_by("p.name != x").first().name
+
+
+@case("alice")
+def case_query_sort_by_text(db):
+    x = "alice"
+    return select(p for p in db.Person).sort_by("p.name != x").first().name
+
+
+@case(ALICE)
+def case_chained_text_filters(db):
+    x = "alice"
+    return _names(select(p for p in db.Person).filter("p.id > 0").filter("p.name == x").where("p.id < 10"))
+
+
+@case("alice")
+def case_first_after_text_filter(db):
+    x = "alice"
+    return select(p for p in db.Person).filter("p.name == x").first().name
+
+
+@case(True)
+def case_exists_after_text_filter(db):
+    x = "alice"
+    return select(p for p in db.Person).filter("p.name == x and p.id == 1").exists()
+
+
+@case(ALICE)
+def case_entity_select_text(db):
+    x = "alice"
+    return _names(db.Person.select("p.name == x"))
+
+
+@case(ALICE)
+def case_entity_select_then_filter_text(db):
+    x = "alice"
+    return _names(db.Person.select().filter("p.name == x"))
+
+
+@case("alice")
+def case_entity_get_text(db):
+    x = "alice"
+    return db.Person.get("p.name == x").name
+
+
+@case(True)
+def case_entity_exists_text(db):
+    x = "alice"
+    return db.Person.exists("p.name == x and p.id == 1")
+
+
+@case(ALICE)
+def case_select_text(db):
+    x = "alice"
+    Person = db.Person
+    return _names(select("p for p in Person if p.name == x"))
+
+
+@case(ALICE)
+def case_left_join_text(db):
+    x = "alice"
+    Person = db.Person
+    return _names(left_join("p for p in Person if p.name == x"))
+
+
+@case("alice")
+def case_get_text(db):
+    x = "alice"
+    Person = db.Person
+    return get("p for p in Person if p.name == x").name
+
+
+@case(True)
+def case_exists_text(db):
+    x = "alice"
+    Person = db.Person
+    return exists("p for p in Person if p.name == x and p.id == 1")
+
+
+@case(1)
+def case_count_text(db):
+    x = "alice"
+    Person = db.Person
+    return count("p for p in Person if p.name == x and p.id == 1")
+
+
+@case(["carol"])
+def case_global_in_text(db):
+    return _names(db.Person.select("p.name == gx"))
+
+
+@case(ALICE)
+def case_select_by_sql(db):
+    x = "alice"
+    return _names(db.Person.select_by_sql("SELECT * FROM rel_person WHERE name = $x"))
+
+
+@case("alice")
+def case_get_by_sql(db):
+    x = "alice"
+    return db.Person.get_by_sql("SELECT * FROM rel_person WHERE name = $x").name
+
+
+@case(ALICE)
+def case_db_select(db):
+    x = "alice"
+    return db.select("name FROM rel_person WHERE name = $x")
+
+
+@case("alice")
+def case_db_get(db):
+    x = "alice"
+    return db.get("name FROM rel_person WHERE name = $x")
+
+
+@case(True)
+def case_db_exists(db):
+    x = "alice"
+    return db.exists("* FROM rel_person WHERE name = $x AND id = 1")
+
+
+@case("alice")
+def case_db_execute(db):
+    x = "alice"
+    return db.execute("SELECT name FROM rel_person WHERE name = $x").fetchall()[0][0]
+
+
+@case(ALICE)
+def case_raw_sql_in_entity_select_lambda(db):
+    x = "alice"
+    return _names(db.Person.select(lambda p: raw_sql("p.name = $x")))
+
+
+@case(ALICE)
+def case_raw_sql_in_filter_lambda(db):
+    x = "alice"
+    return _names(db.Person.select().filter(lambda p: raw_sql("p.name = $x")))
+
+
+@case("alice")
+def case_raw_sql_in_order_by_lambda(db):
+    x = "alice"
+    return db.Person.select().order_by(lambda p: raw_sql("CASE WHEN p.name = $x THEN 0 ELSE 1 END")).first().name
+
+
+@case(ALICE)
+def case_raw_sql_in_generator(db):
+    x = "alice"
+    return _names(select(p for p in db.Person if raw_sql("p.name = $x")))
+
+
+@case("alice")
+def case_raw_sql_in_entity_get_lambda(db):
+    x = "alice"
+    return db.Person.get(lambda p: raw_sql("p.name = $x")).name
+
+
+@case(True)
+def case_raw_sql_in_entity_exists_lambda(db):
+    x = "alice"
+    return db.Person.exists(lambda p: raw_sql("p.name = $x AND p.id = 1"))
+
+
+@case(ALICE)
+def case_raw_sql_value_in_filter(db):
+    x = "alice"
+    return _names(db.Person.select().filter(raw_sql("name = $x")))
+
+
+@case(["carol"])
+def case_global_in_raw_sql(db):
+    return _names(db.Person.select(lambda p: raw_sql("p.name = $gx")))
+
+
+@case(["carol"])
+def case_explicit_globals_win(db):
+    Person = db.Person
+    return _names(select("p for p in Person if p.name == y", globals={"Person": Person, "y": "carol"}))
+
+
+def _run_with_other_names(db, func):
+    """The caller binds x and gx to other values and adds db_session's wrapper frames."""
+    x = "bob"
+    gx = "bob"
+    return db_session(func)(db)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_query_names_come_from_the_writing_function(people, name):
+    func, expected = CASES[name]
+    assert _run_with_other_names(people, func) == expected
+
+
+@pytest.mark.parametrize("name", ["query_filter_text", "select_text", "db_select", "raw_sql_in_filter_lambda"])
+def test_caller_without_the_name_does_not_matter(people, name):
+    func, expected = CASES[name]
+
+    def caller():  # no x here: the query must not look for one
+        with db_session:
+            return func(people)
+
+    assert caller() == expected
+
+
+def _lambda_written_elsewhere(db):
+    x = "alice"
+    return db.Person.select(lambda p: raw_sql("p.name = $x"))
+
+
+def test_raw_sql_reads_the_function_that_wrote_the_query(people):
+    def helper_running_a_query(query):  # a helper of the user's between the writer and select()
+        x = "bob"
+        return _names(select(query) if not hasattr(query, "filter") else query)
+
+    def writer():
+        x = "alice"
+        return helper_running_a_query(p for p in people.Person if raw_sql("p.name = $x"))
+
+    with db_session:
+        assert writer() == ALICE
+        assert _names(_lambda_written_elsewhere(people)) == ALICE
