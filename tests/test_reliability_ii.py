@@ -289,3 +289,69 @@ def test_raw_sql_reads_the_function_that_wrote_the_query(people):
     with db_session:
         assert writer() == ALICE
         assert _names(_lambda_written_elsewhere(people)) == ALICE
+
+
+# --- 2. a Json key from a variable addresses exactly one member ------------------------------------
+
+ODD_KEYS = ['q"k', "b\\s", "x\\\"y", "a.b", "$", "*", "[0]", "sp ace", "ünï €", 'secret"."pw', "1", '"', "\\"]
+DOC = {**{key: f"v{i}" for i, key in enumerate(ODD_KEYS)}, "lst": [10, 20, 30], "nest": {"a.b": "deep"}}
+NESTED_ONLY = {"secret": {"pw": "hidden"}, "q": {"k": "inner"}}
+
+
+def _define_docs(db):
+    class Doc(db.Entity):
+        _table_ = "rel_doc"
+        id = PrimaryKey(int)
+        data = Required(Json)
+
+
+@pytest.fixture(scope="module")
+def docs(backend_module):
+    db = backend_module.make_db(_define_docs)
+    with db_session:
+        db.Doc(id=1, data=DOC)
+        db.Doc(id=2, data=NESTED_ONLY)
+    return db
+
+
+@pytest.mark.parametrize("key", ODD_KEYS)
+def test_json_key_from_variable_names_one_member(docs, key):
+    Doc = docs.Doc
+    with db_session:
+        assert select((d.id, d.data[key]) for d in Doc).order_by(1)[:] == [(1, DOC[key]), (2, None)]
+        assert select(d.id for d in Doc if d.data[key] == DOC[key])[:] == [1]
+        assert select(d.id for d in Doc if key in d.data)[:] == [1]
+
+
+@pytest.mark.parametrize("key", ODD_KEYS)
+def test_json_key_written_in_the_query_names_one_member(docs, key):
+    Doc = docs.Doc
+    with db_session:
+        assert select(f"(d.id, d.data[{key!r}]) for d in Doc").order_by(1)[:] == [(1, DOC[key]), (2, None)]
+        assert select(f"d.id for d in Doc if d.data[{key!r}] == {DOC[key]!r}")[:] == [1]
+
+
+@pytest.mark.parametrize("key", ['secret"."pw', 'q"."k', 'secret"]["pw', "secret.pw", 'q"k'])
+def test_json_key_cannot_walk_into_nested_members(docs, key):
+    Doc = docs.Doc
+    with db_session:
+        assert select(d.data[key] for d in Doc if d.id == 2)[:] == [None]
+        assert select(d.id for d in Doc if d.data[key] == "hidden" or d.data[key] == "inner")[:] == []
+        assert select(d.id for d in Doc if d.id == 2 and key in d.data)[:] == []
+
+
+def test_json_variable_steps_mixed_with_constant_steps(docs):
+    Doc = docs.Doc
+    key = "a.b"
+    with db_session:
+        assert select(d.data["nest"][key] for d in Doc if d.id == 1)[:] == ["deep"]
+        assert select(d.data[key] for d in Doc if d.id == 1)[:] == [DOC["a.b"]]
+
+
+@pytest.mark.parametrize("index", [0, 2, -1, -3, 5])
+def test_json_int_index_from_variable_stays_an_index(docs, index):
+    Doc = docs.Doc
+    expected = DOC["lst"][index] if -3 <= index < 3 else None
+    with db_session:
+        assert select(d.data["lst"][index] for d in Doc if d.id == 1)[:] == [expected]
+        assert select(d.id for d in Doc if d.data["lst"][index] == 20)[:] == ([1] if expected == 20 else [])
