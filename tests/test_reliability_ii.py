@@ -355,3 +355,99 @@ def test_json_int_index_from_variable_stays_an_index(docs, index):
     with db_session:
         assert select(d.data["lst"][index] for d in Doc if d.id == 1)[:] == [expected]
         assert select(d.id for d in Doc if d.data["lst"][index] == 20)[:] == ([1] if expected == 20 else [])
+
+
+# --- 4. string constants with backslashes under NO_BACKSLASH_ESCAPES --------------------------------
+
+TEXTS = ["C:\\dir\\file", "a\\b", "a\\\\b", "ab", "\\start", "end\\", "\\", "50%\\_x", "it's\\"]
+
+
+def _define_texts(no_backslash_escapes):
+    def define(db):
+        if no_backslash_escapes:
+            @db.on_connect(provider="mysql")
+            def no_backslash_escapes_mode(db, connection):
+                connection.cursor().execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')")
+
+        class Text(db.Entity):
+            _table_ = "rel_text"
+            id = PrimaryKey(int)
+            text = Required(str)
+            data = Optional(Json)
+
+    return define
+
+
+def _backslash_queries(db):
+    """The same queries (same code objects, so one translation) for every database."""
+    Text = db.Text
+    prefix, key = "C:\\", "k\\ey"
+    return {
+        "startswith variable": select(t.id for t in Text if t.text.startswith(prefix))[:],
+        "json path variable": select(t.data[key] for t in Text if t.id == 1)[:],
+        "equal": select(t.id for t in Text if t.text == "a\\b")[:],
+        "equal two": select(t.id for t in Text if t.text == "a\\\\b")[:],
+        "in": select(t.id for t in Text if t.text in ("\\", "end\\"))[:],
+        "startswith": select(t.id for t in Text if t.text.startswith("C:\\"))[:],
+        "startswith backslash": select(t.id for t in Text if t.text.startswith("\\"))[:],
+        "endswith": select(t.id for t in Text if t.text.endswith("\\"))[:],
+        "contains": select(t.id for t in Text if "\\dir\\" in t.text)[:],
+        "like specials": select(t.id for t in Text if t.text.startswith("50%\\_"))[:],
+        "quote and backslash": select(t.id for t in Text if t.text == "it's\\")[:],
+        "select list": select((t.id, "x\\y") for t in Text if t.id == 1)[:],
+        "concat": select(t.text + "\\" for t in Text if t.id == 4)[:],
+        "text query": select("t.id for t in Text if t.text == 'a\\\\b'")[:],
+        "json path": select(t.data["k\\ey"] for t in Text if t.id == 1)[:],
+        "json where": select(t.id for t in Text if t.data["k\\ey"] == "C:\\dir\\file")[:],
+        "group_concat": group_concat((t.text for t in Text if t.id in (3, 4)), sep="\\"),
+    }
+
+
+def _expected_backslash_results():
+    ids = {i: text for i, text in enumerate(TEXTS, 1)}
+
+    def where(cond):
+        return sorted(i for i, text in ids.items() if cond(text))
+
+    return {
+        "equal": where(lambda s: s == "a\\b"), "equal two": where(lambda s: s == "a\\\\b"),
+        "in": where(lambda s: s in ("\\", "end\\")), "startswith": where(lambda s: s.startswith("C:\\")),
+        "startswith backslash": where(lambda s: s.startswith("\\")), "endswith": where(lambda s: s.endswith("\\")),
+        "contains": where(lambda s: "\\dir\\" in s), "like specials": where(lambda s: s.startswith("50%\\_")),
+        "quote and backslash": where(lambda s: s == "it's\\"), "select list": [(1, "x\\y")],
+        "concat": [ids[4] + "\\"], "text query": where(lambda s: s == "a\\b"),
+        "json path": [ids[1]], "json where": [1], "json path variable": [ids[1]],
+        "startswith variable": where(lambda s: s.startswith("C:\\")), "group_concat": "\\".join(sorted([ids[3], ids[4]])),
+    }
+
+
+def test_backslash_constants_with_and_without_no_backslash_escapes(backend):
+    if backend.name != "mysql":
+        pytest.skip("NO_BACKSLASH_ESCAPES is a MySQL/MariaDB sql_mode; other databases have no such mode")
+    plain = backend.make_db(_define_texts(False))
+    strict = backend.make_db(_define_texts(True), create_tables=False)
+    with db_session:
+        for i, text in enumerate(TEXTS, 1):
+            plain.Text(id=i, text=text, data={"k\\ey": text})
+    expected = _expected_backslash_results()
+    for db, has_mode in ((plain, False), (strict, True), (plain, False)):
+        with db_session:
+            assert ("NO_BACKSLASH_ESCAPES" in db.get("@@sql_mode")) == has_mode
+            results = _backslash_queries(db)
+        for name, value in results.items():
+            got = sorted(value) if isinstance(value, list) and name not in ("select list", "concat") else value
+            assert (name, got) == (name, expected[name])
+
+
+def test_backslash_values_written_through_the_no_backslash_escapes_connection(backend):
+    if backend.name != "mysql":
+        pytest.skip("NO_BACKSLASH_ESCAPES is a MySQL/MariaDB sql_mode; other databases have no such mode")
+    plain = backend.make_db(_define_texts(False))
+    strict = backend.make_db(_define_texts(True), create_tables=False)
+    with db_session:
+        strict.Text(id=1, text="a\\b", data={"k\\ey": "v\\"})
+        strict.Text(id=2, text="ab", data=["\\"])
+    with db_session:
+        assert [(t.id, t.text, t.data) for t in plain.Text.select().order_by(1)] == [
+            (1, "a\\b", {"k\\ey": "v\\"}), (2, "ab", ["\\"])]
+        assert select(t.id for t in strict.Text if t.text == "a\\b")[:] == [1]
