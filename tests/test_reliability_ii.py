@@ -5,6 +5,9 @@ JSON keys walking into nested data, backslashes under NO_BACKSLASH_ESCAPES, Deci
 
 from __future__ import annotations
 
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
 import pytest
 
 from pony.orm import *
@@ -451,3 +454,92 @@ def test_backslash_values_written_through_the_no_backslash_escapes_connection(ba
         assert [(t.id, t.text, t.data) for t in plain.Text.select().order_by(1)] == [
             (1, "a\\b", {"k\\ey": "v\\"}), (2, "ab", ["\\"])]
         assert select(t.id for t in strict.Text if t.text == "a\\b")[:] == [1]
+
+
+# --- 5. Decimal values are rounded the same way on every database ------------------------------------
+
+CENT = Decimal("0.01")
+AMOUNTS = ["1.005", "2.675", "-1.005", "1.015", "0.125", "-0.005", "9999999999.994", "1E-9", "7"]
+
+
+def _half_up(text):
+    return Decimal(text).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _define_accounts(db):
+    class Account(db.Entity):
+        _table_ = "rel_account"
+        id = PrimaryKey(int)
+        amount = Required(Decimal, 12, 2)
+        note = Optional(str)
+
+
+@pytest.fixture
+def accounts(backend):
+    return backend.make_db(_define_accounts)
+
+
+def _stored(db):
+    """What the database holds, read with raw SQL (not through the objects of a session)."""
+    with db_session:
+        return [Decimal(str(v)).quantize(Decimal("0.0001")) for v in db.select("amount FROM rel_account ORDER BY id")]
+
+
+def test_decimal_is_rounded_half_up_before_it_is_stored(accounts):
+    expected = [_half_up(text) for text in AMOUNTS]
+    with db_session:
+        created = [accounts.Account(id=i, amount=Decimal(text)) for i, text in enumerate(AMOUNTS, 1)]
+        assert [a.amount for a in created] == expected  # the object holds what is stored
+    assert _stored(accounts) == expected
+    with db_session:
+        assert [a.amount for a in accounts.Account.select().order_by(1)] == expected
+
+
+def test_decimal_rounding_through_set_insert_many_and_batched_flush(accounts):
+    Account = accounts.Account
+    with db_session:
+        Account.insert_many([{"id": i, "amount": Decimal(text)} for i, text in enumerate(AMOUNTS, 1)])
+    assert _stored(accounts) == [_half_up(text) for text in AMOUNTS]
+    new = ["3.335", "-3.335", "0.005"]
+    with db_session:
+        for i, text in enumerate(new, 1):
+            Account[i].set(amount=Decimal(text))  # updates of one shape: flush may batch them
+        Account[4].amount = 4.445  # a float is taken as its repr, then rounded
+        for i in range(10, 13):
+            Account(id=i, amount=Decimal("5.555"))  # inserts of one shape: flush may batch them
+    stored = _stored(accounts)
+    assert stored[:4] == [_half_up(text) for text in new] + [_half_up("4.445")]
+    assert stored[-3:] == [_half_up("5.555")] * 3
+    with db_session:  # the value read back matches what the optimistic check compares with
+        Account[1].note = "checked"
+        Account[1].amount = Decimal("1")
+    assert _stored(accounts)[0] == Decimal("1")
+
+
+def test_decimal_query_parameters_are_not_rounded(accounts):
+    Account = accounts.Account
+    with db_session:
+        Account(id=1, amount=Decimal("1.01"))
+        Account(id=2, amount=Decimal("1.00"))
+    limit = Decimal("1.005")
+    with db_session:
+        assert select(a.id for a in Account if a.amount > limit)[:] == [1]
+        assert select(a.id for a in Account if a.amount < limit)[:] == [2]
+
+
+@pytest.mark.parametrize("text", ["10000000000", "12345678901.5", "9999999999.995", "-9999999999.995", "1E+30"])
+def test_decimal_with_too_many_integer_digits_is_refused(accounts, text):
+    Account = accounts.Account
+    message = f"Value {Decimal(text)} of attr Account.amount is out of range for DECIMAL(12, 2)"
+    with db_session:
+        Account(id=1, amount=Decimal("1"))
+    with pytest.raises(ValueError, match=re.escape(message)):
+        with db_session:
+            Account(id=2, amount=Decimal(text))
+    with pytest.raises(ValueError, match=re.escape(message)):
+        with db_session:
+            Account[1].set(amount=Decimal(text))
+    with pytest.raises(ValueError, match=re.escape(message)):
+        with db_session:
+            Account.insert_many([{"id": 3, "amount": Decimal("2")}, {"id": 4, "amount": Decimal(text)}])
+    assert _stored(accounts) == [Decimal("1")]
