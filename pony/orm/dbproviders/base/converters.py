@@ -303,14 +303,13 @@ class DecimalConverter(Converter):
             raise TypeError(f"Invalid value for attribute {_attr_name(self.attr)}: {val!r}")
         if not val.is_finite():
             raise ValueError(f"Value {val} of attr {_attr_name(self.attr)} is not a finite number")
-        val = self.quantized(val)
         if self.min_val is not None and val < self.min_val:
             raise ValueError(f"Value {val!r} of attr {_attr_name(self.attr)} is less than the minimum "
                              f"allowed value {self.min_val!r}")
         if self.max_val is not None and val > self.max_val:
             raise ValueError(f"Value {val!r} of attr {_attr_name(self.attr)} is greater than the maximum "
                              f"allowed value {self.max_val!r}")
-        return val
+        return self.quantized(val)
 
     def quantized(self, val: Decimal) -> Decimal:
         """``val`` rounded to the scale; ValueError naming the attribute if it does not fit."""
