@@ -294,6 +294,21 @@ def test_raw_sql_reads_the_function_that_wrote_the_query(people):
         assert _names(_lambda_written_elsewhere(people)) == ALICE
 
 
+def test_example_programs_count_as_user_code():
+    import os
+
+    import pony
+    from pony.orm import callers
+
+    root = os.path.dirname(pony.__file__)
+    assert callers.is_internal(os.path.join(root, "orm", "query", "api.py"))
+    assert callers.is_internal(os.path.join(root, "flask", "__init__.py"))
+    assert not callers.is_internal(os.path.join(root, "orm", "examples", "estore.py"))
+    assert not callers.is_internal(os.path.join(root, "flask", "example", "app.py"))
+    assert not callers.is_internal(__file__)
+    assert not callers.is_internal("<string>")
+
+
 # --- 2. a Json key from a variable addresses exactly one member ------------------------------------
 
 ODD_KEYS = ['q"k', "b\\s", "x\\\"y", "a.b", "$", "*", "[0]", "sp ace", "ünï €", 'secret"."pw', "1", '"', "\\"]
