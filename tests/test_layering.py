@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, int, str]] = [
     ("orm/types.py", 0, "L0"),
     ("orm/log.py", 0, "L0"),
     ("orm/debugging.py", 0, "L0"),
+    ("orm/callers.py", 0, "L0"),
     ("orm/sql/", 1, "L1 sql"),
     ("orm/dbproviders/", 2, "L2 dbproviders"),
     ("orm/model/", 3, "L3 model"),

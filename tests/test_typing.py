@@ -79,5 +79,6 @@ def test_typed_example_runs(tmp_path: Path) -> None:
     module.db.bind("sqlite", ":memory:")
     module.db.generate_mapping(create_tables=True)
     name, age, owner, models, balance = module.use()
-    assert (name, age, models, str(balance)) == ("Bob", None, ["T"], "1.5")
+    # a Decimal attribute (default scale 2) holds its value rounded to the scale, as stored
+    assert (name, age, models, str(balance)) == ("Bob", None, ["T"], "1.50")
     assert type(owner).__name__ == "Person"

@@ -10,13 +10,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import errors
+from .callers import user_namespaces
 from .database_mapping import DatabaseMappingMixin
 from .dbproviders.base.provider import DBAPIProvider
 from .query.raw import RawQuery, py2sql, row_class
 from .security import SecurityMixin
 from .session.context import current_session
 from .session.stats import GlobalStatistics, Statistics
-from .sql import ast, dollar
+from .sql import ast
 
 KNOWN_PROVIDERS = ("sqlite", "postgres", "mysql", "oracle", "cockroach")
 ON_CONNECT_PROVIDERS = ("sqlite", "postgres", "mysql", "oracle")
@@ -221,24 +222,21 @@ class Database(DatabaseMappingMixin, SecurityMixin):
             query = queries[sql] = RawQuery(self._require_provider(), sql)
         return query
 
-    def _exec_raw(self, sql: str, globals: dict | None, locals: dict | None, frame_depth: int,
-                  write: bool = False) -> Any:
-        """Run raw SQL; ``frame_depth`` counts frames between the user's code and this call."""
+    def _exec_raw(self, sql: str, globals: dict | None, locals: dict | None, write: bool = False) -> Any:
+        """Run raw SQL; ``$names`` come from explicit dicts or the user's frame."""
         cache = self._get_cache()
         query = self._raw(sql)
         arguments = None
         if query.has_params:
-            namespaces = dollar.caller_namespaces(frame_depth, globals, locals)
-            arguments = query.arguments(*namespaces)
+            arguments = query.arguments(*user_namespaces(globals, locals))
         if cache.dirty:
             self._flush_cache(cache)
         cursor, _ = cache.execute(query.compiled.sql, arguments, write=write)
         return cursor
 
-    def select(self, sql: str, globals: dict | None = None, locals: dict | None = None,
-               frame_depth: int = 0) -> list:
+    def select(self, sql: str, globals: dict | None = None, locals: dict | None = None) -> list:
         """Rows of a raw query: scalars for one column, tuples with attribute access for several."""
-        cursor = self._exec_raw(_with_select(sql), globals, locals, frame_depth + 1)
+        cursor = self._exec_raw(_with_select(sql), globals, locals)
         return self._fetch_rows(cursor)
 
     def _fetch_rows(self, cursor: Any) -> list:
@@ -258,7 +256,7 @@ class Database(DatabaseMappingMixin, SecurityMixin):
 
     def get(self, sql: str, globals: dict | None = None, locals: dict | None = None) -> Any:
         """The single row (or scalar) of a raw query: RowNotFound / MultipleRowsFound otherwise."""
-        rows = self.select(sql, globals, locals, frame_depth=1)
+        rows = self.select(sql, globals, locals)
         if not rows:
             raise errors.RowNotFound("The query returned no rows")
         if len(rows) > 1:
@@ -266,12 +264,12 @@ class Database(DatabaseMappingMixin, SecurityMixin):
         return rows[0]
 
     def exists(self, sql: str, globals: dict | None = None, locals: dict | None = None) -> bool:
-        cursor = self._exec_raw(_with_select(sql), globals, locals, 1)
+        cursor = self._exec_raw(_with_select(sql), globals, locals)
         return cursor.fetchone() is not None
 
     def execute(self, sql: str, globals: dict | None = None, locals: dict | None = None) -> Any:
         """Run any statement in a transaction; returns the DB-API cursor."""
-        return self._exec_raw(sql, globals, locals, 1, write=True)
+        return self._exec_raw(sql, globals, locals, write=True)
 
     def insert(self, table_name: Any, returning: str | None = None, **kwargs: Any) -> Any:
         """A direct INSERT (no identity map); the ``returning`` column's value, else the lastrowid."""

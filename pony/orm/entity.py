@@ -240,12 +240,12 @@ class EntityMeta(EntityMetaBase):
     def select_by_sql(cls, sql: str, globals: dict | None = None, locals: dict | None = None) -> list:
         cls._require_mapping()
         from .query.by_sql import select_by_sql
-        return select_by_sql(cls, sql, globals, locals, frame_depth=1)
+        return select_by_sql(cls, sql, globals, locals)
 
     def get_by_sql(cls, sql: str, globals: dict | None = None, locals: dict | None = None) -> Any:
         cls._require_mapping()
         from .query.by_sql import select_by_sql
-        objs = select_by_sql(cls, sql, globals, locals, frame_depth=1)
+        objs = select_by_sql(cls, sql, globals, locals)
         if len(objs) > 1:
             raise errors.MultipleObjectsFoundError(
                 f"Multiple objects were found. Use {cls.__name__}.select(...) to retrieve them")

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as datetime_module
 import itertools
-import sys
 import types
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
+from ..callers import user_frame
 from ..types import Array, Json, LongStr
 
 T = TypeVar("T")
@@ -426,7 +426,7 @@ class PrimaryKey(Required[T]):
         if args and isinstance(args[0], Attribute):
             if len(args) == 1:
                 attr = args[0]
-                name = next((k for k, v in _class_body_locals(2).items() if v is attr), "attr")
+                name = next((k for k, v in _class_body_locals().items() if v is attr), "attr")
                 raise TypeError(f"Just use {name} = PrimaryKey({_type_name(attr.py_type)}, ...) "
                                 f"directly instead of PrimaryKey({name})")
             _register_composite(args, "pk", kwargs)
@@ -502,9 +502,9 @@ def _type_name(py_type: Any) -> str:
 # --- composite keys and indexes declared in the class body ----------------------------------
 
 
-def _class_body_locals(depth: int = 3) -> dict:
-    frame = sys._getframe(depth)
-    return frame.f_locals
+def _class_body_locals() -> dict:
+    """The namespace of the class body calling composite_key()/composite_index()."""
+    return user_frame().f_locals
 
 
 def _register_composite(attrs: tuple, kind: str, kwargs: dict) -> None:

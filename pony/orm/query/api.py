@@ -7,6 +7,7 @@ aggregates behave like the Python builtins they replace on ``from pony.orm impor
 
 from __future__ import annotations
 
+import ast
 import builtins
 import itertools
 import sys
@@ -16,8 +17,13 @@ from typing import Any
 
 from ..model.entity_meta import EntityIter
 from ..translation import chain
-from ..translation.reading import capture_generator, capture_lambda, capture_text
 from .query import Query, QueryIterator, QueryResult
+from .scope import (
+    capture_generator_in_scope,
+    capture_lambda_in_scope,
+    capture_text_in_scope,
+    eval_first_iterable,
+)
 
 
 def _mark(name: str, nofold: bool = False) -> Any:
@@ -41,61 +47,29 @@ def _database_of(value: Any) -> Any:
     return None
 
 
-def _query_from_generator(gen: Any, mode: str, frame_depth: int) -> Query:
-    captured = capture_generator(gen)
+def _query_from_generator(gen: Any, mode: str) -> Query:
+    captured = capture_generator_in_scope(gen)
     first = captured.locals.get(".0")
     if isinstance(first, EntityIter):
         first = first.entity
     elif isinstance(first, QueryIterator):
         first = first._query
     else:
-        frame = sys._getframe(frame_depth)
-        source = captured.tree.generators[0].iter
-        import ast
-
-        expr = ast.Expression(body=source)
-        ast.fix_missing_locations(expr)
-        first = eval(compile(expr, "<query>", "eval"), frame.f_globals, frame.f_locals)
+        first = eval_first_iterable(gen, captured.tree.generators[0].iter)
         if isinstance(first, types.GeneratorType):  # a generator over an entity: its query
-            first = _query_from_generator(first, "inner", frame_depth + 1)
+            first = _query_from_generator(first, "inner")
         if isinstance(first, QueryResult) and first._query is not None:
             first = first._query
     captured.locals[".0"] = first
-    if _uses_raw_sql(captured.tree):
-        # $names of raw_sql() come from the caller's frame, like in Pony
-        caller = sys._getframe(frame_depth)
-        captured.locals = {**caller.f_locals, **captured.locals}
     database = _database_of(first)
     if database is None:
         raise TypeError("Query can only iterate over entity or another query (not a list of objects)")
     return Query(database, (chain.Step("gen", captured, data=mode),))
 
 
-_raw_sql_users: dict = {}
-
-
-def _uses_raw_sql(tree: Any) -> bool:
-    found = _raw_sql_users.get(id(tree))
-    if found is None or found[0] is not tree:
-        import ast
-
-        uses = any(isinstance(n, ast.Name) and n.id == "raw_sql" for n in ast.walk(tree))
-        found = _raw_sql_users[id(tree)] = (tree, uses)
-    return found[1]
-
-
-def _query_from_text(
-    text: str, mode: str, globals: dict | None, locals: dict | None, frame_depth: int
-) -> Query:
-    if globals is None:
-        frame = sys._getframe(frame_depth)
-        globals = frame.f_globals
-        locals = frame.f_locals if locals is None else locals
-    captured = capture_text(text, __import__("ast").GeneratorExp, globals, dict(locals or {}))
-    source = captured.tree.generators[0].iter
-    import ast
-
-    expr = ast.Expression(body=source)
+def _query_from_text(text: str, mode: str, globals: dict | None, locals: dict | None) -> Query:
+    captured = capture_text_in_scope(text, ast.GeneratorExp, globals, locals)
+    expr = ast.Expression(body=captured.tree.generators[0].iter)
     ast.fix_missing_locations(expr)
     try:
         first = eval(compile(expr, "<query>", "eval"), captured.globals, captured.locals)
@@ -107,17 +81,12 @@ def _query_from_text(
     return Query(database, (chain.Step("gen", captured, data=mode),))
 
 
-def make_query(
-    arg: Any,
-    mode: str = "inner",
-    globals: dict | None = None,
-    locals: dict | None = None,
-    frame_depth: int = 3,
-) -> Query:
+def make_query(arg: Any, mode: str = "inner", globals: dict | None = None, locals: dict | None = None) -> Query:
+    """A Query from a generator, query text or a Query; names in text come from the user's frame."""
     if isinstance(arg, types.GeneratorType):
-        return _query_from_generator(arg, mode, frame_depth)
+        return _query_from_generator(arg, mode)
     if isinstance(arg, str):
-        return _query_from_text(arg, mode, globals, locals, frame_depth)
+        return _query_from_text(arg, mode, globals, locals)
     if isinstance(arg, Query):
         return arg
     raise TypeError(f"Query should be a generator expression or a string. Got: {type(arg).__name__}")
@@ -247,10 +216,9 @@ def entity_select(entity: Any, *args: Any, **kwargs: Any) -> Query:
     if args:
         arg = args[0]
         if isinstance(arg, types.FunctionType):
-            captured = capture_lambda(arg)
+            captured = capture_lambda_in_scope(arg)
         elif isinstance(arg, str):
-            frame = sys._getframe(2)
-            captured = capture_text(arg, object, frame.f_globals, frame.f_locals)
+            captured = capture_text_in_scope(arg)
         else:
             from ..types import RawSQL
 
@@ -258,8 +226,6 @@ def entity_select(entity: Any, *args: Any, **kwargs: Any) -> Query:
                 query = Query(entity._database_, (chain.Step("entity", data=(entity, name)),))
                 return query.filter(arg)
             raise TypeError(f"Expected lambda or string, got: {arg!r}")
-        import ast
-
         tree = captured.tree
         if isinstance(tree, ast.Lambda):
             if len(tree.args.args) != 1:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..callers import user_namespaces
 from ..session.objects import RowReader, current_cache
-from ..sql import dollar
 
 
-def select_by_sql(entity: Any, sql: str, globals: dict | None, locals: dict | None, frame_depth: int) -> list:
+def select_by_sql(entity: Any, sql: str, globals: dict | None, locals: dict | None) -> list:
+    """Objects of ``entity`` read from the rows of ``sql``; ``$names`` come from the user's frame."""
     database = entity._database_
     cache = current_cache(database)
     query = database._raw(sql)
     arguments = None
     if query.compiled.param_keys:
-        g, lc = dollar.caller_namespaces(frame_depth, globals, locals)
-        arguments = query.arguments(g, lc)
+        arguments = query.arguments(*user_namespaces(globals, locals))
     if cache.dirty:
         database._flush_cache(cache)
     cursor, _ = cache.execute(query.compiled.sql, arguments)

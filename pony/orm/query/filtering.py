@@ -3,16 +3,16 @@ the query's chain of translation steps."""
 
 from __future__ import annotations
 
-import sys
 import types
 from typing import Any
 
 from ..translation import chain
-from ..translation.reading import capture_lambda, capture_text
 from ..types import RawSQL
+from .scope import capture_lambda_in_scope, capture_text_in_scope
 
 
-def filter_query(query: Any, args: tuple, kwargs: dict, mode: str, frame_depth: int = 3) -> Any:
+def filter_query(query: Any, args: tuple, kwargs: dict, mode: str) -> Any:
+    """``query`` narrowed by a lambda, text (names from the user's frame), raw_sql() or keywords."""
     if args and kwargs:
         raise TypeError("filter() accepts either a lambda/text or keyword arguments, not both")
     if len(args) > 1:
@@ -22,11 +22,9 @@ def filter_query(query: Any, args: tuple, kwargs: dict, mode: str, frame_depth: 
         if isinstance(arg, RawSQL):
             return query._with_step(chain.Step("raw_filter", data=(arg.sql, arg.types), values=[arg]))
         if isinstance(arg, types.FunctionType):
-            return query._with_step(chain.Step("filter", capture_lambda(arg), data=mode))
+            return query._with_step(chain.Step("filter", capture_lambda_in_scope(arg), data=mode))
         if isinstance(arg, str):
-            frame = sys._getframe(frame_depth)
-            captured = capture_text(arg, object, frame.f_globals, frame.f_locals)
-            return query._with_step(chain.Step("filter", captured, data=mode))
+            return query._with_step(chain.Step("filter", capture_text_in_scope(arg), data=mode))
         raise TypeError(f"Argument of {mode}() must be a lambda, a string or raw_sql(). Got: {arg!r}")
     if not kwargs:
         return query

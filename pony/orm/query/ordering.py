@@ -11,11 +11,12 @@ from typing import Any
 
 from ..model.attributes import Attribute, DescWrapper
 from ..translation import chain
-from ..translation.reading import capture_lambda, capture_text
 from ..types import RawSQL
+from .scope import capture_lambda_in_scope, capture_text_in_scope
 
 
-def order_by_args(query: Any, args: tuple, frame_depth: int = 3) -> Any:
+def order_by_args(query: Any, args: tuple) -> Any:
+    """``query`` ordered by ``args``; names in text come from the user's frame."""
     if len(args) == 1 and args[0] is None:
         return query._with_step(chain.Step("order_none"))
     if not args:
@@ -42,14 +43,9 @@ def order_by_args(query: Any, args: tuple, frame_depth: int = 3) -> Any:
     if isinstance(arg, RawSQL):
         return query._with_step(chain.Step("order_raw", data=(arg.sql, arg.types), values=[arg]))
     if isinstance(arg, types.FunctionType):
-        return query._with_step(chain.Step("order", capture_lambda(arg)))
+        return query._with_step(chain.Step("order", capture_lambda_in_scope(arg)))
     if isinstance(arg, str):
-        import sys
-
-        frame = sys._getframe(frame_depth)
-        return query._with_step(
-            chain.Step("order", capture_text(arg, object, frame.f_globals, frame.f_locals))
-        )
+        return query._with_step(chain.Step("order", capture_text_in_scope(arg)))
     raise TypeError(f"order_by() method receive an argument of invalid type: {arg!r}")
 
 

@@ -33,8 +33,7 @@ def show(x: Any) -> None:
     elif isinstance(x, (str, types.GeneratorType)):
         from .api import make_query
 
-        # frame_depth 3: make_query's helper -> make_query -> show -> show's caller
-        make_query(x, "inner", frame_depth=3).show()
+        make_query(x, "inner").show()
     elif hasattr(x, "show") and callable(x.show):
         x.show()
     else:

@@ -390,8 +390,22 @@ class Div(Node):
 # --- Json and arrays --------------------------------------------------------------------------
 
 
+class JsonKey(Node):
+    """A Json path step known only when the query runs (a parameter or a column).
+
+    ``index`` is True for an int array index, False for a str member name: the translator knows
+    the Python type, and a dialect that spells the two differently must not guess from the value.
+    """
+
+    __slots__ = ("expr", "index")
+
+    def __init__(self, expr: Node, index: bool) -> None:
+        self.expr = expr
+        self.index = index
+
+
 class JsonValue(Node):
-    """The value at ``path`` (a tuple of Value/Param keys) inside a Json column.
+    """The value at ``path`` (a tuple of Value keys and JsonKey steps) inside a Json column.
 
     ``as_type`` is None for a Json sub-document, else 'str', 'int', 'float' or 'bool'.
     """

@@ -112,6 +112,9 @@ class SQLCompiler:
             return "'" + self.escape_text(value.replace("'", "''")) + "'"
         raise TypeError(f"Cannot render literal {value!r}")
 
+    def jsonkey_sql(self, node: ast.JsonKey) -> str:
+        return self.sql(node.expr)
+
     def raw_sql(self, node: ast.Raw) -> str:
         out = []
         for part in node.parts:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 from types import CodeType
 
 from .. import errors
@@ -129,17 +128,6 @@ def parse(text: str) -> tuple[Part, ...]:
     if literal:
         parts.append("".join(literal))
     return tuple(parts)
-
-
-def caller_namespaces(frame_depth: int, globals: dict | None, locals: dict | None) -> tuple[dict, dict]:
-    """The globals and locals to evaluate parameters in: explicit dicts or the caller's frame.
-
-    ``frame_depth`` counts frames above the function calling this one (0 = its caller).
-    """
-    if globals is not None:
-        return globals, (locals if locals is not None else globals)
-    frame = sys._getframe(frame_depth + 2)
-    return frame.f_globals, (locals if locals is not None else frame.f_locals)
 
 
 def evaluate(parts: tuple[Part, ...], globals: dict, locals: dict) -> list:

@@ -4,9 +4,9 @@ their ``_pony_func_`` mark and translates them to SQL."""
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
+from ..callers import user_frame
 from ..model.attributes import Attribute, DescWrapper
 from ..sql import dollar
 from ..types import RawSQL
@@ -67,7 +67,7 @@ def coalesce(*args: Any) -> Any:
 def raw_sql(sql: str, result_type: Any = None) -> RawSQL:
     """A raw SQL fragment; ``$name``/``$(expr)`` are taken from the caller's frame as parameters."""
     parts = dollar.parse(sql)
-    frame = sys._getframe(1)
+    frame = user_frame()
     items: list = []
     values: list = []
     for part in parts:

@@ -328,7 +328,8 @@ class JsonExpr(Value):
             raise self.fail("Json slices are not supported; use an index or a key")
         if not isinstance(key, (StrValue, NumberValue)):
             raise self.fail("Json path keys must be str or int")
-        return JsonExpr(self.node, Json, None, self.aggregated, self.path + (key.node,))
+        step = key.node if isinstance(key.node, ast.Value) else ast.JsonKey(key.node, isinstance(key, NumberValue))
+        return JsonExpr(self.node, Json, None, self.aggregated, self.path + (step,))
 
     def as_type(self, name: str, py_type: Any) -> Value:
         return make_value(ast.JsonValue(self.node, self.path, name), py_type, aggregated=self.aggregated)

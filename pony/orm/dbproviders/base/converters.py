@@ -12,7 +12,7 @@ import json
 import math
 import re
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
@@ -266,6 +266,13 @@ def _take_options(attr: Any, kwargs: dict, names: tuple) -> list:
 
 
 class DecimalConverter(Converter):
+    """DECIMAL(precision, scale). A value is rounded to ``scale`` places in Python, half away from zero
+    (ROUND_HALF_UP, what PostgreSQL and MariaDB/MySQL do), before it is stored, so every database
+    stores, and the object holds, the same value; SQLite would otherwise keep extra digits or round
+    through a float. A value with more integer digits than ``precision - scale`` is refused."""
+
+    ROUNDING = ROUND_HALF_UP
+
     def init(self, kwargs: dict) -> None:
         attr = self.attr
         precision, scale = _take_options(attr, kwargs, ("precision", "scale"))
@@ -282,6 +289,8 @@ class DecimalConverter(Converter):
             raise ValueError("'scale' must be less or equal 'precision'")
         self.precision, self.scale = precision, scale
         self.exp = Decimal(10) ** -scale
+        self.limit = Decimal(10) ** (precision - scale)
+        self.context = Context(prec=precision + 2, rounding=self.ROUNDING)  # room for any value in range
         self.min_val = kwargs.pop("min", None)
         self.max_val = kwargs.pop("max", None)
 
@@ -300,11 +309,18 @@ class DecimalConverter(Converter):
         if self.max_val is not None and val > self.max_val:
             raise ValueError(f"Value {val!r} of attr {_attr_name(self.attr)} is greater than the maximum "
                              f"allowed value {self.max_val!r}")
-        limit = Decimal(10) ** (self.precision - self.scale)
-        if abs(val.quantize(self.exp)) >= limit:
+        return self.quantized(val)
+
+    def quantized(self, val: Decimal) -> Decimal:
+        """``val`` rounded to the scale; ValueError naming the attribute if it does not fit."""
+        rounded = None
+        if not val or val.adjusted() < self.precision - self.scale:
+            rounded = val.quantize(self.exp, rounding=self.ROUNDING, context=self.context)
+        if rounded is None or abs(rounded) >= self.limit:
             raise ValueError(f"Value {val} of attr {_attr_name(self.attr)} is out of range for "
-                             f"DECIMAL({self.precision}, {self.scale})")
-        return val
+                             f"DECIMAL({self.precision}, {self.scale}): at most "
+                             f"{self.precision - self.scale} digits before the decimal point")
+        return rounded
 
     def py2sql(self, val: Any) -> Any:
         return val
@@ -314,12 +330,13 @@ class DecimalConverter(Converter):
             return None
         if isinstance(val, float):
             val = Decimal(repr(val))
-        return Decimal(val).quantize(self.exp)
+        return Decimal(val).quantize(self.exp, rounding=self.ROUNDING)
 
     def dbvals_equal(self, x: Any, y: Any) -> bool:
         if x is None or y is None:
             return x is y
-        return Decimal(x).quantize(self.exp) == Decimal(y).quantize(self.exp)
+        return Decimal(x).quantize(self.exp, rounding=self.ROUNDING) == Decimal(y).quantize(
+            self.exp, rounding=self.ROUNDING)
 
     def sql_type(self) -> str:
         return f"DECIMAL({self.precision}, {self.scale})"

@@ -25,8 +25,11 @@ class MySQLCompiler(SQLCompiler):
     NEGATIVE_JSON_INDEX_AS_LAST = True
 
     def value_sql(self, node: ast.Value) -> str:
-        if isinstance(node.value, str):  # backslash is an escape character in MySQL literals
-            return "'" + self.escape_text(node.value.replace("\\", "\\\\").replace("'", "''")) + "'"
+        if isinstance(node.value, str) and "\\" in node.value:
+            # Backslash is an escape character in MySQL literals unless the connection's sql_mode
+            # has NO_BACKSLASH_ESCAPES. A hex literal reads the same in both modes, so the SQL
+            # does not depend on how the server or on_connect configured the session.
+            return "_utf8mb4 X'" + node.value.encode("utf-8").hex() + "'"
         return super().value_sql(node)
 
     def binop_sql(self, node: ast.BinOp) -> str:
@@ -48,7 +51,10 @@ class MySQLCompiler(SQLCompiler):
 
     def groupconcat_sql(self, node: ast.GroupConcat) -> str:
         distinct = "DISTINCT " if node.distinct else ""
-        sep = f" SEPARATOR {self.sql(ast.Value(node.sep))}" if node.sep is not None else ""
+        sep = ""
+        if node.sep is not None:  # SEPARATOR takes a plain literal only (no charset introducer)
+            literal = self.sql(ast.Value(node.sep)) if "\\" not in node.sep else f"X'{node.sep.encode().hex()}'"
+            sep = f" SEPARATOR {literal}"
         return f"GROUP_CONCAT({distinct}{self.sql(node.expr)}{sep})"
 
     def now_sql(self, node: ast.Now) -> str:
@@ -96,15 +102,31 @@ class MySQLCompiler(SQLCompiler):
 
     # --- JSON -----------------------------------------------------------------------------------
 
-    def json_path_item(self, item: ast.Node) -> str:
-        if isinstance(item, ast.Value):
-            key = item.value
-            if isinstance(key, int) and not isinstance(key, bool):
-                if key < 0 and self.NEGATIVE_JSON_INDEX_AS_LAST:
-                    return "[last]" if key == -1 else f"[last-{-key - 1}]"
-                return f"[{key}]"
-            return '."' + str(key).replace("\\", "\\\\").replace('"', '\\"') + '"'
-        raise AssertionError("parameters are handled by json_path")
+    def json_path_item(self, item: ast.Value) -> str:
+        """One constant step of a JSON path: ``[n]`` for an int, ``."name"`` (escaped) for a member."""
+        key = item.value
+        if isinstance(key, int) and not isinstance(key, bool):
+            if key < 0 and self.NEGATIVE_JSON_INDEX_AS_LAST:
+                return "[last]" if key == -1 else f"[last-{-key - 1}]"
+            return f"[{key}]"
+        return '."' + str(key).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    def json_member(self, key: ast.Node) -> str:
+        """SQL building the path step ``."key"`` from a value known at run time, with ``\\`` and ``"``
+        escaped so that the key names exactly one member and never adds steps of its own."""
+        escaped = self.sql(key)
+        for char in ("\\", '"'):
+            found, replacement = self.sql(ast.Value(char)), self.sql(ast.Value("\\" + char))
+            escaped = f"REPLACE({escaped}, {found}, {replacement})"
+        return f"concat('.\"', {escaped}, '\"')"
+
+    def json_index(self, index: ast.Node) -> str:
+        """SQL building the path step ``[n]`` from an int known at run time."""
+        if not self.NEGATIVE_JSON_INDEX_AS_LAST:
+            return f"concat('[', {self.sql(index)}, ']')"
+        # each placeholder needs its own argument: render the parameter three times
+        first, second, third = self.sql(index), self.sql(index), self.sql(index)
+        return f"IF({first} < 0, concat('[last-', -1 - {second}, ']'), concat('[', {third}, ']'))"
 
     def json_path(self, path: tuple) -> str:
         if all(isinstance(item, ast.Value) for item in path):
@@ -113,11 +135,10 @@ class MySQLCompiler(SQLCompiler):
         for item in path:
             if isinstance(item, ast.Value):
                 pieces.append(self.sql(ast.Value(self.json_path_item(item))))
+            elif item.index:
+                pieces.append(self.json_index(item.expr))
             else:
-                # each placeholder needs its own argument: render the parameter three times
-                p1, p2, p3 = self.sql(item), self.sql(item), self.sql(item)
-                pieces.append(f"IF({p1} REGEXP '^-?[0-9]+$', concat('[', {p2}, ']'), "
-                              f"concat('.\"', {p3}, '\"'))")
+                pieces.append(self.json_member(item.expr))
         return f"concat({', '.join(pieces)})"
 
     def json_extract(self, expr: ast.Node, path: tuple) -> str:
@@ -134,13 +155,14 @@ class MySQLCompiler(SQLCompiler):
         return f"CAST({value} AS {self.CAST_TYPES[node.as_type]})"
 
     def jsoncontains_sql(self, node: ast.JsonContains) -> str:
-        key = self.sql(node.key)
+        # rendered in text order: placeholders take their arguments in the order they are rendered
         at = self.json_extract(node.expr, node.path)
+        key = self.sql(node.key)
+        expr = self.sql(node.expr)
         path = self.json_path(node.path)
-        return (
-            f"(JSON_CONTAINS({at}, JSON_ARRAY({key})) OR "
-            f"JSON_CONTAINS_PATH({self.sql(node.expr)}, 'one', concat({path}, '.\"', {key}, '\"')))"
-        )
+        member = self.json_member(node.key)
+        as_member = f"JSON_CONTAINS_PATH({expr}, 'one', concat({path}, {member}))"
+        return f"(JSON_CONTAINS({at}, JSON_ARRAY({key})) OR {as_member})"
 
     def jsonisnull_sql(self, node: ast.JsonIsNull) -> str:
         return f"COALESCE(JSON_TYPE({self.json_extract(node.expr, node.path)}), 'NULL') = 'NULL'"

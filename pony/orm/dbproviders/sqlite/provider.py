@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 import os
 import sqlite3
-import sys
 import threading
 from typing import Any
 
 from ... import errors
+from ...callers import user_frame
 from ...log import log_orm
 from ..base.errors import raise_wrapped
 from ..base.pool import Pool
@@ -68,16 +68,10 @@ class SharedMemoryPool(Pool):
 
 def _caller_dir() -> str:
     """Directory of the first module outside this package on the stack (the one that bound)."""
-    package_dir = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    frame = sys._getframe(1)
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        if not os.path.abspath(filename).startswith(package_dir) and not filename.startswith("<frozen"):
-            if filename.startswith("<"):
-                return os.getcwd()
-            return os.path.dirname(os.path.abspath(filename))
-        frame = frame.f_back  # type: ignore[assignment]
-    return os.getcwd()
+    filename = user_frame().f_code.co_filename
+    if filename.startswith("<"):
+        return os.getcwd()
+    return os.path.dirname(os.path.abspath(filename))
 
 
 class SQLiteProvider(DBAPIProvider):
