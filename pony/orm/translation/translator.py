@@ -11,7 +11,7 @@ import ast as pyast
 import json
 from typing import Any
 
-from ..errors import TranslationError
+from ..errors import TranslationError, TranslationTypeError
 from ..sql import ast
 from . import params as P
 from .frames import Frame
@@ -314,7 +314,7 @@ class Translator:
             expr = method(node)
         except TranslationError as exc:
             if getattr(exc, "needs_source", False):
-                raise TranslationError(f"{exc.args[0]}: {pyast.unparse(node)}") from None
+                raise type(exc)(f"{exc.args[0]}: {pyast.unparse(node)}") from None
             raise
         if expr.src == "?":
             expr.src = pyast.unparse(node)
@@ -337,7 +337,7 @@ class Translator:
         obj = self.visit(node.value)
         if isinstance(node.slice, pyast.Slice):
             if node.slice.step is not None:
-                raise TranslationError(f"Slice step is not supported: {pyast.unparse(node)}")
+                raise TranslationTypeError(f"Step is not supported in {pyast.unparse(node)}")
             start = self.visit(node.slice.lower) if node.slice.lower is not None else None
             stop = self.visit(node.slice.upper) if node.slice.upper is not None else None
             return obj.subscript(SliceExpr(start, stop), self)  # type: ignore[arg-type]
