@@ -305,6 +305,8 @@ class Query:
         return QueryResult(self._fetch(max(stop - start, 0), start or None), self)
 
     def limit(self, limit: int | None = None, offset: int | None = None) -> QueryResult:
+        _check_window("limit", limit)
+        _check_window("offset", offset)
         return QueryResult(None, self._clone(limit=limit, offset=offset))
 
     def page(self, pagenum: int, pagesize: int = 10) -> QueryResult:
@@ -363,6 +365,7 @@ class Query:
         return bool(select.group_by or select.having or select.limit is not None or select.offset is not None)
 
     def count(self, distinct: bool | None = None) -> int:
+        _check_distinct(distinct)
         translation = self._translation
 
         def build(select: ast.Select) -> ast.Select:
@@ -385,13 +388,16 @@ class Query:
         return self._aggregate(("count", distinct), build) or 0
 
     def _value_aggregate(self, name: str, distinct: bool | None, sep: Any = None) -> Any:
+        _check_distinct(distinct)
         translation = self._translation
-        if not translation.single or translation.results[0].entity is not None:
+        item = translation.results[0]
+        if name == "GROUP_CONCAT" and translation.single and item.entity is not None and len(item.expr.pk_nodes) == 1:
+            item = _PrimaryKeyItem(item.expr.pk_nodes[0])  # Pony joins the primary keys of the objects
+        elif not translation.single or item.entity is not None:
             raise TypeError(
                 f"'{name.lower()}' is valid for queries that return a single value, not "
                 f"{translation.result_type.__name__}"
             )
-        item = translation.results[0]
         kind = getattr(item.expr, "kind", None)
         if name in ("SUM", "AVG") and kind not in ("number", "bool", "timedelta"):
             raise TypeError(f"'{name.lower()}' is valid for numeric attributes only")
@@ -461,19 +467,19 @@ class Query:
     def order_by(self, *args: Any) -> Query:
         from .ordering import order_by_args
 
-        return order_by_args(self, args)
+        return order_by_args(self, args, frame_depth=2)  # 2: the caller of order_by()
 
     sort_by = order_by
 
     def filter(self, *args: Any, **kwargs: Any) -> Query:
         from .filtering import filter_query
 
-        return filter_query(self, args, kwargs, "filter")
+        return filter_query(self, args, kwargs, "filter", frame_depth=2)
 
     def where(self, *args: Any, **kwargs: Any) -> Query:
         from .filtering import filter_query
 
-        return filter_query(self, args, kwargs, "where")
+        return filter_query(self, args, kwargs, "where", frame_depth=2)
 
     def random(self, limit: int) -> QueryResult:
         query = self._clone(order_override=(ast.OrderBy(ast.Random()),), distinct_override=False)
@@ -672,3 +678,27 @@ class QueryResult:
     ):
         locals()[_name] = _not_supported(_name)
     del _name, _not_supported
+
+
+def _check_window(name: str, value: Any) -> None:
+    """limit()/offset arguments: None or a non-negative int (the database would get anything else)."""
+    if value is None:
+        return
+    if not isinstance(value, int):
+        raise TypeError(f"Parameter {name!r} of limit() must be an int. Got: {value!r}")
+    if value < 0:
+        raise ValueError(f"Parameter {name!r} of limit() cannot be negative. Got: {value}")
+
+
+def _check_distinct(distinct: Any) -> None:
+    if distinct is not None and not isinstance(distinct, bool):
+        raise TypeError(f"`distinct` value should be True or False. Got: {distinct!r}")
+
+
+class _PrimaryKeyItem:
+    """The primary key column of a query's objects, aggregated like a value (group_concat())."""
+
+    def __init__(self, column: Any) -> None:
+        self.columns = (column,)
+        self.expr = None
+        self.py_type = int

@@ -11,7 +11,7 @@ import ast as pyast
 import json
 from typing import Any
 
-from ..errors import TranslationError, TranslationTypeError
+from ..errors import IncomparableTypesError, TranslationError, TranslationNotImplementedError, TranslationTypeError
 from ..sql import ast
 from . import params as P
 from .frames import Frame
@@ -184,6 +184,10 @@ class Translator:
         index, value = self.register(node)
         expr = self.value_expr(index, value)
         expr.src = pyast.unparse(node)
+        if isinstance(expr, ListExpr):
+            expr.display = isinstance(node, (pyast.Tuple, pyast.List, pyast.Set))
+        if isinstance(expr, Value) and expr.kind == "other" and self.converter(expr.py_type) is None:
+            raise TypeError(f"Expression `{expr.src}` has unsupported type {type(value).__name__!r}")
         return expr
 
     def value_expr(self, index: int, value: Any, get: Any = None) -> Expr:
@@ -464,6 +468,8 @@ class Translator:
             left, right, op = right, left, FLIPPED[op]
         if isinstance(left, ObjectExpr):
             return left.compare(op, right)
+        if isinstance(left, Structural) or isinstance(right, Structural):
+            raise IncomparableTypesError(left.py_type, right.py_type)
         if not isinstance(left, Value) or not isinstance(right, Value):
             raise TranslationError(f"Cannot compare {left.src} and {right.src}")
         if isinstance(left, JsonExpr) and left.path and not isinstance(right, JsonExpr):
@@ -501,6 +507,9 @@ class Translator:
         return ast.Or(*ors)
 
     def contains(self, container: Expr, item: Expr) -> ast.Node:
+        if isinstance(container, ListExpr) and container.param_index is not None and not container.display:
+            if any(isinstance(o, NoneValue) for o in container.items):
+                raise TypeError(f"Expression `{container.src}` should not contain None values")
         if isinstance(container, ListExpr) or isinstance(container, RowExpr):
             items = container.items
             if not items:
@@ -533,6 +542,11 @@ class Translator:
     # --- generator expressions ------------------------------------------------------------------
 
     def bind_loop(self, frame: Frame, name: str, source: Expr, kind: str = "INNER") -> Expr:
+        if isinstance(source, Value) and not isinstance(source, NoneValue) and source.attr is not None:
+            raise TranslationNotImplementedError(f"for {name} in {source.src}")  # Pony's NotImplementedError
+        entity = getattr(source, "value", None) if isinstance(source, Structural) else None
+        if P.is_entity_class(entity) and entity._database_ is not self.database:
+            raise TranslationError("All entities in a query must belong to the same database")
         alias = self.new_alias(name)
         if isinstance(source, Structural) and P.is_entity_class(source.value):
             entity = source.value
@@ -632,6 +646,8 @@ class Translator:
     # --- results ---------------------------------------------------------------------------------
 
     def set_results(self, elt: Expr) -> None:
+        if isinstance(elt, ListExpr) and elt.display:
+            elt = RowExpr(elt.items)  # `(k, k)` of outside values: its values are the columns, as in Pony
         if isinstance(elt, RowExpr):
             self.single = False
             items = elt.items
@@ -646,6 +662,8 @@ class Translator:
                 self.frame.loops.append((alias, item.entity))
             elif isinstance(item, ObjectParam) or isinstance(item, (SetExpr, Structural, ListExpr, RowExpr)):
                 raise TranslationError(f"Expression `{item.src}` cannot be a query result")
+            elif isinstance(elt, Value) and isinstance(item.node, ast.Param):
+                raise TranslationError(f"External parameter '{item.src}' cannot be used as query result")
             results.append(item)
         self.results = results
 

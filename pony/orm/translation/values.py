@@ -389,6 +389,7 @@ class ListExpr(Expr):
         self.items = items
         self.param_index = param_index
         self.py_type = tuple
+        self.display = False  # written as a tuple/list display in the query, not given by a name
 
     def array_node(self, tr: Any, array_type: Any) -> ast.Node:
         if self.param_index is not None:
