@@ -169,7 +169,7 @@ def _aggregate(name: str) -> Any:
         elif isinstance(expr, ObjectExpr):
             if name != "COUNT":
                 raise TypeError(
-                    f"Function {name!r} cannot be applied to type {expr.entity.__name__!r} in {pyast.unparse(node)}"
+                    f"Function {name!r} cannot be applied to type {expr.entity.__name__!r} in {call_source(node)}"
                 )
             if len(expr.pk_nodes) == 1:
                 return _row_aggregate(
@@ -205,13 +205,20 @@ def _aggregate(name: str) -> Any:
     return handler
 
 
+def call_source(node: pyast.Call) -> str:
+    """A call as the user wrote it: ``max(x for x in s)``, not ``ast.unparse``'s ``max((x for x in s))``."""
+    if len(node.args) == 1 and not node.keywords and isinstance(node.args[0], pyast.GeneratorExp):
+        return pyast.unparse(node.func) + pyast.unparse(node.args[0])
+    return pyast.unparse(node)
+
+
 def _check_object_aggregate(name: str, item: Expr, node: pyast.Call) -> None:
     """sum/avg/min/max of a collection or generator of objects: Pony's TypeError."""
     if isinstance(item, ObjectExpr) and name in ("SUM", "AVG", "MIN", "MAX"):
         wanted = "numeric" if name in ("SUM", "AVG") else "comparable"
         raise TypeError(
             f"Function {name.lower()}() expects query or items of {wanted} type, "
-            f"got {item.entity.__name__!r} in {pyast.unparse(node)}"
+            f"got {item.entity.__name__!r} in {call_source(node)}"
         )
 
 
