@@ -186,9 +186,15 @@ class Translator:
         expr.src = pyast.unparse(node)
         if isinstance(expr, ListExpr):
             expr.display = isinstance(node, (pyast.Tuple, pyast.List, pyast.Set))
-        if isinstance(expr, Value) and expr.kind == "other" and self.converter(expr.py_type) is None:
+        if self.unsupported(expr, value):
             raise TypeError(f"Expression `{expr.src}` has unsupported type {type(value).__name__!r}")
         return expr
+
+    def unsupported(self, expr: Expr, value: Any) -> bool:
+        """An outside value no column type takes (an instance of a plain Python class)."""
+        if not isinstance(expr, Value) or expr.kind != "other" or isinstance(value, (dict, bytearray, memoryview)):
+            return False
+        return self.converter(type(value)) is None
 
     def value_expr(self, index: int, value: Any, get: Any = None) -> Expr:
         """The expression for an outer value (or a part of one, picked by ``get``)."""
