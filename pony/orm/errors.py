@@ -228,11 +228,60 @@ class TranslationError(Exception):
     pass
 
 
+class TranslationAttributeError(TranslationError, builtins.AttributeError):
+    """A query uses an attribute or method its operand does not have (Pony raises AttributeError)."""
+
+
+class TranslationTypeError(TranslationError, builtins.TypeError):
+    """A query applies an operation to an operand of the wrong type (Pony raises TypeError)."""
+
+
+class TranslationValueError(TranslationError, builtins.ValueError):
+    """A query passes a wrong value to a query function (Pony raises ValueError)."""
+
+
+class TranslationNotImplementedError(TranslationError, builtins.NotImplementedError):
+    """A construct queries do not support (Pony raises NotImplementedError)."""
+
+
 class ExprEvalError(TranslationError):
+    """An outside sub-expression of a query failed when evaluated in Python.
+
+    The instance is also of the cause's builtin class (``ExprEvalError`` for a ``NameError`` is a
+    ``NameError`` too), so code catching what the expression raised keeps working.
+    """
+
+    def __new__(cls, src: str = "", cause: BaseException | None = None, *args: Any) -> ExprEvalError:
+        if cls is ExprEvalError and cause is not None:
+            cls = _expr_eval_class(type(cause))
+        return super().__new__(cls, src, cause, *args)
+
     def __init__(self, src: str, cause: BaseException) -> None:
         super().__init__(f"`{src}` raises {type(cause).__name__}: {cause}")
         self.src = src
         self.cause = cause
+
+    def __reduce__(self) -> tuple:
+        return ExprEvalError, (self.src, self.cause)
+
+
+# builtin classes an ExprEvalError mirrors, most specific first
+_MIRRORED = (builtins.NameError, builtins.AttributeError, builtins.KeyError, builtins.IndexError,
+             builtins.LookupError, builtins.ZeroDivisionError, builtins.ArithmeticError,
+             builtins.NotImplementedError, builtins.TypeError, builtins.ValueError)
+_EXPR_EVAL_CLASSES: dict[type, type] = {}
+
+
+def _expr_eval_class(cause: type) -> type:
+    """``ExprEvalError`` joined with the nearest builtin class of ``cause`` (or itself)."""
+    mirror = next((base for base in _MIRRORED if issubclass(cause, base)), None)
+    if mirror is None:
+        return ExprEvalError
+    cls = _EXPR_EVAL_CLASSES.get(mirror)
+    if cls is None:
+        cls = type("ExprEvalError", (ExprEvalError, mirror), {"__module__": __name__})
+        _EXPR_EVAL_CLASSES[mirror] = cls
+    return cls
 
 
 class IncomparableTypesError(builtins.TypeError):

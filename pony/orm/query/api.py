@@ -15,6 +15,7 @@ import types
 from collections import Counter
 from typing import Any
 
+from ..errors import ExprEvalError
 from ..model.entity_meta import EntityIter
 from ..translation import chain
 from .query import Query, QueryIterator, QueryResult
@@ -73,8 +74,8 @@ def _query_from_text(text: str, mode: str, globals: dict | None, locals: dict | 
     ast.fix_missing_locations(expr)
     try:
         first = eval(compile(expr, "<query>", "eval"), captured.globals, captured.locals)
-    except Exception:
-        first = None
+    except Exception as exc:
+        raise ExprEvalError(ast.unparse(captured.tree.generators[0].iter), exc) from exc
     database = _database_of(first if not isinstance(first, QueryResult) else first._query)
     if database is None:
         raise TypeError("Query can only iterate over entity or another query (not a list of objects)")

@@ -41,7 +41,7 @@ def filter_query(query: Any, args: tuple, kwargs: dict, mode: str) -> Any:
             for sub in entity._subclasses_:
                 attr = sub._adict_.get(name) or attr
         if attr is None:
-            raise TypeError(f"Entity {entity.__name__} does not have attribute {name!r}")
+            raise AttributeError(f"Entity {entity.__name__} does not have attribute {name}")
         if attr.is_collection:
             raise TypeError(f"Collection attribute {attr} cannot be used in {mode}()")
         if value is not None and not attr.is_relation:

@@ -310,6 +310,8 @@ class Query:
         return QueryResult(self._fetch(max(stop - start, 0), start or None), self)
 
     def limit(self, limit: int | None = None, offset: int | None = None) -> QueryResult:
+        _check_window("limit", limit)
+        _check_window("offset", offset)
         return QueryResult(None, self._clone(limit=limit, offset=offset))
 
     def page(self, pagenum: int, pagesize: int = 10) -> QueryResult:
@@ -368,6 +370,7 @@ class Query:
         return bool(select.group_by or select.having or select.limit is not None or select.offset is not None)
 
     def count(self, distinct: bool | None = None) -> int:
+        _check_distinct(distinct)
         translation = self._translation
 
         def build(select: ast.Select) -> ast.Select:
@@ -390,6 +393,7 @@ class Query:
         return self._aggregate(("count", distinct), build) or 0
 
     def _value_aggregate(self, name: str, distinct: bool | None, sep: Any = None) -> Any:
+        _check_distinct(distinct)
         translation = self._translation
         if not translation.single or (
             translation.results[0].entity is not None and not _concatenates_keys(name, translation)
@@ -694,3 +698,18 @@ def _concatenates_keys(name: str, translation: Any) -> bool:
     """``Entity.select().group_concat()`` joins the primary keys of the objects (as Pony does)."""
     entity = translation.results[0].entity
     return name == "GROUP_CONCAT" and len([c for a in entity._root_._pk_attrs_ for c in a.columns]) == 1
+
+
+def _check_window(name: str, value: Any) -> None:
+    """limit()/offset arguments: None or a non-negative int (the database would get anything else)."""
+    if value is None:
+        return
+    if not isinstance(value, int):
+        raise TypeError(f"Parameter {name!r} of limit() must be an int. Got: {value!r}")
+    if value < 0:
+        raise ValueError(f"Parameter {name!r} of limit() cannot be negative. Got: {value}")
+
+
+def _check_distinct(distinct: Any) -> None:
+    if distinct is not None and not isinstance(distinct, bool):
+        raise TypeError(f"`distinct` value should be True or False. Got: {distinct!r}")

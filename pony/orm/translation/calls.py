@@ -11,7 +11,14 @@ import decimal
 import random
 from typing import Any
 
-from ..errors import TranslationError
+from ..errors import (
+    DecompileError,
+    ExprEvalError,
+    TranslationError,
+    TranslationNotImplementedError,
+    TranslationTypeError,
+    TranslationValueError,
+)
 from ..sql import ast, dollar
 from . import params as P
 from .methods import entity_query_call, getattr_method_call
@@ -41,13 +48,15 @@ def translate_call(tr: Any, node: pyast.Call) -> Expr:
     if rewritten is not None:
         return translate_call(tr, rewritten)
     func = node.func
+    if isinstance(func, pyast.Lambda):
+        raise TranslationNotImplementedError(f"A lambda cannot be called inside a query: {pyast.unparse(node)}")
     if isinstance(func, pyast.Attribute) and not tr.is_external(func):
         obj = tr.visit(func.value)
         args, kwargs = _args(tr, node)
         if isinstance(obj, ObjectExpr) and not isinstance(obj, ObjectParam):
             method = _class_attr(obj.entity, func.attr)
             if callable(method):
-                return inline_function(tr, method, [obj] + args, kwargs, pyast.unparse(node))
+                return _inline_call(tr, method, [obj] + args, kwargs, node)
         return obj.call_method(func.attr, args, kwargs, tr)
     _, callee = tr.register(func)
     subquery = entity_query_call(tr, callee, node)
@@ -63,10 +72,31 @@ def translate_call(tr: Any, node: pyast.Call) -> Expr:
         raise TranslationError(f"Objects cannot be created inside a query: {pyast.unparse(node)}")
     if callable(callee) and hasattr(callee, "__code__"):
         args, kwargs = _args(tr, node)
-        return inline_function(tr, callee, args, kwargs, pyast.unparse(node))
-    raise TranslationError(
+        return _inline_call(tr, callee, args, kwargs, node)
+    raise TranslationTypeError(  # a builtin or C function: Pony raises TypeError
         f"Function {pyast.unparse(func)}() cannot be used in a query: {pyast.unparse(node)}"
     )
+
+
+class NotInlinable(TranslationError):
+    """A Python function called in a query whose body cannot be translated."""
+
+
+def _inline_call(tr: Any, func: Any, args: list, kwargs: dict, node: pyast.Call) -> Expr:
+    """Inline the function the user called; if it (or one it calls) cannot be translated, the
+    error names the call as the user wrote it (``re.match(...)``), not the library's internals."""
+    src = pyast.unparse(node)
+    try:
+        return inline_function(tr, func, args, kwargs, src)
+    except (NotInlinable, DecompileError) as exc:
+        if getattr(exc, "called", None) == src:
+            raise
+        error = NotInlinable(
+            f"{pyast.unparse(node.func)}(...) is too complex to be translated inside a query "
+            f"(only a function whose body is a single `return <expression>` can be): {src}"
+        )
+        error.called = src  # type: ignore[attr-defined]
+        raise error from exc
 
 
 def _key(value: Any) -> Any:
@@ -112,6 +142,8 @@ def _aggregate(name: str) -> Any:
         unknown = {k.arg for k in node.keywords} - {"distinct", "sep"}
         if unknown:
             raise TypeError(f"{name.lower()}() got unexpected keyword argument {unknown.pop()!r}")
+        if distinct is not None and not isinstance(distinct, bool):
+            raise TypeError(f"`distinct` value should be True or False. Got: {distinct!r}")
         args = node.args
         if name == "GROUP_CONCAT" and len(args) == 2:
             sep = _constant(tr, args[1], "sep")
@@ -138,10 +170,15 @@ def _aggregate(name: str) -> Any:
         if isinstance(expr, SetExpr):
             if expr.distinct:
                 distinct = True
+            _check_object_aggregate(name, expr.item, node)
             return expr.aggregate(name, tr, distinct, sep)
-        if isinstance(expr, ObjectExpr):
+        if isinstance(expr, ObjectExpr) and name == "GROUP_CONCAT" and len(expr.pk_nodes) == 1:
+            expr = make_value(expr.pk_nodes[0], int)  # Pony joins the primary keys
+        elif isinstance(expr, ObjectExpr):
             if name != "COUNT":
-                raise TypeError(f"{name.lower()}() cannot be applied to objects: {pyast.unparse(node)}")
+                raise TypeError(
+                    f"Function {name!r} cannot be applied to type {expr.entity.__name__!r} in {call_source(node)}"
+                )
             if len(expr.pk_nodes) == 1:
                 return _row_aggregate(
                     tr, ast.Aggregate("COUNT", expr.pk_nodes[0], distinct is not False), int
@@ -174,6 +211,23 @@ def _aggregate(name: str) -> Any:
         return _row_aggregate(tr, agg, py_type, attr)
 
     return handler
+
+
+def call_source(node: pyast.Call) -> str:
+    """A call as the user wrote it: ``max(x for x in s)``, not ``ast.unparse``'s ``max((x for x in s))``."""
+    if len(node.args) == 1 and not node.keywords and isinstance(node.args[0], pyast.GeneratorExp):
+        return pyast.unparse(node.func) + pyast.unparse(node.args[0])
+    return pyast.unparse(node)
+
+
+def _check_object_aggregate(name: str, item: Expr, node: pyast.Call) -> None:
+    """sum/avg/min/max of a collection or generator of objects: Pony's TypeError."""
+    if isinstance(item, ObjectExpr) and name in ("SUM", "AVG", "MIN", "MAX"):
+        wanted = "numeric" if name in ("SUM", "AVG") else "comparable"
+        raise TypeError(
+            f"Function {name.lower()}() expects query or items of {wanted} type, "
+            f"got {item.entity.__name__!r} in {call_source(node)}"
+        )
 
 
 def _row_aggregate(tr: Any, node: ast.Node, py_type: Any, attr: Any = None) -> Value:
@@ -277,7 +331,7 @@ def _random(tr: Any, node: pyast.Call, callee: Any) -> Expr:
 
 
 def _date_constructor(tr: Any, node: pyast.Call, callee: Any) -> Expr:
-    raise TranslationError(
+    raise TranslationNotImplementedError(
         f"{callee.__name__}() inside a query needs constant arguments: {pyast.unparse(node)}"
     )
 
@@ -302,7 +356,9 @@ def _isinstance(tr: Any, node: pyast.Call, callee: Any) -> Expr:
     obj = tr.visit(node.args[0])
     classes = _constant(tr, node.args[1], "The class of isinstance()")
     if not isinstance(obj, ObjectExpr):
-        raise TypeError(f"isinstance() inside a query expects an object: {pyast.unparse(node)}")
+        raise TranslationValueError(
+            f"Inside a query, isinstance first argument should be of entity type. Got: {pyast.unparse(node.args[0])}"
+        )
     classes = classes if isinstance(classes, tuple) else (classes,)
     conds = []
     for cls in classes:
@@ -317,28 +373,34 @@ def _isinstance(tr: Any, node: pyast.Call, callee: Any) -> Expr:
 
 def _coalesce(tr: Any, node: pyast.Call, callee: Any) -> Expr:
     if len(node.args) < 2:
-        raise TypeError("coalesce() function requires at least two arguments")
+        raise TranslationError(f"coalesce() function requires at least two arguments: {pyast.unparse(node)}")
     values = [scalar_subquery(tr.visit(a)) for a in node.args]
     if all(isinstance(v, ObjectExpr) for v in values) and all(len(v.pk_nodes) == 1 for v in values):
         first = values[0]
         pk = ast.Func("coalesce", *[v.pk_nodes[0] for v in values])
         return ObjectExpr(first.entity, tr.frame, None, [pk])
-    if not all(isinstance(v, Value) for v in values):
-        raise TypeError(f"coalesce() arguments must be values: {pyast.unparse(node)}")
+    if not all(isinstance(v, Value) for v in values) or not _same_kind(values):
+        raise TypeError(f"All arguments of coalesce() function should have the same type: {pyast.unparse(node)}")
     py_type = next((v.py_type for v in values if v.kind != "none"), type(None))
     return make_value(
         ast.Func("coalesce", *[v.node for v in values]), py_type, aggregated=any(v.aggregated for v in values)
     )
 
 
+def _same_kind(values: list) -> bool:
+    """coalesce()'s arguments: one type (numbers and bools mix, dates and datetimes mix)."""
+    kinds = {"number" if v.kind == "bool" else "date" if v.kind == "datetime" else v.kind for v in values}
+    return len(kinds - {"raw"}) <= 1
+
+
 def _concat(tr: Any, node: pyast.Call, callee: Any) -> Expr:
     if len(node.args) < 2:
-        raise TypeError("concat() function requires at least two arguments")
+        raise TranslationError(f"concat() function requires at least two arguments: {pyast.unparse(node)}")
     items = []
     for arg in node.args:
         value = tr.visit(arg)
         if not isinstance(value, Value):
-            raise TypeError(f"concat() arguments must be values: {pyast.unparse(arg)}")
+            raise TranslationError(f"Invalid argument of concat() function: {pyast.unparse(arg)}")
         items.append(value.node if isinstance(value, StrValue) else ast.Cast(value.node, "str"))
     return make_value(ast.Concat(*items), str)
 
@@ -376,10 +438,13 @@ def _raw_sql(tr: Any, node: pyast.Call, callee: Any) -> Expr:
         raise TypeError("raw_sql() requires an SQL text")
     text = _constant(tr, node.args[0], "The text of raw_sql()")
     if not isinstance(text, str):
-        raise TypeError(f"raw_sql() expects a str. Got: {text!r}")
+        cause = TypeError(f"Raw SQL string fragment expected. Got: {text!r}")
+        raise ExprEvalError(pyast.unparse(node), cause)
     result_type = _constant(
         tr, _kwarg(node, "result_type") or (node.args[1] if len(node.args) > 1 else None), "result_type"
     )
+    if result_type is not None and (not isinstance(result_type, type) or tr.converter(result_type) is None):
+        raise TypeError(f"No database converter found for type {result_type!r}: {pyast.unparse(node)}")
     parts: list = []
     for part in dollar.parse(text):
         if isinstance(part, str):
@@ -427,16 +492,16 @@ def inline_function(tr: Any, func: Any, args: list, kwargs: dict, src: str) -> E
     """Translate a function whose body is a single ``return expr`` with its parameters bound."""
     code = getattr(func, "__code__", None)
     if code is None:
-        raise TranslationError(f"{src} cannot be used in a query")
+        raise NotInlinable(f"{src} cannot be used in a query")
     from .capture import capture
 
     try:
         captured = capture(func)
     except TranslationError as exc:
-        raise TranslationError(f"{exc} (used in {src})") from None
+        raise NotInlinable(f"{exc} (used in {src})") from None
     tree = captured.tree
     if not isinstance(tree, pyast.Lambda):
-        raise TranslationError(f"{func.__qualname__} cannot be used in a query ({src})")
+        raise NotInlinable(f"{func.__qualname__} cannot be used in a query ({src})")
     body = tree.body
     arguments = tree.args
     names = [a.arg for a in arguments.args]

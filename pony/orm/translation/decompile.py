@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import dis
 import heapq
+import inspect
 import sys
 from types import CodeType
 from typing import Any
@@ -750,6 +751,10 @@ def decompile_code(code: CodeType, defaults: list[ast.expr] | None = None,
                    kw_defaults: dict[str, ast.expr] | None = None) -> ast.GeneratorExp | ast.Lambda:
     """Decompile ``code`` or raise a :class:`DecompileError` that says how to write the query."""
     try:
+        if getattr(code, "co_exceptiontable", b"") and not code.co_flags & inspect.CO_GENERATOR:
+            # try/except (or with) in a function body: never one expression, and the handler's
+            # code is not on the path the decompiler reads (``os.path.exists`` read as ``True``)
+            raise DecompileError("the code handles exceptions")
         tree = Decompiler(code, defaults=defaults, kw_defaults=kw_defaults).ast
     except DecompileError as exc:
         where = f"{code.co_name} in {code.co_filename}, line {code.co_firstlineno}"

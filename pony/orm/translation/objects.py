@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import IncomparableTypesError
+from ..errors import IncomparableTypesError, TranslationAttributeError, TranslationError, TranslationTypeError
 from ..sql import ast
 from .frames import Frame
 from .values import Expr, Value, make_value
@@ -86,9 +86,7 @@ class ObjectExpr(Expr):
     def getattr(self, name: str, tr: Any) -> Expr:
         attr = find_attr(self.entity, name)
         if attr is None:
-            raise AttributeError(
-                f"Entity {self.entity.__name__} does not have attribute {name}: {self.src}.{name}"
-            )
+            raise self.no_attribute(name)
         if attr.is_collection:
             return CollectionExpr(self, attr)
         if attr.is_relation:
@@ -149,6 +147,15 @@ class ObjectExpr(Expr):
 
     def truth(self) -> ast.Node:
         return ast.IsNotNull(self.pk_nodes[0])
+
+    def no_attribute(self, name: str) -> TranslationError:
+        what = f"Entity {self.entity.__name__} does not have attribute {name}"
+        if self.src == "?":  # an item of a collection: the translator adds the user's text
+            return self.fail(what, cls=TranslationAttributeError)
+        return TranslationAttributeError(f"{what}: {self.src}.{name}")
+
+    def call_method(self, name: str, args: list, kwargs: dict, tr: Any) -> Expr:
+        raise self.no_attribute(name)
 
 
 class ObjectParam(ObjectExpr):
@@ -239,7 +246,7 @@ class SetExpr(Expr):
         if isinstance(item, SetExpr):
             return item.getattr(name, tr)
         if not isinstance(item, ObjectExpr):
-            raise self.fail(f"Attribute {name} is not supported here")
+            raise self.fail(f"Attribute {name} is not supported here", cls=TranslationAttributeError)
         saved, tr.frame = tr.frame, self.frame
         try:
             value = item.getattr(name, tr)
@@ -284,8 +291,10 @@ class SetExpr(Expr):
             else:
                 node = ast.Aggregate("COUNT", self.item_nodes(tr)[0], distinct is not False)
             return make_value(ast.Subquery(self.frame.select((node,))), int)  # type: ignore[attr-defined]
+        if isinstance(item, ObjectExpr) and name == "GROUP_CONCAT" and len(item.pk_nodes) == 1:
+            item = make_value(item.pk_nodes[0], int)  # Pony joins the primary keys
         if not isinstance(item, Value):
-            raise self.fail(f"{name.lower()}() can only be applied to values, not objects")
+            raise self.fail(f"{name.lower()}() can only be applied to values, not objects", cls=TranslationTypeError)
         if name == "GROUP_CONCAT":
             node = ast.GroupConcat(item.node, sep, bool(distinct))
             py_type: Any = str
@@ -335,7 +344,8 @@ class SetExpr(Expr):
             return _condition(tr.filter_set(self, args[0]).exists())
         if name == "distinct" and not args:
             return SetExpr(self.frame, self.item, True)
-        raise self.fail(f"Method {name}() is not supported for collections in a query")
+        raise self.fail(f"Method {name}() is not supported for collections in a query",
+                        cls=TranslationAttributeError)
 
 
 def _condition(node: ast.Node) -> Value:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ExprEvalError
+from .constant_calls import check_arguments, is_checked
 
 _NO_TRANSFORM = None
 _PLAIN = frozenset((int, str, float, bool, type(None), bytes))
@@ -21,26 +22,71 @@ _PLAIN = frozenset((int, str, float, bool, type(None), bytes))
 class Evaluator:
     """One outer sub-expression, compiled once; ``src`` is how the user wrote it."""
 
-    __slots__ = ("src", "code", "fixed", "exact")
+    __slots__ = ("src", "code", "fixed", "exact", "call")
 
     def __init__(self, node: ast.expr) -> None:
         self.src = ast.unparse(node)
-        expr = ast.Expression(body=node)
-        ast.fix_missing_locations(expr)
-        self.code = compile(expr, "<query>", "eval")
+        self.code = _compile(node)
         self.fixed: tuple | None = None
         self.exact = False
+        self.call = _CallParts(node) if _CallParts.applies(node) else None
 
     def evaluate(self, globals: dict, locals: Any) -> Any:
         try:
-            value = eval(self.code, globals, locals)
-        except NameError as exc:
-            raise NameError(f"{exc} (used in query expression `{self.src}`)") from None
+            call = self.call.prepare(globals, locals) if self.call is not None else None
+            if call is None:
+                value = eval(self.code, globals, locals)
         except Exception as exc:
             raise ExprEvalError(self.src, exc) from exc
+        if call is not None:
+            func, args, kwargs = call
+            check_arguments(func, args, kwargs, self.src)
+            try:
+                value = func(*args, **kwargs)
+            except Exception as exc:
+                raise ExprEvalError(self.src, exc) from exc
         if type(value) not in _PLAIN and hasattr(value, "_get_current_object"):
             value = value._get_current_object()  # a context proxy (Flask-Login's current_user)
         return value
+
+
+def _compile(node: ast.expr) -> Any:
+    expr = ast.Expression(body=node)
+    ast.fix_missing_locations(expr)
+    return compile(expr, "<query>", "eval")
+
+
+class _CallParts:
+    """A call whose callee is a plain name or dotted name: ``date(y, m, d)``, ``datetime.date(...)``.
+
+    Its callee is looked up first; when it is a constructor whose arguments are checked
+    (``constant_calls``), the arguments are evaluated apart and checked before the call.
+    """
+
+    __slots__ = ("func", "args", "kwargs")
+
+    @staticmethod
+    def applies(node: ast.expr) -> bool:
+        if not isinstance(node, ast.Call) or any(isinstance(a, ast.Starred) for a in node.args):
+            return False
+        func = node.func
+        while isinstance(func, ast.Attribute):
+            func = func.value
+        return isinstance(func, ast.Name) and all(k.arg is not None for k in node.keywords)
+
+    def __init__(self, node: ast.Call) -> None:
+        self.func = _compile(node.func)
+        self.args = [_compile(arg) for arg in node.args]
+        self.kwargs = {k.arg: _compile(k.value) for k in node.keywords}
+
+    def prepare(self, globals: dict, locals: Any) -> tuple | None:
+        """``(callee, args, kwargs)`` when the callee is checked, else None."""
+        func = eval(self.func, globals, locals)
+        if not is_checked(func):
+            return None
+        args = [eval(arg, globals, locals) for arg in self.args]
+        kwargs = {name: eval(code, globals, locals) for name, code in self.kwargs.items()}
+        return func, args, kwargs
 
 
 def is_entity_class(value: Any) -> bool:

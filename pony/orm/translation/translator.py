@@ -11,7 +11,13 @@ import ast as pyast
 import json
 from typing import Any
 
-from ..errors import InvalidQuery, TranslationError
+from ..errors import (
+    IncomparableTypesError,
+    InvalidQuery,
+    TranslationError,
+    TranslationNotImplementedError,
+    TranslationTypeError,
+)
 from ..sql import ast
 from . import params as P
 from .folding import fold_query, is_value_query, loop_target_names
@@ -187,7 +193,17 @@ class Translator:
         index, value = self.register(node)
         expr = self.value_expr(index, value)
         expr.src = pyast.unparse(node)
+        if isinstance(expr, ListExpr):
+            expr.display = isinstance(node, (pyast.Tuple, pyast.List, pyast.Set))
+        if self.unsupported(expr, value):
+            raise TypeError(f"Expression `{expr.src}` has unsupported type {type(value).__name__!r}")
         return expr
+
+    def unsupported(self, expr: Expr, value: Any) -> bool:
+        """An outside value no column type takes (an instance of a plain Python class)."""
+        if not isinstance(expr, Value) or expr.kind != "other" or isinstance(value, (dict, bytearray, memoryview)):
+            return False
+        return self.converter(type(value)) is None
 
     def value_expr(self, index: int, value: Any, get: Any = None) -> Expr:
         """The expression for an outer value (or a part of one, picked by ``get``)."""
@@ -320,7 +336,7 @@ class Translator:
             expr = method(node)
         except TranslationError as exc:
             if getattr(exc, "needs_source", False):
-                raise TranslationError(f"{exc.args[0]}: {pyast.unparse(node)}") from None
+                raise type(exc)(f"{exc.args[0]}: {pyast.unparse(node)}") from None
             raise
         if expr.src == "?":
             expr.src = pyast.unparse(node)
@@ -343,7 +359,7 @@ class Translator:
         obj = self.visit(node.value)
         if isinstance(node.slice, pyast.Slice):
             if node.slice.step is not None:
-                raise TranslationError(f"Slice step is not supported: {pyast.unparse(node)}")
+                raise TranslationTypeError(f"Step is not supported in {pyast.unparse(node)}")
             start = self.visit(node.slice.lower) if node.slice.lower is not None else None
             stop = self.visit(node.slice.upper) if node.slice.upper is not None else None
             return obj.subscript(SliceExpr(start, stop), self)  # type: ignore[arg-type]
@@ -472,6 +488,8 @@ class Translator:
             left, right, op = right, left, FLIPPED[op]
         if isinstance(left, ObjectExpr):
             return left.compare(op, right)
+        if isinstance(left, Structural) or isinstance(right, Structural):
+            raise IncomparableTypesError(left.py_type, right.py_type)
         if not isinstance(left, Value) or not isinstance(right, Value):
             raise TranslationError(f"Cannot compare {left.src} and {right.src}")
         if isinstance(left, JsonExpr) and left.path and not isinstance(right, JsonExpr):
@@ -509,6 +527,9 @@ class Translator:
         return ast.Or(*ors)
 
     def contains(self, container: Expr, item: Expr) -> ast.Node:
+        if isinstance(container, ListExpr) and container.param_index is not None and not container.display:
+            if any(isinstance(o, NoneValue) for o in container.items):
+                raise TypeError(f"Expression `{container.src}` should not contain None values")
         if isinstance(container, ListExpr) or isinstance(container, RowExpr):
             items = container.items
             if not items:
@@ -543,6 +564,11 @@ class Translator:
     # --- generator expressions ------------------------------------------------------------------
 
     def bind_loop(self, frame: Frame, name: str, source: Expr, kind: str = "INNER") -> Expr:
+        if isinstance(source, Value) and not isinstance(source, NoneValue) and source.attr is not None:
+            raise TranslationNotImplementedError(f"for {name} in {source.src}")  # Pony's NotImplementedError
+        entity = getattr(source, "value", None) if isinstance(source, Structural) else None
+        if P.is_entity_class(entity) and entity._database_ is not self.database:
+            raise TranslationError("All entities in a query must belong to the same database")
         alias = self.new_alias(name)
         if isinstance(source, Structural) and P.is_entity_class(source.value):
             entity = source.value
@@ -646,6 +672,8 @@ class Translator:
     # --- results ---------------------------------------------------------------------------------
 
     def set_results(self, elt: Expr) -> None:
+        if isinstance(elt, ListExpr) and elt.display:
+            elt = RowExpr(elt.items)  # `(k, k)` of outside values: its values are the columns, as in Pony
         if isinstance(elt, RowExpr):
             self.single = False
             items = elt.items
@@ -662,6 +690,8 @@ class Translator:
                 item = join_lifted(self, item)
             elif isinstance(item, ObjectParam) or isinstance(item, (SetExpr, Structural, ListExpr, RowExpr)):
                 raise TranslationError(f"Expression `{item.src}` cannot be a query result")
+            elif isinstance(elt, Value) and isinstance(item.node, ast.Param):
+                raise TranslationError(f"External parameter '{item.src}' cannot be used as query result")
             results.append(item)
         self.results = results
 

@@ -11,7 +11,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from ..errors import IncomparableTypesError, TranslationError
+from ..errors import IncomparableTypesError, TranslationAttributeError, TranslationError, TranslationTypeError
 from ..sql import ast
 from ..types import Array, Json
 
@@ -31,33 +31,44 @@ class Expr:
     aggregated = False  # contains an aggregate over the rows of the current frame
     py_type: Any = None
 
-    def fail(self, what: str, hint: str = "") -> TranslationError:
+    def fail(self, what: str, hint: str = "", cls: type = TranslationError) -> TranslationError:
+        """The error for ``what`` done to this expression, quoting the user's text.
+
+        ``cls`` is the TranslationError subclass that is also of the class Pony raises here.
+        """
         if self.src == "?":  # an inner expression: the translator adds the user's text
-            error = TranslationError(f"{what}. {hint}" if hint else what)
-            error.needs_source = True  # type: ignore[attr-defined]
+            error = cls(f"{what}. {hint}" if hint else what)
+            error.needs_source = True
             return error
         message = f"{what}: {self.src}"
         if hint:
             message += f". {hint}"
-        return TranslationError(message)
+        return cls(message)
+
+    def no_attribute(self, name: str) -> TranslationError:
+        """``self.name`` does not exist for this type (AttributeError, as in Pony)."""
+        what = f"{self.type_name()!r} object has no attribute {name!r}"
+        if self.src == "?":
+            return self.fail(what, cls=TranslationAttributeError)
+        return TranslationAttributeError(f"{what}: {self.src}.{name}")
 
     def getattr(self, name: str, tr: Any) -> Expr:
-        raise self.fail(f"Attribute {name!r} is not supported for expression of type {self.type_name()}")
+        raise self.no_attribute(name)
 
     def call_method(self, name: str, args: list, kwargs: dict, tr: Any) -> Expr:
-        raise self.fail(f"Method {name}() is not supported")
+        raise self.no_attribute(name)
 
     def subscript(self, key: Expr, tr: Any) -> Expr:
-        raise self.fail("Subscript is not supported for this expression")
+        raise self.fail("Subscript is not supported for this expression", cls=TranslationTypeError)
 
     def truth(self) -> ast.Node:
         raise self.fail("Expression cannot be used as a condition")
 
     def length(self, tr: Any) -> Expr:
-        raise self.fail("len() is not supported for this expression")
+        raise self.fail("len() is not supported for this expression", cls=TranslationTypeError)
 
     def contains(self, item: Expr, tr: Any) -> ast.Node:
-        raise self.fail("Operator 'in' is not supported for this expression")
+        raise self.fail("Operator 'in' is not supported for this expression", cls=TranslationTypeError)
 
     def type_name(self) -> str:
         return getattr(self.py_type, "__name__", str(self.py_type))
@@ -189,7 +200,8 @@ class StrValue(Value):
 
     def call_method(self, name: str, args: list, kwargs: dict, tr: Any) -> Expr:
         if kwargs:
-            raise self.fail(f"Keyword arguments are not supported for {name}()")
+            unexpected = next(iter(kwargs))
+            raise self.fail(f"{name}() got an unexpected keyword argument {unexpected!r}", cls=TranslationTypeError)
         if name in ("upper", "lower"):
             _no_args(self, name, args)
             return self.derived(ast.Func(name.upper(), self.node))
@@ -217,7 +229,7 @@ class StrValue(Value):
                     raise TypeError(f"Slice bounds must be integers or None: {bound.src}")
             return self.derived(_substring(self, start, stop))
         if not isinstance(key, NumberValue):
-            raise self.fail("String index must be an integer")
+            raise self.fail("String index must be an integer", cls=TranslationTypeError)
         return self.derived(_substring(self, key, None, single=True))
 
     def contains(self, item: Expr, tr: Any) -> ast.Node:
@@ -390,6 +402,7 @@ class ListExpr(Expr):
         self.items = items
         self.param_index = param_index
         self.py_type = tuple
+        self.display = False  # written as a tuple/list display in the query, not given by a name
 
     def array_node(self, tr: Any, array_type: Any) -> ast.Node:
         if self.param_index is not None:
