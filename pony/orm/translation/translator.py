@@ -15,6 +15,7 @@ from ..errors import TranslationError
 from ..sql import ast
 from . import params as P
 from .frames import Frame
+from .longlists import LongListExpr
 from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr, eq_nodes, pk_columns
 from .values import (
     ARITH,
@@ -195,6 +196,10 @@ class Translator:
             nodes = [self.add_spec(index, _pk_part(get, j)) for j in range(len(pk_columns(entity)))]
             return ObjectParam(entity, None, None, nodes)
         if isinstance(value, (list, tuple, set, frozenset)):
+            if len(value) > P.LONG_LIST:
+                shape = P.long_list_shape(value)
+                if shape is not None:  # the signature names only the kinds of items: see longlists.py
+                    return LongListExpr(index, get, shape)
             items = [self.value_expr(index, v, _item(get, j)) for j, v in enumerate(_ordered(value))]
             return ListExpr(items, index if get is None else None)
         if hasattr(value, "_attr_") and hasattr(value, "_obj_") and hasattr(value, "is_empty"):
@@ -445,6 +450,8 @@ class Translator:
     def compare(self, op_name: str, left: Expr, right: Expr) -> ast.Node:
         if op_name in ("In", "NotIn"):
             cond = self.contains(right, left)
+            if op_name == "NotIn" and isinstance(cond, ast.InList):
+                return ast.InList(cond.exprs, cond.param, cond.types, negated=True)
             return ast.Not(cond) if op_name == "NotIn" else cond
         if op_name in ("Is", "IsNot"):
             if not isinstance(right, NoneValue) and not isinstance(left, NoneValue):
@@ -501,6 +508,8 @@ class Translator:
         return ast.Or(*ors)
 
     def contains(self, container: Expr, item: Expr) -> ast.Node:
+        if isinstance(container, LongListExpr):
+            return container.contains(item, self)
         if isinstance(container, ListExpr) or isinstance(container, RowExpr):
             items = container.items
             if not items:
@@ -746,9 +755,14 @@ def _pk_part(get: Any, j: int) -> Any:
 
 
 def _item(get: Any, j: int) -> Any:
+    # bind() has already put a set's items in order; indexing a list or tuple copies nothing
     if get is None:
-        return lambda v: _ordered(v)[j]
-    return lambda v: _ordered(get(v))[j]
+        return lambda v: _nth(v, j)
+    return lambda v: _nth(get(v), j)
+
+
+def _nth(value: Any, j: int) -> Any:
+    return value[j] if isinstance(value, (list, tuple)) else _ordered(value)[j]
 
 
 def _chain(get: Any, then: Any) -> Any:
@@ -757,10 +771,8 @@ def _chain(get: Any, then: Any) -> Any:
     return lambda v: then(get(v))
 
 
-def _ordered(value: Any) -> list:
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=repr)
-    return list(value)
+def _ordered(value: Any) -> Any:
+    return P.ordered(value)
 
 
 def _raw_value(index: int) -> Any:
