@@ -40,13 +40,11 @@ class PGCompiler(SQLCompiler):
     JSON_AS_TYPES = {"int": "integer", "float": "double precision", "bool": "boolean"}
 
     def inlist_sql(self, node: ast.InList) -> str:
-        """A long list as one array parameter (``= ANY``), or one array per column for rows.
-        The list holds no NULL, so NOT IN over it means what NOT (x = ANY) means."""
+        """A long list as one array parameter (``= ANY``), or one array per column for rows."""
         if len(node.exprs) == 1:
-            expr, cast = self.operand(node.exprs[0]), _ARRAY_TYPES.get(node.types[0])
-            if node.negated and cast is not None:  # a hashed subplan: NOT (= ANY) tests each item in turn
-                return f"{expr} NOT IN (SELECT unnest({self.sql(node.param)}::{cast}[]))"
-            sql = f"{expr} = ANY({self.sql(node.param)})"
+            # PostgreSQL 14+ hashes a long array for = ANY, also under NOT (a NOT IN subquery
+            # would be hashed only while it fits in work_mem, and else compares row by row)
+            sql = f"{self.operand(node.exprs[0])} = ANY({self.sql(node.param)})"
         else:
             arrays = []
             for i, py_type in enumerate(node.types):
