@@ -10,8 +10,7 @@ import sqlite3
 
 import pytest
 
-from pony.orm import (Optional, PrimaryKey, Required, db_session, delete, rollback,
-                      select)
+from pony.orm import Optional, PrimaryKey, Required, db_session, delete, rollback, select
 from pony.orm.errors import IncomparableTypesError
 from pony.orm.translation.chain import translation_count
 
