@@ -242,8 +242,7 @@ class Query:
                 cache.stats.cache_hit(compiled.sql)
                 return cached
         cursor, _ = cache.execute(compiled.sql, arguments)
-        rows = cursor.fetchall()
-        items = reader(cache, rows) if reader is not None else rows
+        items = _read_in_chunks(cursor, cache, reader) if reader is not None else cursor.fetchall()
         if cacheable:
             cache.query_results[key] = items
         return items
@@ -257,11 +256,11 @@ class Query:
             prefetch(self, items)
         return list(items)
 
-    def _read_rows(self, cache: Any, rows: list) -> list:
+    def _read_rows(self, cache: Any, rows: list, read_before: int = 0) -> list:
         from ... import options
 
         max_count = options.MAX_FETCH_COUNT
-        if max_count is not None and len(rows) > max_count:
+        if max_count is not None and len(rows) + read_before > max_count:
             raise errors.TooManyObjectsFoundError(f"Query returned more than {max_count} rows")
         translation = self._translation
         results = readers(translation, self._database.provider)
@@ -524,6 +523,24 @@ class Query:
 
     def __reduce__(self) -> Any:
         return QueryResult, (self._fetch(self._limit, self._offset), None)
+
+
+# Rows are read this many at a time, each chunk turned into result items before the next is
+# fetched: the driver's rows of a big result are never all held next to the objects made of them.
+FETCH_CHUNK = 2000
+
+
+def _read_in_chunks(cursor: Any, cache: Any, reader: Any) -> list:
+    """The result items of all rows of ``cursor``, read chunk by chunk with ``fetchmany``."""
+    fetchmany = cursor.fetchmany
+    rows = fetchmany(FETCH_CHUNK)
+    if len(rows) < FETCH_CHUNK:
+        return reader(cache, rows)
+    items: list = []
+    while rows:
+        items.extend(reader(cache, rows, len(items)))
+        rows = fetchmany(FETCH_CHUNK)
+    return items
 
 
 def _to_float(value: Any) -> Any:

@@ -160,6 +160,21 @@ class In(Node):
         self.negated = negated
 
 
+class InList(Node):
+    """``exprs IN <one parameter holding a whole list>``: a long outer list sent as one argument
+    (a JSON array, an array or a sequence, as the dialect takes it), so that the SQL text and its
+    translation do not depend on the list's length. ``types`` holds the Python type of each
+    column's values (``exprs`` has one node per column: several for a row or a composite key)."""
+
+    __slots__ = ("exprs", "param", "types", "negated")
+
+    def __init__(self, exprs: tuple, param: Node, types: tuple, negated: bool = False) -> None:
+        self.exprs = exprs
+        self.param = param
+        self.types = types
+        self.negated = negated
+
+
 class InSelect(Node):
     __slots__ = ("expr", "select", "negated")
 

@@ -12,17 +12,25 @@ from . import ast
 
 
 class CompiledSQL:
-    """SQL text plus the keys of its parameters, in placeholder order."""
+    """SQL text plus the keys of its parameters, in placeholder order.
 
-    __slots__ = ("sql", "param_keys")
+    ``encoders`` maps a placeholder's position to the function turning its value into what the
+    dialect takes there (a whole list sent as one JSON text, array or sequence)."""
 
-    def __init__(self, sql: str, param_keys: tuple) -> None:
+    __slots__ = ("sql", "param_keys", "encoders")
+
+    def __init__(self, sql: str, param_keys: tuple, encoders: dict | None = None) -> None:
         self.sql = sql
         self.param_keys = param_keys
+        self.encoders = encoders or None
 
     def arguments(self, values: Any) -> tuple:
         """Positional arguments from ``values`` (a mapping or sequence indexed by param key)."""
-        return tuple([values[key] for key in self.param_keys])
+        arguments = [values[key] for key in self.param_keys]
+        if self.encoders is not None:
+            for position, encode in self.encoders.items():
+                arguments[position] = encode(arguments[position])
+        return tuple(arguments)
 
     def __repr__(self) -> str:
         return f"CompiledSQL({self.sql!r}, {self.param_keys!r})"
@@ -44,14 +52,16 @@ class SQLCompiler:
 
     def __init__(self) -> None:
         self.param_keys: list = []
+        self.encoders: dict[int, Any] = {}
         self._methods: dict[type, Any] = {}
 
     # --- entry points -------------------------------------------------------------------------
 
     def compile(self, node: ast.Node) -> CompiledSQL:
         self.param_keys = []
+        self.encoders = {}
         sql = self.sql(node)
-        return CompiledSQL(sql, tuple(self.param_keys))
+        return CompiledSQL(sql, tuple(self.param_keys), dict(self.encoders))
 
     def sql(self, node: ast.Node) -> str:
         cls = type(node)
@@ -168,6 +178,15 @@ class SQLCompiler:
             return self.TRUE_CONDITION if node.negated else self.FALSE_CONDITION
         op = "NOT IN" if node.negated else "IN"
         return f"{self.operand(node.expr)} {op} ({self.join(node.items)})"
+
+    def encoded_param(self, param: ast.Param, encode: Any) -> str:
+        """A placeholder whose argument is ``encode(value of param)``."""
+        self.encoders[len(self.param_keys)] = encode
+        return self.sql(param)
+
+    def inlist_sql(self, node: ast.InList) -> str:
+        raise NotImplementedError(
+            f"{type(self).__name__} cannot send a long list for 'in' as one parameter; use a shorter list")
 
     def inselect_sql(self, node: ast.InSelect) -> str:
         op = "NOT IN" if node.negated else "IN"

@@ -18,6 +18,24 @@ from .constant_calls import check_arguments, is_checked
 _NO_TRANSFORM = None
 _PLAIN = frozenset((int, str, float, bool, type(None), bytes))
 
+# Outer lists longer than this are one parameter holding the whole list (``x in ids``): one
+# translation and one SQL text serve every length, and the database's limit on the number of
+# parameters does not apply. Shorter lists get a parameter per item, as before.
+LONG_LIST = 16
+_LIST_KINDS = (list, tuple, set, frozenset)
+
+
+def _scalar_types() -> frozenset:
+    import datetime
+    import decimal
+    import uuid
+
+    return frozenset((int, str, float, bool, type(None), bytes, decimal.Decimal, datetime.date,
+                      datetime.datetime, datetime.time, datetime.timedelta, uuid.UUID))
+
+
+SCALAR_TYPES = _scalar_types()
+
 
 class Evaluator:
     """One outer sub-expression, compiled once; ``src`` is how the user wrote it."""
@@ -124,7 +142,11 @@ def signature(value: Any) -> Any:
     kind = type(value)
     if kind in (int, str, float, bool) or value is None:
         return kind
-    if kind in (list, tuple, set, frozenset):
+    if kind in _LIST_KINDS:
+        if len(value) > LONG_LIST:
+            shape = long_list_shape(value)
+            if shape is not None:
+                return (kind, "many", shape)
         return (kind, tuple(signature(v) for v in value))
     if is_entity_instance(value):
         return ("entity", kind)
@@ -142,6 +164,31 @@ def signature(value: Any) -> Any:
     return kind
 
 
+def long_list_shape(value: Any) -> frozenset | None:
+    """The kinds of the items of a long list, when it can be sent as one parameter: scalar types,
+    ``("entity", cls)`` for entity instances, or ``("row", types)`` for tuples of non-None scalars.
+    None when the items are anything else (the list then gets a parameter per item)."""
+    types = set(map(type, value))
+    if types <= SCALAR_TYPES:
+        return frozenset(types)
+    kinds = set()
+    for kind in types:
+        if kind in SCALAR_TYPES:
+            kinds.add(kind)
+        elif hasattr(kind, "_entity_meta_marker_") and hasattr(kind, "_pk_attrs_"):
+            kinds.add(("entity", kind))
+        elif kind is not tuple:
+            return None
+    if tuple in types:
+        for row in {tuple(map(type, item)) for item in value if type(item) is tuple}:
+            if not row or type(None) in row or not set(row) <= SCALAR_TYPES:
+                return None
+            kinds.add(("row", row))
+        if any(not (isinstance(k, tuple) and k[0] == "row") for k in kinds):
+            return None  # rows mixed with None, scalars or objects
+    return frozenset(kinds)
+
+
 class ParamSpec:
     """How the argument of one SQL parameter is computed from the outer values of a call."""
 
@@ -157,6 +204,8 @@ class ParamSpec:
 
 
 def bind(specs: list, values: list, arguments: dict) -> None:
+    if any(type(v) in (set, frozenset) for v in values):
+        values = [ordered(v) if type(v) in (set, frozenset) else v for v in values]  # sort each set once
     for spec in specs:
         value = values[spec.index]
         if spec.get is not None:
@@ -164,6 +213,13 @@ def bind(specs: list, values: list, arguments: dict) -> None:
         if spec.convert is not None and value is not None:
             value = spec.convert(value)
         arguments[spec.key] = value
+
+
+def ordered(value: Any) -> Any:
+    """The items of an outer list, tuple or set in a fixed order (a set's by ``repr``)."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    return value
 
 
 def raw_pk(obj: Any) -> tuple:

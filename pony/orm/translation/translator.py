@@ -22,6 +22,7 @@ from ..sql import ast
 from . import params as P
 from .folding import fold_query, is_value_query, loop_target_names
 from .frames import Frame
+from .longlists import LongListExpr
 from .methods import is_lifted, join_lifted
 from .nested import check_set_comparison, row_in_subquery
 from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr, eq_nodes, pk_columns
@@ -214,6 +215,10 @@ class Translator:
             nodes = [self.add_spec(index, _pk_part(get, j)) for j in range(len(pk_columns(entity)))]
             return ObjectParam(entity, None, None, nodes)
         if isinstance(value, (list, tuple, set, frozenset)) or P.is_fetched_result(value):
+            if len(value) > P.LONG_LIST:
+                shape = P.long_list_shape(value)
+                if shape is not None:  # the signature names only the kinds of items: see longlists.py
+                    return LongListExpr(index, get, shape)
             items = [self.value_expr(index, v, _item(get, j)) for j, v in enumerate(_ordered(value))]
             return ListExpr(items, index if get is None else None)
         if hasattr(value, "_attr_") and hasattr(value, "_obj_") and hasattr(value, "is_empty"):
@@ -469,6 +474,8 @@ class Translator:
     def compare(self, op_name: str, left: Expr, right: Expr) -> ast.Node:
         if op_name in ("In", "NotIn"):
             cond = self.contains(right, left)
+            if op_name == "NotIn" and isinstance(cond, ast.InList):
+                return ast.InList(cond.exprs, cond.param, cond.types, negated=True)
             return ast.Not(cond) if op_name == "NotIn" else cond
         if op_name in ("Is", "IsNot"):
             if not isinstance(right, NoneValue) and not isinstance(left, NoneValue):
@@ -530,6 +537,10 @@ class Translator:
         if isinstance(container, ListExpr) and container.param_index is not None and not container.display:
             if any(isinstance(o, NoneValue) for o in container.items):
                 raise TypeError(f"Expression `{container.src}` should not contain None values")
+        if isinstance(container, LongListExpr):
+            if type(None) in container.shape:  # as for a short list parameter (Pony's TypeError)
+                raise TypeError(f"Expression `{container.src}` should not contain None values")
+            return container.contains(item, self)
         if isinstance(container, ListExpr) or isinstance(container, RowExpr):
             items = container.items
             if not items:
@@ -792,9 +803,14 @@ def _pk_part(get: Any, j: int) -> Any:
 
 
 def _item(get: Any, j: int) -> Any:
+    # bind() has already put a set's items in order; indexing a list or tuple copies nothing
     if get is None:
-        return lambda v: _ordered(v)[j]
-    return lambda v: _ordered(get(v))[j]
+        return lambda v: _nth(v, j)
+    return lambda v: _nth(get(v), j)
+
+
+def _nth(value: Any, j: int) -> Any:
+    return value[j] if isinstance(value, (list, tuple)) else _ordered(value)[j]
 
 
 def _chain(get: Any, then: Any) -> Any:
@@ -803,10 +819,8 @@ def _chain(get: Any, then: Any) -> Any:
     return lambda v: then(get(v))
 
 
-def _ordered(value: Any) -> list:
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=repr)
-    return list(value)
+def _ordered(value: Any) -> Any:
+    return P.ordered(value)
 
 
 def _raw_value(index: int) -> Any:

@@ -383,8 +383,8 @@ class ArrayValue(Value):
         return ast.BinOp(">", ast.ArrayLength(self.node), ast.Value(0))
 
     def contains(self, item: Expr, tr: Any) -> ast.Node:
-        if isinstance(item, ArrayValue) or isinstance(item, ListExpr):
-            node = item.array_node(tr, self.py_type) if isinstance(item, ListExpr) else item.node
+        if isinstance(item, ArrayValue) or hasattr(item, "array_node"):
+            node = item.node if isinstance(item, ArrayValue) else item.array_node(tr, self.py_type)
             return ast.ArrayContains(self.node, node, subset=True)
         return ast.ArrayContains(self.node, item.node)  # type: ignore[attr-defined]
 

@@ -24,6 +24,13 @@ class MySQLCompiler(SQLCompiler):
     # How a negative JSON array index is written: MySQL says [last], MariaDB takes [-1].
     NEGATIVE_JSON_INDEX_AS_LAST = True
 
+    def inlist_sql(self, node: ast.InList) -> str:
+        """A long list as one sequence parameter: PyMySQL writes it as ``(a, b, ...)`` (rows as
+        ``((a, b), ...)``) into the statement, which has no limit on parameters."""
+        left = self.operand(node.exprs[0]) if len(node.exprs) == 1 else f"({self.join(node.exprs)})"
+        sql = f"{left} IN {self.encoded_param(node.param, tuple)}"
+        return f"NOT ({sql})" if node.negated else sql
+
     def value_sql(self, node: ast.Value) -> str:
         if isinstance(node.value, str) and "\\" in node.value:
             # Backslash is an escape character in MySQL literals unless the connection's sql_mode

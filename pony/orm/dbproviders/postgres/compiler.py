@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import uuid
+from typing import Any
+
 from ...sql import ast
 from ...sql.compiler import SQLCompiler
+
+# The array type of each column of a row list: unnest() cannot guess it from untyped text.
+_ARRAY_TYPES = {
+    bool: "boolean", int: "bigint", float: "double precision", str: "text", decimal.Decimal: "numeric",
+    datetime.datetime: "timestamp", datetime.date: "date", datetime.time: "time",
+    datetime.timedelta: "interval", uuid.UUID: "uuid", bytes: "bytea",
+}
+
+
+def _column(index: int) -> Any:
+    return lambda rows: [row[index] for row in rows]
 
 
 class PGCompiler(SQLCompiler):
@@ -22,6 +38,20 @@ class PGCompiler(SQLCompiler):
         "bool": "boolean",
     }
     JSON_AS_TYPES = {"int": "integer", "float": "double precision", "bool": "boolean"}
+
+    def inlist_sql(self, node: ast.InList) -> str:
+        """A long list as one array parameter (``= ANY``), or one array per column for rows."""
+        if len(node.exprs) == 1:
+            # PostgreSQL 14+ hashes a long array for = ANY, also under NOT (a NOT IN subquery
+            # would be hashed only while it fits in work_mem, and else compares row by row)
+            sql = f"{self.operand(node.exprs[0])} = ANY({self.sql(node.param)})"
+        else:
+            arrays = []
+            for i, py_type in enumerate(node.types):
+                cast = _ARRAY_TYPES.get(py_type)
+                arrays.append(self.encoded_param(node.param, _column(i)) + (f"::{cast}[]" if cast else ""))
+            sql = f"({self.join(node.exprs)}) IN (SELECT * FROM unnest({', '.join(arrays)}))"
+        return f"NOT ({sql})" if node.negated else sql
 
     def limit_sql(self, limit: ast.Node | None, offset: ast.Node | None) -> str:
         text = f" LIMIT {self.sql(limit)}" if limit is not None else ""

@@ -6,8 +6,25 @@ the Python functions of functions.py, registered on every connection.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+from uuid import UUID
+
 from ...sql import ast
 from ...sql.compiler import SQLCompiler
+
+# Python types stored as BLOBs: JSON has no bytes, so they travel as hex text and meet hex(column).
+_BLOB_TYPES = (bytes, bytearray, memoryview, UUID)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).hex().upper()
+    raise TypeError(f"A value of type {type(value).__name__} cannot be sent in a list: {value!r}")
+
+
+def _json_list(values: list) -> str:
+    return json.dumps(values, default=_json_default, separators=(",", ":"))
 
 
 class SQLiteCompiler(SQLCompiler):
@@ -17,6 +34,18 @@ class SQLiteCompiler(SQLCompiler):
     LEAST = "min"
     RANDOM_FUNC = "random()"
     CAST_TYPES = {"int": "integer", "float": "real", "str": "text", "Decimal": "decimal", "bool": "integer"}
+
+    def inlist_sql(self, node: ast.InList) -> str:
+        """A long list as one JSON text read by json_each: SQLite's limit on parameters does not apply."""
+        param = self.encoded_param(node.param, _json_list)
+        exprs = [f"hex({self.sql(e)})" if issubclass(t, _BLOB_TYPES) else self.operand(e)
+                 for e, t in zip(node.exprs, node.types)]
+        if len(exprs) == 1:
+            sql = f"{exprs[0]} IN (SELECT value FROM json_each({param}))"
+        else:
+            columns = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(exprs)))
+            sql = f"({', '.join(exprs)}) IN (SELECT {columns} FROM json_each({param}))"
+        return f"NOT ({sql})" if node.negated else sql
 
     def lock_sql(self, lock: str) -> str:
         return ""  # the whole database is locked by BEGIN IMMEDIATE instead
