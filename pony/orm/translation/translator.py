@@ -358,7 +358,7 @@ class Translator:
     def visit_UnaryOp(self, node: pyast.UnaryOp) -> Expr:
         operand = self.visit(node.operand)
         if isinstance(node.op, pyast.Not):
-            return Condition(ast.Not(self.condition(operand)), bool, aggregated=operand.aggregated)
+            return Condition(self.falsity(operand), bool, aggregated=operand.aggregated)
         if isinstance(node.op, pyast.USub):
             if not isinstance(operand, NumberValue):
                 raise TypeError(
@@ -442,13 +442,17 @@ class Translator:
             return ast.And() if expr.items else ast.Or()
         return expr.truth()
 
+    def falsity(self, expr: Expr) -> ast.Node:
+        """The condition for ``not expr``: a NULL number, bool or Json value is false, as in Python's ``not None``."""
+        if isinstance(expr, Value):
+            return expr.falsity()
+        return ast.Not(self.condition(expr))
+
     def compare(self, op_name: str, left: Expr, right: Expr) -> ast.Node:
         if op_name in ("In", "NotIn"):
             cond = self.contains(right, left)
             return ast.Not(cond) if op_name == "NotIn" else cond
-        if op_name in ("Is", "IsNot"):
-            if not isinstance(right, NoneValue) and not isinstance(left, NoneValue):
-                raise TranslationError(f"'is' can only be used with None: {left.src} is {right.src}")
+        if op_name in ("Is", "IsNot"):  # as in Pony: `is` compares values (None, True, objects) like ==
             op_name = "Eq" if op_name == "Is" else "NotEq"
         op = COMPARE_OPS[op_name]
         if isinstance(left, CollectionExpr) or isinstance(right, CollectionExpr):

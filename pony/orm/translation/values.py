@@ -124,6 +124,10 @@ class Value(Expr):
     def truth(self) -> ast.Node:
         return ast.IsNotNull(self.node)
 
+    def falsity(self) -> ast.Node:
+        """The condition for ``not value`` (NOT of ``truth()`` unless NULL needs saying)."""
+        return ast.Not(self.truth())
+
     def columns(self) -> tuple:
         return (self.node,)
 
@@ -152,6 +156,11 @@ class NumberValue(Value):
     def truth(self) -> ast.Node:
         return ast.BinOp("<>", self.node, ast.Value(0))
 
+    def falsity(self) -> ast.Node:
+        if self.is_literal:
+            return ast.Not(self.truth())
+        return ast.Or(ast.BinOp("=", self.node, ast.Value(0)), ast.IsNull(self.node))
+
 
 class BoolValue(Value):
     kind = "bool"
@@ -160,6 +169,11 @@ class BoolValue(Value):
         if self.is_literal:
             return ast.And() if self.literal else ast.Or()
         return self.node
+
+    def falsity(self) -> ast.Node:
+        if self.is_literal or isinstance(self, Condition):
+            return ast.Not(self.truth())
+        return ast.Or(ast.Not(self.node), ast.IsNull(self.node))  # a NULL bool column is false
 
 
 class Condition(BoolValue):
