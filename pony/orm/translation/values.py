@@ -186,6 +186,10 @@ class NoneValue(Value):
     def truth(self) -> ast.Node:
         return ast.Or()
 
+    def getattr(self, name: str, tr: Any) -> Expr:
+        """An attribute of None is NULL (a hybrid method given None for an object, as in Pony)."""
+        return literal(None)
+
 
 class StrValue(Value):
     kind = "str"
@@ -451,7 +455,7 @@ def compare_values(op: str, left: Value, right: Value) -> ast.Node:
             if isinstance(left, JsonExpr) and left.path:
                 return ast.Not(ast.JsonIsNull(left.node, left.path))
             return ast.IsNotNull(left.node)
-        raise TypeError(f"Comparison with None is only possible with == and != (got {op})")
+        raise IncomparableTypesError(left.py_type, type(None))  # only == and != take None
     if not comparable(left, right):
         raise IncomparableTypesError(left.py_type, right.py_type)
     if isinstance(right, JsonExpr) and not isinstance(left, JsonExpr):
