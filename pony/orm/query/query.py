@@ -418,7 +418,7 @@ class Query:
             reader = readers(translation, self._database.provider)[0]
             convert = reader.sql2py
         elif name == "AVG":
-            convert = _to_float if item.py_type is not _decimal() else None
+            convert = _to_float  # a float on every backend, Decimal columns included (as in Pony)
         elif name == "SUM":
             conv = _converter(translation, item, self._database.provider)
             convert = conv.sql2py if conv is not None else None
@@ -515,12 +515,6 @@ class Query:
 
 def _to_float(value: Any) -> Any:
     return float(value)
-
-
-def _decimal() -> Any:
-    from decimal import Decimal
-
-    return Decimal
 
 
 class QueryIterator:

@@ -161,7 +161,7 @@ def _aggregate(name: str) -> Any:
         agg: ast.Node = ast.Aggregate(name, expr.node, bool(distinct))
         if name == "SUM":
             agg = ast.Func("coalesce", agg, ast.Value(0))
-        py_type = float if name == "AVG" and expr.py_type is not decimal.Decimal else expr.py_type
+        py_type = float if name == "AVG" else expr.py_type  # avg() is a float, of Decimals too
         attr = expr.attr if name in ("MIN", "MAX") else None
         return _row_aggregate(tr, agg, py_type, attr)
 

@@ -15,7 +15,7 @@ from ..errors import TranslationError
 from ..sql import ast
 from . import params as P
 from .frames import Frame
-from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr, eq_nodes, pk_columns
+from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr, eq_nodes, lifted_arithmetic, pk_columns
 from .values import (
     ARITH,
     COMPARE_OPS,
@@ -375,6 +375,8 @@ class Translator:
             raise NotImplementedError(f"Operator {op_name} is not supported: {pyast.unparse(node)}")
         left, right = self.visit(node.left), self.visit(node.right)
         op = ARITH.get(op_name) or {"BitOr": "|", "BitAnd": "&", "BitXor": "^"}[op_name]
+        if isinstance(left, SetExpr) or isinstance(right, SetExpr):
+            return lifted_arithmetic(op, left, right, pyast.unparse(node), self)
         if not isinstance(left, Value) or not isinstance(right, Value):
             raise TypeError(f"Unsupported operand types for {op!r} in expression: {pyast.unparse(node)}")
         return arithmetic(op, left, right, pyast.unparse(node))

@@ -314,6 +314,8 @@ class DecimalConverter(Converter):
             return None
         if isinstance(val, float):
             val = Decimal(repr(val))
+        if self.attr is None:  # a computed value (sum, product): as the database gives it, like Pony
+            return Decimal(val)
         return Decimal(val).quantize(self.exp)
 
     def dbvals_equal(self, x: Any, y: Any) -> bool:
