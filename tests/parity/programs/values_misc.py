@@ -8,7 +8,13 @@ from pony.orm import *
 db = Database()
 
 # PostgreSQL has no min()/max() of booleans: Pony 0.7.20 passes the database error on.
-IMPROVEMENTS = {"case_min_bool": "min(boolean) on PostgreSQL", "case_max_bool": "max(boolean) on PostgreSQL"}
+IMPROVEMENTS = {
+    "case_min_bool": "min(boolean) on PostgreSQL",
+    "case_max_bool": "max(boolean) on PostgreSQL",
+    "case_query_max_bool": "max(boolean) on PostgreSQL",
+    "case_lifted_bool_max": "max(boolean) on PostgreSQL",
+    "case_avg_bool": "avg(boolean) on PostgreSQL",
+}
 
 
 class Person(db.Entity):
@@ -220,3 +226,15 @@ def case_avg_decimal_grouped():
 
 def case_sum_decimal():
     return sum(p.balance for p in Person)
+
+
+def case_query_max_bool():
+    return max(p.flag for p in Person)
+
+
+def case_avg_bool():
+    return select(avg(p.flag) for p in Person).first()
+
+
+def case_lifted_bool_max():
+    return select((p.name, max(p.staff.flag)) for p in Person)
