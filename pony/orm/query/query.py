@@ -399,6 +399,8 @@ class Query:
         def build(select: ast.Select) -> ast.Select:
             select = select.replace(order_by=())
             column = item.columns[0]
+            if kind == "bool" and name != "GROUP_CONCAT":
+                column = ast.BoolAsInt(column)  # PostgreSQL has no sum/avg/min/max of booleans
             if self._needs_wrap(select):
                 select = select.replace(columns=(ast.Alias(column, "v"),))
                 source: tuple = (ast.SubqueryTable(select, "q"),)
@@ -419,6 +421,8 @@ class Query:
             convert = reader.sql2py
         elif name == "AVG":
             convert = _to_float  # a float on every backend, Decimal columns included (as in Pony)
+        elif name == "SUM" and kind == "bool":
+            convert = int  # a sum of bools counts the true ones
         elif name == "SUM":
             conv = _converter(translation, item, self._database.provider)
             convert = conv.sql2py if conv is not None else None

@@ -255,6 +255,16 @@ class Cast(Node):
         self.to = to
 
 
+class BoolAsInt(Node):
+    """A boolean used as a number (``flag + 1``, ``max(flag, 0)``): 1 or 0. Only PostgreSQL,
+    whose booleans are not numbers, renders a cast."""
+
+    __slots__ = ("expr",)
+
+    def __init__(self, expr: Node) -> None:
+        self.expr = expr
+
+
 class Concat(Node):
     __slots__ = ("items",)
 

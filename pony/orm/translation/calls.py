@@ -15,7 +15,19 @@ from ..errors import TranslationError
 from ..sql import ast, dollar
 from . import params as P
 from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr
-from .values import Condition, Expr, JsonExpr, ListExpr, NumberValue, RawValue, StrValue, Value, make_value
+from .values import (
+    Condition,
+    Expr,
+    JsonExpr,
+    ListExpr,
+    NumberValue,
+    RawValue,
+    StrValue,
+    Value,
+    aggregate_type,
+    make_value,
+    number_node,
+)
 
 CASTS = {int: "int", float: "float", str: "str", bool: "bool", decimal.Decimal: "Decimal"}
 MAX_HYBRID_DEPTH = 20
@@ -158,10 +170,10 @@ def _aggregate(name: str) -> Any:
                 f"Function {name.lower()}() expects numeric argument, got {expr.type_name()}: "
                 f"{pyast.unparse(node)}"
             )
-        agg: ast.Node = ast.Aggregate(name, expr.node, bool(distinct))
+        agg: ast.Node = ast.Aggregate(name, number_node(expr), bool(distinct))
         if name == "SUM":
             agg = ast.Func("coalesce", agg, ast.Value(0))
-        py_type = float if name == "AVG" else expr.py_type  # avg() is a float, of Decimals too
+        py_type = aggregate_type(name, expr)
         attr = expr.attr if name in ("MIN", "MAX") else None
         return _row_aggregate(tr, agg, py_type, attr)
 
@@ -177,13 +189,16 @@ def _scalar_minmax(tr: Any, name: str, values: list, node: pyast.Call) -> Value:
     if not all(isinstance(v, Value) for v in values):
         raise TypeError(f"{name.lower()}() arguments must be values: {pyast.unparse(node)}")
     py_type = values[0].py_type
-    if all(isinstance(v, NumberValue) for v in values):
-        from .values import result_number_type
+    nodes = [v.node for v in values]
+    kinds = {v.kind for v in values}
+    if kinds <= {"number", "bool"} and "number" in kinds:  # bools among numbers count as 1 and 0
+        from .values import number_node, result_number_type
 
         for v in values[1:]:
             py_type = result_number_type(py_type, v.py_type)
+        nodes = [number_node(v) for v in values]
     return make_value(
-        ast.Scalar("GREATEST" if name == "MAX" else "LEAST", *[v.node for v in values]),
+        ast.Scalar("GREATEST" if name == "MAX" else "LEAST", *nodes),
         py_type,
         aggregated=any(v.aggregated for v in values),
     )

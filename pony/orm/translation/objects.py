@@ -9,7 +9,7 @@ from typing import Any
 from ..errors import IncomparableTypesError
 from ..sql import ast
 from .frames import Frame
-from .values import Expr, Value, make_value
+from .values import Expr, Value, aggregate_type, make_value, number_node
 
 
 def pk_columns(entity: Any) -> list:
@@ -314,8 +314,8 @@ class SetExpr(Expr):
                 raise TypeError(
                     f"Function {name.lower()}() expects numeric argument, got {item.type_name()}: {self.src}"
                 )
-            node = ast.Aggregate(name, item.node, bool(distinct))
-            py_type = float if name == "AVG" else item.py_type
+            node = ast.Aggregate(name, number_node(item), bool(distinct))
+            py_type = aggregate_type(name, item)
         if name == "SUM":
             node = ast.Func("coalesce", node, ast.Value(0))
         attr = item.attr if name in ("MIN", "MAX") else None

@@ -486,6 +486,21 @@ def result_number_type(a: Any, b: Any) -> Any:
     return int
 
 
+def number_node(value: Value) -> ast.Node:
+    """The value's node for arithmetic and aggregates: a bool counts as 1 or 0."""
+    return ast.BoolAsInt(value.node) if value.kind == "bool" else value.node
+
+
+def aggregate_type(name: str, value: Value) -> Any:
+    """The Python type of ``name`` (SUM, AVG, MIN, MAX) over ``value``: avg() is always a float
+    (Decimals included, as in Pony) and a sum of bools counts them."""
+    if name == "AVG":
+        return float
+    if name == "SUM" and value.kind == "bool":
+        return int
+    return value.py_type
+
+
 def arithmetic(op: str, left: Value, right: Value, src: str) -> Value:
     aggregated = left.aggregated or right.aggregated
     lk, rk = left.kind, right.kind
@@ -495,19 +510,16 @@ def arithmetic(op: str, left: Value, right: Value, src: str) -> Value:
         raise TypeError(f"Operator {op!r} is not supported for these types in expression {src}")
     if lk in ("number", "bool") and rk in ("number", "bool"):
         py_type = result_number_type(left.py_type, right.py_type)
+        a, b = number_node(left), number_node(right)
         if op == "/":
-            return make_value(
-                ast.Div(left.node, right.node), float if py_type is int else py_type, aggregated=aggregated
-            )
+            return make_value(ast.Div(a, b), float if py_type is int else py_type, aggregated=aggregated)
         if op == "//":
-            return make_value(ast.FloorDiv(left.node, right.node), py_type, aggregated=aggregated)
+            return make_value(ast.FloorDiv(a, b), py_type, aggregated=aggregated)
         if op == "%":
-            return make_value(ast.Mod(left.node, right.node), py_type, aggregated=aggregated)
+            return make_value(ast.Mod(a, b), py_type, aggregated=aggregated)
         if op == "**":
-            return make_value(
-                ast.Pow(left.node, right.node), float if py_type is not int else int, aggregated=aggregated
-            )
-        return make_value(ast.BinOp(op, left.node, right.node), py_type, aggregated=aggregated)
+            return make_value(ast.Pow(a, b), float if py_type is not int else int, aggregated=aggregated)
+        return make_value(ast.BinOp(op, a, b), py_type, aggregated=aggregated)
     if lk in ("date", "datetime") and rk == "timedelta" and op in "+-":
         return make_value(ast.DateAdd(left.node, right.node, op, lk), left.py_type, aggregated=aggregated)
     if lk == "timedelta" and rk in ("date", "datetime") and op == "+":

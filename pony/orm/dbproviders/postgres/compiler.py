@@ -37,6 +37,9 @@ class PGCompiler(SQLCompiler):
 
     # --- arithmetic ---------------------------------------------------------------------------
 
+    def boolasint_sql(self, node: ast.BoolAsInt) -> str:
+        return f"CAST({self.sql(node.expr)} AS integer)"
+
     def div_sql(self, node: ast.Div) -> str:
         return f"CAST({self.sql(node.left)} AS double precision) / {self.operand(node.right)}"
 
