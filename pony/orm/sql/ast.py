@@ -435,6 +435,17 @@ class JsonIsNull(Node):
         self.path = path
 
 
+class JsonTruth(Node):
+    """True when the JSON value at ``path`` is truthy as in Python: not missing, null, false,
+    0, "", [] or {}. Never NULL, so ``NOT`` of it is the falsy values."""
+
+    __slots__ = ("expr", "path")
+
+    def __init__(self, expr: Node, path: tuple) -> None:
+        self.expr = expr
+        self.path = path
+
+
 class JsonArrayLength(Node):
     __slots__ = ("expr", "path")
 

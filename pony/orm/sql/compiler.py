@@ -215,6 +215,9 @@ class SQLCompiler:
     def cast_sql(self, node: ast.Cast) -> str:
         return f"CAST({self.sql(node.expr)} AS {self.CAST_TYPES[node.to]})"
 
+    def jsontruth_sql(self, node: ast.JsonTruth) -> str:
+        return f"NOT ({self.sql(ast.JsonIsNull(node.expr, node.path))})"  # dialects with Json say more
+
     def boolasint_sql(self, node: ast.BoolAsInt) -> str:
         return self.sql(node.expr)  # booleans are the integers 1 and 0 here
 

@@ -340,6 +340,8 @@ class JsonExpr(Value):
         return make_value(ast.JsonValue(self.node, self.path, name), py_type, aggregated=self.aggregated)
 
     def truth(self) -> ast.Node:
+        if self.path:  # as in Python: 0, "", [], {}, false and null are false
+            return ast.JsonTruth(self.node, self.path)
         return ast.Not(ast.JsonIsNull(self.node, self.path))
 
     def length(self, tr: Any) -> Expr:
