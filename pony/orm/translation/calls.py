@@ -165,6 +165,8 @@ def _aggregate(name: str) -> Any:
                     "Query can not contain group_concat with both distinct and sep arguments on this database"
                 )
             return _row_aggregate(tr, ast.GroupConcat(expr.node, sep, bool(distinct)), str)
+        if name in ("SUM", "AVG") and isinstance(expr, JsonExpr) and expr.path:
+            expr = expr.as_type("float", float)  # as in Pony: the Json value read as a number
         if name in ("SUM", "AVG") and expr.kind not in ("number", "bool"):
             raise TypeError(
                 f"Function {name.lower()}() expects numeric argument, got {expr.type_name()}: "

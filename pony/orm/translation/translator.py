@@ -11,7 +11,7 @@ import ast as pyast
 import json
 from typing import Any
 
-from ..errors import TranslationError
+from ..errors import IncomparableTypesError, TranslationError
 from ..sql import ast
 from . import params as P
 from .frames import Frame
@@ -20,6 +20,7 @@ from .values import (
     ARITH,
     COMPARE_OPS,
     FLIPPED,
+    ArrayValue,
     BoolValue,
     Condition,
     Expr,
@@ -196,7 +197,9 @@ class Translator:
             return ObjectParam(entity, None, None, nodes)
         if isinstance(value, (list, tuple, set, frozenset)):
             items = [self.value_expr(index, v, _item(get, j)) for j, v in enumerate(_ordered(value))]
-            return ListExpr(items, index if get is None else None)
+            expr = ListExpr(items, index if get is None else None)
+            expr.type_name_ = list_param_type(value)
+            return expr
         if hasattr(value, "_attr_") and hasattr(value, "_obj_") and hasattr(value, "is_empty"):
             owner = self.value_expr(index, value._obj_, _chain(get, lambda v: v._obj_))
             return CollectionExpr(owner, value._attr_)  # type: ignore[arg-type]
@@ -459,6 +462,10 @@ class Translator:
         op = COMPARE_OPS[op_name]
         if isinstance(left, CollectionExpr) or isinstance(right, CollectionExpr):
             raise TypeError(f"Collections cannot be compared with {op}: {left.src}, {right.src}")
+        if isinstance(left, (RowExpr, ListExpr)) and isinstance(right, (ArrayValue, JsonExpr)):
+            left, right, op = right, left, FLIPPED[op]
+        if isinstance(left, (ArrayValue, JsonExpr)) and isinstance(right, (RowExpr, ListExpr)):
+            return self.compare_with_list(op, left, right)
         if (
             isinstance(left, RowExpr)
             or isinstance(right, RowExpr)
@@ -472,14 +479,32 @@ class Translator:
             return left.compare(op, right)
         if not isinstance(left, Value) or not isinstance(right, Value):
             raise TranslationError(f"Cannot compare {left.src} and {right.src}")
-        if isinstance(left, JsonExpr) and left.path and not isinstance(right, JsonExpr):
+        if isinstance(left, JsonExpr) and left.path and not (isinstance(right, JsonExpr) and right.path):
             right = self.json_operand(right)
-        elif isinstance(right, JsonExpr) and right.path and not isinstance(left, JsonExpr):
+        elif isinstance(right, JsonExpr) and right.path and not (isinstance(left, JsonExpr) and left.path):
             left = self.json_operand(left)
         return compare_values(op, left, right)
 
+    def compare_with_list(self, op: str, left: Value, right: Expr) -> ast.Node:
+        """An array attribute compared with a list parameter of its item type (``p.tags == wanted``).
+        As in Pony, a list display, an empty list or a list of other items is an IncomparableTypesError,
+        and so is a Json path compared with any list (compare it with ``Json(...)``)."""
+        right_type = getattr(right, "type_name_", None) or "list"
+        if (
+            isinstance(left, ArrayValue)
+            and isinstance(right, ListExpr)
+            and right.param_index is not None
+            and right_type == left.py_type.__name__
+            and op in ("=", "<>")
+        ):
+            return ast.BinOp(op, left.node, self.array_param(right.param_index, left.py_type))
+        raise IncomparableTypesError(left.py_type, right_type)
+
     def json_operand(self, value: Value) -> Value:
         """A scalar compared with a Json path: sent as JSON text."""
+        if value.py_type is dict or (isinstance(value, JsonExpr) and not value.path):
+            value.json_node = value.node  # type: ignore[attr-defined]  # a dict or Json parameter: JSON text
+            return value
         if isinstance(value, NoneValue) or value.kind != "bool":
             return value  # strings and numbers compare with the unquoted value (as_type)
         source = getattr(value, "json_source", None)
@@ -836,3 +861,13 @@ __all__ = [
     "eq_nodes",
     "SetExpr",
 ]
+
+
+def list_param_type(value: Any) -> str:
+    """The type Pony gives a collection parameter: a list of ints or of strs is an array of them."""
+    if isinstance(value, list) and value:
+        if all(type(v) is int for v in value):
+            return "IntArray"
+        if all(type(v) is str for v in value):
+            return "StrArray"
+    return type(value).__name__

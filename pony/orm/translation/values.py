@@ -458,6 +458,10 @@ def compare_values(op: str, left: Value, right: Value) -> ast.Node:
                 return ast.Not(ast.JsonIsNull(left.node, left.path))
             return ast.IsNotNull(left.node)
         raise IncomparableTypesError(left.py_type, type(None))  # only == and != take None
+    if isinstance(right, JsonExpr) and right.path and not (isinstance(left, JsonExpr) and left.path):
+        left, right, op = right, left, FLIPPED[op]
+    if isinstance(left, JsonExpr) and left.path and getattr(right, "json_node", None) is not None:
+        return ast.JsonCompare(op, left.node, left.path, right.json_node)  # type: ignore[attr-defined]
     if not comparable(left, right):
         raise IncomparableTypesError(left.py_type, right.py_type)
     if isinstance(right, JsonExpr) and not isinstance(left, JsonExpr):
