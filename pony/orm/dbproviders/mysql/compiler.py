@@ -176,3 +176,12 @@ class MySQLCompiler(SQLCompiler):
 
 class MariaDBCompiler(MySQLCompiler):
     NEGATIVE_JSON_INDEX_AS_LAST = False
+
+    def jsoncompare_sql(self, node: ast.JsonCompare) -> str:
+        # MariaDB's JSON is text: equality of documents needs JSON_EQUALS (key order, spacing). A WHERE
+        # takes its NULL (a missing key) for true, so NULL is spelled out.
+        if node.op not in ("=", "<>"):
+            return super().jsoncompare_sql(node)
+        at = self.json_extract(node.expr, node.path)
+        equal = f"(CASE WHEN {at} IS NULL THEN NULL ELSE JSON_EQUALS({at}, {self.sql(node.value)}) END)"
+        return equal if node.op == "=" else f"NOT {equal}"
