@@ -92,6 +92,13 @@ def test_lifted_arithmetic_shares_the_rows(db):
         assert weights == {1: 4 * 1 + 4 * 5 + 2 * 5, 2: 0, 3: 0}
 
 
+def test_lifted_value_with_a_value_of_the_outer_row(db):
+    # Pony 0.7.20 fails with an AssertionError here
+    with db_session:
+        totals = dict(select((o.id, sum(o.items.quantity * o.id)) for o in db.Order))
+        assert totals == {1: 6, 2: 2, 3: 0}
+
+
 def test_lifted_arithmetic_of_two_collections_is_refused(db):
     with db_session, pytest.raises(TypeError, match="same collection"):
         select(sum(o.items.quantity * o.person.orders.id) for o in db.Order)[:]
@@ -167,6 +174,15 @@ def test_array_changed_in_place_checks_items(arrays_db, change, message):
         assert (post.tags, post.nums) == (["a", "b"], [1, 2])  # nothing was added
     with db_session:
         assert (arrays_db.Post[1].tags, arrays_db.Post[1].nums) == (["a", "b"], [1, 2])
+
+
+def test_array_assigned_a_wrong_item_is_refused(arrays_db):
+    # Pony 0.7.20 stores ["a", 1] in a StrArray when assigned to an attribute
+    with db_session:
+        post = arrays_db.Post[1]
+        with pytest.raises(TypeError, match="Cannot store int item in array of str"):
+            post.tags = ["a", 1]
+        assert post.tags == ["a", "b"]
 
 
 def test_array_changed_in_place_is_saved(arrays_db):
