@@ -50,6 +50,18 @@ class FloatArray(Array):
     item_type = float
 
 
+def coerce_array_item(item_type: type, item: Any) -> tuple[bool, Any]:
+    """``(True, item)`` with ``item`` as stored in an array of ``item_type`` (an int index or an int
+    in a float array is converted), or ``(False, item)`` when it cannot be stored there."""
+    if item_type is int and not isinstance(item, int) and hasattr(item, "__index__"):
+        item = item.__index__()
+    elif item_type is float and isinstance(item, int) and not isinstance(item, bool):
+        item = float(item)
+    if not isinstance(item, item_type) or (item_type is not bool and isinstance(item, bool)):
+        return False, item
+    return True, item
+
+
 class TrackedValue:
     """Mixin of containers that tell their owning object when they change in place."""
 
@@ -197,7 +209,15 @@ class TrackedList(TrackedValue, list):
 
 
 class TrackedArray(TrackedList):
-    """A tracked list of array items; ``x in arr`` with a list checks a subset, like in queries."""
+    """A tracked list of array items; ``x in arr`` with a list checks a subset, like in queries.
+    Items added in place (append, insert, ``arr[i] = x``, ``+=``) are checked as on assignment."""
+
+    def _wrap(self, value: Any) -> Any:
+        item_type = self.attr.py_type.item_type
+        ok, item = coerce_array_item(item_type, value)
+        if not ok:
+            raise TypeError(f"Cannot store {type(value).__name__!r} item in array of {item_type.__name__!r}")
+        return item
 
     def __contains__(self, item: Any) -> bool:
         if isinstance(item, list):

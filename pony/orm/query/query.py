@@ -409,6 +409,8 @@ class Query:
         def build(select: ast.Select) -> ast.Select:
             select = select.replace(order_by=())
             column = item.expr.pk_nodes[0] if item.entity is not None else item.columns[0]
+            if kind == "bool" and name != "GROUP_CONCAT":
+                column = ast.BoolAsInt(column)  # PostgreSQL has no sum/avg/min/max of booleans
             if self._needs_wrap(select):
                 select = select.replace(columns=(ast.Alias(column, "v"),))
                 source: tuple = (ast.SubqueryTable(select, "q"),)
@@ -428,9 +430,9 @@ class Query:
             reader = readers(translation, self._database.provider)[0]
             convert = reader.sql2py
         elif name == "AVG":
-            convert = _to_float if item.py_type is not _decimal() else None
+            convert = _to_float  # a float on every backend, Decimal columns included (as in Pony)
         elif name == "SUM" and item.py_type in (int, bool):
-            convert = _to_int  # MySQL's SUM of integers is a DECIMAL
+            convert = _to_int  # MySQL's SUM of integers is a DECIMAL; a sum of bools counts the true ones
         elif name == "SUM":
             conv = _converter(translation, item, self._database.provider)
             convert = conv.sql2py if conv is not None else None
@@ -545,12 +547,6 @@ def _read_in_chunks(cursor: Any, cache: Any, reader: Any) -> list:
 
 def _to_float(value: Any) -> Any:
     return float(value)
-
-
-def _decimal() -> Any:
-    from decimal import Decimal
-
-    return Decimal
 
 
 class QueryIterator:

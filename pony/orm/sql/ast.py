@@ -270,6 +270,16 @@ class Cast(Node):
         self.to = to
 
 
+class BoolAsInt(Node):
+    """A boolean used as a number (``flag + 1``, ``max(flag, 0)``): 1 or 0. Only PostgreSQL,
+    whose booleans are not numbers, renders a cast."""
+
+    __slots__ = ("expr",)
+
+    def __init__(self, expr: Node) -> None:
+        self.expr = expr
+
+
 class Concat(Node):
     __slots__ = ("items",)
 
@@ -446,6 +456,17 @@ class JsonContains(Node):
 
 class JsonIsNull(Node):
     """True for a JSON null or a missing key at ``path``."""
+
+    __slots__ = ("expr", "path")
+
+    def __init__(self, expr: Node, path: tuple) -> None:
+        self.expr = expr
+        self.path = path
+
+
+class JsonTruth(Node):
+    """True when the JSON value at ``path`` is truthy as in Python: not missing, null, false,
+    0, "", [] or {}. Never NULL, so ``NOT`` of it is the falsy values."""
 
     __slots__ = ("expr", "path")
 

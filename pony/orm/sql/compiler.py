@@ -139,6 +139,8 @@ class SQLCompiler:
     def operand(self, node: ast.Node) -> str:
         """An operand of a binary operator, parenthesised unless it is atomic."""
         text = self.sql(node)
+        if isinstance(node, ast.BoolAsInt):
+            node = node.expr
         if isinstance(node, (ast.Column, ast.Param, ast.Value, ast.Func, ast.Aggregate, ast.Name, ast.Subquery)):
             return text
         return f"({text})"
@@ -234,6 +236,12 @@ class SQLCompiler:
 
     def cast_sql(self, node: ast.Cast) -> str:
         return f"CAST({self.sql(node.expr)} AS {self.CAST_TYPES[node.to]})"
+
+    def jsontruth_sql(self, node: ast.JsonTruth) -> str:
+        return f"NOT ({self.sql(ast.JsonIsNull(node.expr, node.path))})"  # dialects with Json say more
+
+    def boolasint_sql(self, node: ast.BoolAsInt) -> str:
+        return self.sql(node.expr)  # booleans are the integers 1 and 0 here
 
     def concat_sql(self, node: ast.Concat) -> str:
         return f" {self.CONCAT_OPERATOR} ".join(self.operand(item) for item in node.items)

@@ -24,7 +24,19 @@ from . import params as P
 from .methods import entity_query_call, getattr_method_call
 from .nested import scalar_subquery
 from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr
-from .values import Condition, Expr, JsonExpr, ListExpr, NumberValue, RawValue, StrValue, Value, make_value
+from .values import (
+    Condition,
+    Expr,
+    JsonExpr,
+    ListExpr,
+    NumberValue,
+    RawValue,
+    StrValue,
+    Value,
+    aggregate_type,
+    make_value,
+    number_node,
+)
 
 CASTS = {int: "int", float: "float", str: "str", bool: "bool", decimal.Decimal: "Decimal"}
 MAX_HYBRID_DEPTH = 20
@@ -198,15 +210,17 @@ def _aggregate(name: str) -> Any:
                     "Query can not contain group_concat with both distinct and sep arguments on this database"
                 )
             return _row_aggregate(tr, ast.GroupConcat(expr.node, sep, bool(distinct)), str)
+        if name in ("SUM", "AVG") and isinstance(expr, JsonExpr) and expr.path:
+            expr = expr.as_type("float", float)  # as in Pony: the Json value read as a number
         if name in ("SUM", "AVG") and expr.kind not in ("number", "bool"):
             raise TypeError(
                 f"Function {name.lower()}() expects numeric argument, got {expr.type_name()}: "
                 f"{pyast.unparse(node)}"
             )
-        agg: ast.Node = ast.Aggregate(name, expr.node, bool(distinct))
+        agg: ast.Node = ast.Aggregate(name, number_node(expr), bool(distinct))
         if name == "SUM":
             agg = ast.Func("coalesce", agg, ast.Value(0))
-        py_type = float if name == "AVG" and expr.py_type is not decimal.Decimal else expr.py_type
+        py_type = aggregate_type(name, expr)
         attr = expr.attr if name in ("MIN", "MAX") else None
         return _row_aggregate(tr, agg, py_type, attr)
 
@@ -239,13 +253,16 @@ def _scalar_minmax(tr: Any, name: str, values: list, node: pyast.Call) -> Value:
     if not all(isinstance(v, Value) for v in values):
         raise TypeError(f"{name.lower()}() arguments must be values: {pyast.unparse(node)}")
     py_type = values[0].py_type
-    if all(isinstance(v, NumberValue) for v in values):
-        from .values import result_number_type
+    nodes = [v.node for v in values]
+    kinds = {v.kind for v in values}
+    if kinds <= {"number", "bool"} and "number" in kinds:  # bools among numbers count as 1 and 0
+        from .values import number_node, result_number_type
 
         for v in values[1:]:
             py_type = result_number_type(py_type, v.py_type)
+        nodes = [number_node(v) for v in values]
     return make_value(
-        ast.Scalar("GREATEST" if name == "MAX" else "LEAST", *[v.node for v in values]),
+        ast.Scalar("GREATEST" if name == "MAX" else "LEAST", *nodes),
         py_type,
         aggregated=any(v.aggregated for v in values),
     )

@@ -9,7 +9,7 @@ from typing import Any
 from ..errors import IncomparableTypesError, TranslationAttributeError, TranslationError, TranslationTypeError
 from ..sql import ast
 from .frames import Frame
-from .values import Expr, Value, make_value
+from .values import Expr, Value, aggregate_type, make_value, number_node
 
 
 def pk_columns(entity: Any) -> list:
@@ -211,7 +211,7 @@ class CollectionExpr(Expr):
         alias = tr.new_alias(self.attr.name)
         item = self.join_into(tr, frame, alias)
         frame.loops.append((alias, item.entity))
-        return SetExpr(frame, item)
+        return SetExpr(frame, item, lift=Lift((tuple(self.owner.pk_nodes), self.attr), item, ()))
 
     def getattr(self, name: str, tr: Any) -> Expr:
         return self.as_set(tr).getattr(name, tr)
@@ -229,16 +229,31 @@ class CollectionExpr(Expr):
         return self.as_set(tr).contains(item, tr)
 
 
+class Lift:
+    """Where a lifted collection value comes from: ``root`` names the collection (owner key and
+    attribute), ``item`` is its row object in the frame, ``names`` the attributes read from it
+    (None once the value is computed). Two lifted values of one collection share its rows."""
+
+    def __init__(self, root: tuple, item: ObjectExpr, names: tuple | None) -> None:
+        self.root = root
+        self.item = item
+        self.names = names
+
+    def then(self, name: str) -> Lift:
+        return Lift(self.root, self.item, None if self.names is None else self.names + (name,))
+
+
 class SetExpr(Expr):
     """Rows of a subquery frame, each giving ``item``: a collection, a lifted attribute of
     one (``c.orders.total``) or a nested generator expression."""
 
     lifted = False  # an attribute lifted over a collection: as a query result it joins the query
 
-    def __init__(self, frame: Frame, item: Expr, distinct: bool = False) -> None:
+    def __init__(self, frame: Frame, item: Expr, distinct: bool = False, lift: Lift | None = None) -> None:
         self.frame = frame
         self.item = item
         self.distinct = distinct
+        self.lift = lift
         self.py_type = getattr(item, "py_type", None)
 
     def getattr(self, name: str, tr: Any) -> Expr:
@@ -251,16 +266,25 @@ class SetExpr(Expr):
         try:
             value = item.getattr(name, tr)
             if isinstance(value, CollectionExpr):
-                alias = tr.new_alias(value.attr.name)
-                value = value.join_into(tr, self.frame, alias)
-                self.frame.loops.append((alias, value.entity))
+                value = self._join_collection(value, tr)
         finally:
             tr.frame = saved
         if isinstance(value, Value):
             self.frame.where.append(ast.IsNotNull(value.node))
-        lifted = SetExpr(self.frame, value)
+        lifted = SetExpr(self.frame, value, lift=self.lift.then(name) if self.lift else None)
         lifted.lifted = True
         return lifted
+
+    def _join_collection(self, collection: CollectionExpr, tr: Any) -> ObjectExpr:
+        """The items of ``collection`` as rows of this frame (joined once per owner row)."""
+        key = (tuple(collection.owner.pk_nodes), collection.attr.name, "items")
+        alias = self.frame.joins.get(key)
+        if alias is None:
+            alias = self.frame.joins[key] = tr.new_alias(collection.attr.name)
+            item = collection.join_into(tr, self.frame, alias)
+            self.frame.loops.append((alias, item.entity))
+            return item
+        return ObjectExpr(collection.attr.py_type, self.frame, alias)
 
     def item_nodes(self, tr: Any) -> list:
         item = self.item
@@ -303,8 +327,8 @@ class SetExpr(Expr):
                 raise TypeError(
                     f"Function {name.lower()}() expects numeric argument, got {item.type_name()}: {self.src}"
                 )
-            node = ast.Aggregate(name, item.node, bool(distinct))
-            py_type = float if name == "AVG" else item.py_type
+            node = ast.Aggregate(name, number_node(item), bool(distinct))
+            py_type = aggregate_type(name, item)
         if name == "SUM":
             node = ast.Func("coalesce", node, ast.Value(0))
         attr = item.attr if name in ("MIN", "MAX") else None
@@ -352,3 +376,42 @@ def _condition(node: ast.Node) -> Value:
     from .values import Condition
 
     return Condition(node, bool)
+
+
+def lifted_arithmetic(op: str, left: Expr, right: Expr, src: str, tr: Any) -> SetExpr:
+    """``o.items.price * o.items.quantity``: arithmetic row by row over one lifted collection,
+    or between a lifted value and a plain value (``o.items.price * 2``)."""
+    from .values import arithmetic
+
+    if isinstance(left, SetExpr) and isinstance(right, SetExpr):
+        if left.lift is None or right.lift is None or left.lift.root != right.lift.root:
+            raise TypeError(f"Only attributes of the same collection can be combined: {src}")
+        if right.lift.names is not None:
+            base, other = left, _rewalk(left, right.lift, tr)
+            operands = (base.item, other)
+        elif left.lift.names is not None:
+            base, other = right, _rewalk(right, left.lift, tr)
+            operands = (other, base.item)
+        else:
+            raise TypeError(f"Only attributes of the same collection can be combined: {src}")
+    elif isinstance(left, SetExpr):
+        base, operands = left, (left.item, right)
+    else:
+        assert isinstance(right, SetExpr)
+        base, operands = right, (left, right.item)
+    a, b = operands
+    if not isinstance(a, Value) or not isinstance(b, Value) or a.aggregated or b.aggregated:
+        raise TypeError(f"Unsupported operand types for {op!r} in expression: {src}")
+    value = arithmetic(op, a, b, src)
+    lift = Lift(base.lift.root, base.lift.item, None) if base.lift else None
+    return SetExpr(base.frame, value, lift=lift)
+
+
+def _rewalk(base: SetExpr, lift: Lift, tr: Any) -> Expr:
+    """The value ``lift`` names, read from the rows of ``base``'s frame."""
+    assert base.lift is not None and lift.names is not None
+    current: Expr = SetExpr(base.frame, base.lift.item, lift=base.lift)
+    for name in lift.names:
+        current = current.getattr(name, tr)
+    assert isinstance(current, SetExpr)
+    return current.item

@@ -25,11 +25,12 @@ from .frames import Frame
 from .longlists import LongListExpr
 from .methods import is_lifted, join_lifted
 from .nested import check_set_comparison, row_in_subquery
-from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr, eq_nodes, pk_columns
+from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr, eq_nodes, lifted_arithmetic, pk_columns
 from .values import (
     ARITH,
     COMPARE_OPS,
     FLIPPED,
+    ArrayValue,
     BoolValue,
     Condition,
     Expr,
@@ -220,7 +221,9 @@ class Translator:
                 if shape is not None:  # the signature names only the kinds of items: see longlists.py
                     return LongListExpr(index, get, shape)
             items = [self.value_expr(index, v, _item(get, j)) for j, v in enumerate(_ordered(value))]
-            return ListExpr(items, index if get is None else None)
+            expr = ListExpr(items, index if get is None else None)
+            expr.type_name_ = list_param_type(value)
+            return expr
         if hasattr(value, "_attr_") and hasattr(value, "_obj_") and hasattr(value, "is_empty"):
             owner = self.value_expr(index, value._obj_, _chain(get, lambda v: v._obj_))
             return CollectionExpr(owner, value._attr_)  # type: ignore[arg-type]
@@ -385,7 +388,7 @@ class Translator:
     def visit_UnaryOp(self, node: pyast.UnaryOp) -> Expr:
         operand = self.visit(node.operand)
         if isinstance(node.op, pyast.Not):
-            return Condition(ast.Not(self.condition(operand)), bool, aggregated=operand.aggregated)
+            return Condition(self.falsity(operand), bool, aggregated=operand.aggregated)
         if isinstance(node.op, pyast.USub):
             if not isinstance(operand, NumberValue):
                 raise TypeError(
@@ -402,6 +405,8 @@ class Translator:
             raise NotImplementedError(f"Operator {op_name} is not supported: {pyast.unparse(node)}")
         left, right = self.visit(node.left), self.visit(node.right)
         op = ARITH.get(op_name) or {"BitOr": "|", "BitAnd": "&", "BitXor": "^"}[op_name]
+        if isinstance(left, SetExpr) or isinstance(right, SetExpr):
+            return lifted_arithmetic(op, left, right, pyast.unparse(node), self)
         if not isinstance(left, Value) or not isinstance(right, Value):
             raise TypeError(f"Unsupported operand types for {op!r} in expression: {pyast.unparse(node)}")
         return arithmetic(op, left, right, pyast.unparse(node))
@@ -471,19 +476,27 @@ class Translator:
             return ast.And() if expr.items else ast.Or()
         return expr.truth()
 
+    def falsity(self, expr: Expr) -> ast.Node:
+        """The condition for ``not expr``: a NULL number, bool or Json value is false, as in Python's ``not None``."""
+        if isinstance(expr, Value):
+            return expr.falsity()
+        return ast.Not(self.condition(expr))
+
     def compare(self, op_name: str, left: Expr, right: Expr) -> ast.Node:
         if op_name in ("In", "NotIn"):
             cond = self.contains(right, left)
             if op_name == "NotIn" and isinstance(cond, ast.InList):
                 return ast.InList(cond.exprs, cond.param, cond.types, negated=True)
             return ast.Not(cond) if op_name == "NotIn" else cond
-        if op_name in ("Is", "IsNot"):
-            if not isinstance(right, NoneValue) and not isinstance(left, NoneValue):
-                raise TranslationError(f"'is' can only be used with None: {left.src} is {right.src}")
+        if op_name in ("Is", "IsNot"):  # as in Pony: `is` compares values (None, True, objects) like ==
             op_name = "Eq" if op_name == "Is" else "NotEq"
         op = COMPARE_OPS[op_name]
         if isinstance(left, CollectionExpr) or isinstance(right, CollectionExpr):
             raise TypeError(f"Collections cannot be compared with {op}: {left.src}, {right.src}")
+        if isinstance(left, (RowExpr, ListExpr)) and isinstance(right, (ArrayValue, JsonExpr)):
+            left, right, op = right, left, FLIPPED[op]
+        if isinstance(left, (ArrayValue, JsonExpr)) and isinstance(right, (RowExpr, ListExpr)):
+            return self.compare_with_list(op, left, right)
         if (
             isinstance(left, RowExpr)
             or isinstance(right, RowExpr)
@@ -499,14 +512,32 @@ class Translator:
             raise IncomparableTypesError(left.py_type, right.py_type)
         if not isinstance(left, Value) or not isinstance(right, Value):
             raise TranslationError(f"Cannot compare {left.src} and {right.src}")
-        if isinstance(left, JsonExpr) and left.path and not isinstance(right, JsonExpr):
+        if isinstance(left, JsonExpr) and left.path and not (isinstance(right, JsonExpr) and right.path):
             right = self.json_operand(right)
-        elif isinstance(right, JsonExpr) and right.path and not isinstance(left, JsonExpr):
+        elif isinstance(right, JsonExpr) and right.path and not (isinstance(left, JsonExpr) and left.path):
             left = self.json_operand(left)
         return compare_values(op, left, right)
 
+    def compare_with_list(self, op: str, left: Value, right: Expr) -> ast.Node:
+        """An array attribute compared with a list parameter of its item type (``p.tags == wanted``).
+        As in Pony, a list display, an empty list or a list of other items is an IncomparableTypesError,
+        and so is a Json path compared with any list (compare it with ``Json(...)``)."""
+        right_type = getattr(right, "type_name_", None) or "list"
+        if (
+            isinstance(left, ArrayValue)
+            and isinstance(right, ListExpr)
+            and right.param_index is not None
+            and right_type == left.py_type.__name__
+            and op in ("=", "<>")
+        ):
+            return ast.BinOp(op, left.node, self.array_param(right.param_index, left.py_type))
+        raise IncomparableTypesError(left.py_type, right_type)
+
     def json_operand(self, value: Value) -> Value:
         """A scalar compared with a Json path: sent as JSON text."""
+        if value.py_type is dict or (isinstance(value, JsonExpr) and not value.path):
+            value.json_node = value.node  # type: ignore[attr-defined]  # a dict or Json parameter: JSON text
+            return value
         if isinstance(value, NoneValue) or value.kind != "bool":
             return value  # strings and numbers compare with the unquoted value (as_type)
         source = getattr(value, "json_source", None)
@@ -890,3 +921,13 @@ __all__ = [
     "eq_nodes",
     "SetExpr",
 ]
+
+
+def list_param_type(value: Any) -> str:
+    """The type Pony gives a collection parameter: a list of ints or of strs is an array of them."""
+    if isinstance(value, list) and value:
+        if all(type(v) is int for v in value):
+            return "IntArray"
+        if all(type(v) is str for v in value):
+            return "StrArray"
+    return type(value).__name__

@@ -135,6 +135,10 @@ class Value(Expr):
     def truth(self) -> ast.Node:
         return ast.IsNotNull(self.node)
 
+    def falsity(self) -> ast.Node:
+        """The condition for ``not value`` (NOT of ``truth()`` unless NULL needs saying)."""
+        return ast.Not(self.truth())
+
     def columns(self) -> tuple:
         return (self.node,)
 
@@ -163,6 +167,11 @@ class NumberValue(Value):
     def truth(self) -> ast.Node:
         return ast.BinOp("<>", self.node, ast.Value(0))
 
+    def falsity(self) -> ast.Node:
+        if self.is_literal:
+            return ast.Not(self.truth())
+        return ast.Or(ast.BinOp("=", self.node, ast.Value(0)), ast.IsNull(self.node))
+
 
 class BoolValue(Value):
     kind = "bool"
@@ -171,6 +180,11 @@ class BoolValue(Value):
         if self.is_literal:
             return ast.And() if self.literal else ast.Or()
         return self.node
+
+    def falsity(self) -> ast.Node:
+        if self.is_literal or isinstance(self, Condition):
+            return ast.Not(self.truth())
+        return ast.Or(ast.Not(self.node), ast.IsNull(self.node))  # a NULL bool column is false
 
 
 class Condition(BoolValue):
@@ -182,6 +196,10 @@ class NoneValue(Value):
 
     def truth(self) -> ast.Node:
         return ast.Or()
+
+    def getattr(self, name: str, tr: Any) -> Expr:
+        """An attribute of None is NULL (a hybrid method given None for an object, as in Pony)."""
+        return literal(None)
 
 
 class StrValue(Value):
@@ -347,6 +365,8 @@ class JsonExpr(Value):
         return make_value(ast.JsonValue(self.node, self.path, name), py_type, aggregated=self.aggregated)
 
     def truth(self) -> ast.Node:
+        if self.path:  # as in Python: 0, "", [], {}, false and null are false
+            return ast.JsonTruth(self.node, self.path)
         return ast.Not(ast.JsonIsNull(self.node, self.path))
 
     def length(self, tr: Any) -> Expr:
@@ -463,7 +483,11 @@ def compare_values(op: str, left: Value, right: Value) -> ast.Node:
             if isinstance(left, JsonExpr) and left.path:
                 return ast.Not(ast.JsonIsNull(left.node, left.path))
             return ast.IsNotNull(left.node)
-        raise TypeError(f"Comparison with None is only possible with == and != (got {op})")
+        raise IncomparableTypesError(left.py_type, type(None))  # only == and != take None
+    if isinstance(right, JsonExpr) and right.path and not (isinstance(left, JsonExpr) and left.path):
+        left, right, op = right, left, FLIPPED[op]
+    if isinstance(left, JsonExpr) and left.path and getattr(right, "json_node", None) is not None:
+        return ast.JsonCompare(op, left.node, left.path, right.json_node)  # type: ignore[attr-defined]
     if not comparable(left, right):
         raise IncomparableTypesError(left.py_type, right.py_type)
     if isinstance(right, JsonExpr) and not isinstance(left, JsonExpr):
@@ -494,6 +518,21 @@ def result_number_type(a: Any, b: Any) -> Any:
     return int
 
 
+def number_node(value: Value) -> ast.Node:
+    """The value's node for arithmetic and aggregates: a bool counts as 1 or 0."""
+    return ast.BoolAsInt(value.node) if value.kind == "bool" else value.node
+
+
+def aggregate_type(name: str, value: Value) -> Any:
+    """The Python type of ``name`` (SUM, AVG, MIN, MAX) over ``value``: avg() is always a float
+    (Decimals included, as in Pony) and a sum of bools counts them."""
+    if name == "AVG":
+        return float
+    if name == "SUM" and value.kind == "bool":
+        return int
+    return value.py_type
+
+
 def arithmetic(op: str, left: Value, right: Value, src: str) -> Value:
     aggregated = left.aggregated or right.aggregated
     lk, rk = left.kind, right.kind
@@ -503,19 +542,16 @@ def arithmetic(op: str, left: Value, right: Value, src: str) -> Value:
         raise TypeError(f"Operator {op!r} is not supported for these types in expression {src}")
     if lk in ("number", "bool") and rk in ("number", "bool"):
         py_type = result_number_type(left.py_type, right.py_type)
+        a, b = number_node(left), number_node(right)
         if op == "/":
-            return make_value(
-                ast.Div(left.node, right.node), float if py_type is int else py_type, aggregated=aggregated
-            )
+            return make_value(ast.Div(a, b), float if py_type is int else py_type, aggregated=aggregated)
         if op == "//":
-            return make_value(ast.FloorDiv(left.node, right.node), py_type, aggregated=aggregated)
+            return make_value(ast.FloorDiv(a, b), py_type, aggregated=aggregated)
         if op == "%":
-            return make_value(ast.Mod(left.node, right.node), py_type, aggregated=aggregated)
+            return make_value(ast.Mod(a, b), py_type, aggregated=aggregated)
         if op == "**":
-            return make_value(
-                ast.Pow(left.node, right.node), float if py_type is not int else int, aggregated=aggregated
-            )
-        return make_value(ast.BinOp(op, left.node, right.node), py_type, aggregated=aggregated)
+            return make_value(ast.Pow(a, b), float if py_type is not int else int, aggregated=aggregated)
+        return make_value(ast.BinOp(op, a, b), py_type, aggregated=aggregated)
     if lk in ("date", "datetime") and rk == "timedelta" and op in "+-":
         return make_value(ast.DateAdd(left.node, right.node, op, lk), left.py_type, aggregated=aggregated)
     if lk == "timedelta" and rk in ("date", "datetime") and op == "+":

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
-from ...types import Array, Json, LongStr, TrackedValue
+from ...types import Array, Json, LongStr, TrackedValue, coerce_array_item
 
 
 def _attr_name(attr: Any) -> str:
@@ -330,6 +330,8 @@ class DecimalConverter(Converter):
             return None
         if isinstance(val, float):
             val = Decimal(repr(val))
+        if self.attr is None:  # a computed value (sum, product): as the database gives it, like Pony
+            return Decimal(val)
         return Decimal(val).quantize(self.exp, rounding=self.ROUNDING)
 
     def dbvals_equal(self, x: Any, y: Any) -> bool:
@@ -546,6 +548,8 @@ class JsonConverter(Converter):
         return TrackedValue.make(obj, self.attr, json.loads(text))
 
     def py2sql(self, val: Any) -> Any:
+        if isinstance(val, Json):  # a Json(...) parameter of a query
+            val = val.wrapped
         return json.dumps(val, **self.json_kwargs)
 
     def sql2py(self, val: Any) -> Any:
@@ -581,11 +585,8 @@ class ArrayConverter(Converter):
         item_type = self.item_type
         result = []
         for item in items:
-            if item_type is int and not isinstance(item, int) and hasattr(item, "__index__"):
-                item = item.__index__()
-            elif item_type is float and isinstance(item, int) and not isinstance(item, bool):
-                item = float(item)
-            if not isinstance(item, item_type) or (item_type is not bool and isinstance(item, bool)):
+            ok, item = coerce_array_item(item_type, item)
+            if not ok:
                 raise TypeError(f"Cannot store {type(item).__name__} item in array of {item_type.__name__}")
             result.append(item)
         if obj is None or self.attr is None:

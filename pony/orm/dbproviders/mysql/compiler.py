@@ -174,6 +174,16 @@ class MySQLCompiler(SQLCompiler):
     def jsonisnull_sql(self, node: ast.JsonIsNull) -> str:
         return f"COALESCE(JSON_TYPE({self.json_extract(node.expr, node.path)}), 'NULL') = 'NULL'"
 
+    def jsontruth_sql(self, node: ast.JsonTruth) -> str:
+        value = self.json_extract(node.expr, node.path)
+        return (
+            f"COALESCE(CASE JSON_TYPE({value}) WHEN 'NULL' THEN 0"
+            f" WHEN 'BOOLEAN' THEN JSON_UNQUOTE({value}) = 'true'"
+            f" WHEN 'STRING' THEN JSON_UNQUOTE({value}) <> ''"
+            f" WHEN 'ARRAY' THEN JSON_LENGTH({value}) > 0 WHEN 'OBJECT' THEN JSON_LENGTH({value}) > 0"
+            f" ELSE CAST(JSON_UNQUOTE({value}) AS DOUBLE) <> 0 END, 0)"
+        )
+
     def jsonarraylength_sql(self, node: ast.JsonArrayLength) -> str:
         return f"JSON_LENGTH({self.sql(node.expr)}, {self.json_path(node.path)})"
 
@@ -195,3 +205,12 @@ class MySQLCompiler(SQLCompiler):
 
 class MariaDBCompiler(MySQLCompiler):
     NEGATIVE_JSON_INDEX_AS_LAST = False
+
+    def jsoncompare_sql(self, node: ast.JsonCompare) -> str:
+        # MariaDB's JSON is text: equality of documents needs JSON_EQUALS (key order, spacing). A WHERE
+        # takes its NULL (a missing key) for true, so NULL is spelled out.
+        if node.op not in ("=", "<>"):
+            return super().jsoncompare_sql(node)
+        at = self.json_extract(node.expr, node.path)
+        equal = f"(CASE WHEN {at} IS NULL THEN NULL ELSE JSON_EQUALS({at}, {self.sql(node.value)}) END)"
+        return equal if node.op == "=" else f"NOT {equal}"

@@ -67,6 +67,9 @@ class PGCompiler(SQLCompiler):
 
     # --- arithmetic ---------------------------------------------------------------------------
 
+    def boolasint_sql(self, node: ast.BoolAsInt) -> str:
+        return f"CAST({self.sql(node.expr)} AS integer)"
+
     def div_sql(self, node: ast.Div) -> str:
         return f"CAST({self.sql(node.left)} AS double precision) / {self.operand(node.right)}"
 
@@ -139,6 +142,10 @@ class PGCompiler(SQLCompiler):
 
     def jsonisnull_sql(self, node: ast.JsonIsNull) -> str:
         return f"{self.json_at(node.expr, node.path, '#>>')} IS NULL"
+
+    def jsontruth_sql(self, node: ast.JsonTruth) -> str:
+        falsy = ", ".join(f"'{text}'::jsonb" for text in ("null", "false", "0", '""', "[]", "{}"))
+        return f"COALESCE({self.json_at(node.expr, node.path)} NOT IN ({falsy}), false)"
 
     def jsonarraylength_sql(self, node: ast.JsonArrayLength) -> str:
         return f"jsonb_array_length({self.json_at(node.expr, node.path)})"

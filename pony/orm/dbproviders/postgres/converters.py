@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -62,7 +61,7 @@ class PGUuidConverter(base.UuidConverter):
 class PGJsonConverter(base.JsonConverter):
     # Sent as text of unknown type: the server casts it to the column's jsonb.
     def py2sql(self, val: Any) -> Any:
-        return json.dumps(val, **self.json_kwargs)
+        return super().py2sql(val)
 
     def sql2py(self, val: Any) -> Any:
         return val  # psycopg has already decoded the jsonb value (a JSON string arrives as a str)

@@ -110,6 +110,9 @@ class SQLiteCompiler(SQLCompiler):
     def jsonisnull_sql(self, node: ast.JsonIsNull) -> str:
         return f"py_json_is_null({self.sql(node.expr)}{self.path_args(node.path)}) = 1"
 
+    def jsontruth_sql(self, node: ast.JsonTruth) -> str:
+        return f"py_json_truth({self.sql(node.expr)}{self.path_args(node.path)}) = 1"
+
     def jsonarraylength_sql(self, node: ast.JsonArrayLength) -> str:
         return f"py_json_array_length({self.sql(node.expr)}{self.path_args(node.path)})"
 

@@ -149,6 +149,11 @@ def _py_json_is_null(doc: Any, *path: Any) -> object:
     return 1 if value is _MISSING or value is None else 0
 
 
+def _py_json_truth(doc: Any, *path: Any) -> object:
+    value = _walk(doc, path)
+    return 1 if value is not _MISSING and value else 0
+
+
 def _py_json_contains(doc: Any, key: Any, *path: Any) -> object:
     value = _walk(doc, path)
     if isinstance(value, dict):
@@ -253,6 +258,7 @@ _FUNCTIONS: tuple = (
     ("py_json_value", -1, _py_json_value),
     ("py_json_is_null", -1, _py_json_is_null),
     ("py_json_contains", -1, _py_json_contains),
+    ("py_json_truth", -1, _py_json_truth),
     ("py_json_array_length", -1, _py_json_array_length),
     ("py_json_concat", 2, _py_json_concat),
     ("py_json_compare", -1, _py_json_compare),
