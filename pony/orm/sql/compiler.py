@@ -51,6 +51,9 @@ class SQLCompiler:
     def compile(self, node: ast.Node) -> CompiledSQL:
         self.param_keys = []
         sql = self.sql(node)
+        if not self.param_keys and self.PARAMSTYLE == "format":
+            # Without arguments the driver sends the text as it is: undo escape_text's doubled %.
+            sql = sql.replace("%%", "%")
         return CompiledSQL(sql, tuple(self.param_keys))
 
     def sql(self, node: ast.Node) -> str:

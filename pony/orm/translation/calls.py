@@ -11,11 +11,22 @@ import decimal
 import random
 from typing import Any
 
-from ..errors import TranslationError
+from ..errors import IncomparableTypesError, TranslationError
 from ..sql import ast, dollar
 from . import params as P
 from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr
-from .values import Condition, Expr, JsonExpr, ListExpr, NumberValue, RawValue, StrValue, Value, make_value
+from .values import (
+    Condition,
+    Expr,
+    JsonExpr,
+    ListExpr,
+    NumberValue,
+    RawValue,
+    StrValue,
+    Value,
+    comparable,
+    make_value,
+)
 
 CASTS = {int: "int", float: "float", str: "str", bool: "bool", decimal.Decimal: "Decimal"}
 MAX_HYBRID_DEPTH = 20
@@ -161,7 +172,7 @@ def _aggregate(name: str) -> Any:
         agg: ast.Node = ast.Aggregate(name, expr.node, bool(distinct))
         if name == "SUM":
             agg = ast.Func("coalesce", agg, ast.Value(0))
-        py_type = float if name == "AVG" and expr.py_type is not decimal.Decimal else expr.py_type
+        py_type = float if name == "AVG" else expr.py_type  # as in Pony: an average is a float
         attr = expr.attr if name in ("MIN", "MAX") else None
         return _row_aggregate(tr, agg, py_type, attr)
 
@@ -176,6 +187,9 @@ def _row_aggregate(tr: Any, node: ast.Node, py_type: Any, attr: Any = None) -> V
 def _scalar_minmax(tr: Any, name: str, values: list, node: pyast.Call) -> Value:
     if not all(isinstance(v, Value) for v in values):
         raise TypeError(f"{name.lower()}() arguments must be values: {pyast.unparse(node)}")
+    for other in values[1:]:
+        if not comparable(values[0], other, "<"):
+            raise IncomparableTypesError(values[0].py_type, other.py_type)
     py_type = values[0].py_type
     if all(isinstance(v, NumberValue) for v in values):
         from .values import result_number_type

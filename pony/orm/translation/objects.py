@@ -305,11 +305,15 @@ class SetExpr(Expr):
         if isinstance(mine, ObjectExpr):
             if not isinstance(item, ObjectExpr):
                 raise IncomparableTypesError(getattr(item, "py_type", None), mine.entity)
+            if item.entity._root_ is not mine.entity._root_:
+                raise IncomparableTypesError(item.entity, mine.entity)
             self.frame.where.append(eq_nodes(mine.pk_nodes, item.pk_nodes))
         elif isinstance(mine, Value) and isinstance(item, Value):
             from .values import compare_values
 
             self.frame.where.append(compare_values("=", mine, item))
+        elif isinstance(item, (ObjectExpr, Value)) and isinstance(mine, (ObjectExpr, Value)):
+            raise IncomparableTypesError(item.py_type, mine.py_type)
         else:
             raise self.fail("Operator 'in' is not supported for this subquery")
         return self.exists()

@@ -11,7 +11,7 @@ import ast as pyast
 import json
 from typing import Any
 
-from ..errors import TranslationError
+from ..errors import IncomparableTypesError, TranslationError
 from ..sql import ast
 from . import params as P
 from .frames import Frame
@@ -316,6 +316,11 @@ class Translator:
             if getattr(exc, "needs_source", False):
                 raise TranslationError(f"{exc.args[0]}: {pyast.unparse(node)}") from None
             raise
+        except IncomparableTypesError as exc:
+            if not getattr(exc, "has_source", False):  # the innermost expression names the comparison
+                exc.args = (f"{exc.args[0]}: {pyast.unparse(node)}",)
+                exc.has_source = True  # type: ignore[attr-defined]
+            raise
         if expr.src == "?":
             expr.src = pyast.unparse(node)
         return expr
@@ -464,6 +469,8 @@ class Translator:
             left, right, op = right, left, FLIPPED[op]
         if isinstance(left, ObjectExpr):
             return left.compare(op, right)
+        if isinstance(left, SetExpr) or isinstance(right, SetExpr):
+            raise IncomparableTypesError(_type_label(left), _type_label(right))
         if not isinstance(left, Value) or not isinstance(right, Value):
             raise TranslationError(f"Cannot compare {left.src} and {right.src}")
         if isinstance(left, JsonExpr) and left.path and not isinstance(right, JsonExpr):
@@ -522,6 +529,7 @@ class Translator:
             return container.contains(item, self)
         if isinstance(container, QueryValue):
             translation = container.translation
+            _check_query_item(translation, item)
             select = _prefixed(translation.select, container.prefix)
             nodes = _item_nodes(item)
             inner = select.replace(columns=_key_columns(translation), order_by=())
@@ -787,6 +795,27 @@ def _row_items(expr: Expr) -> list:
     if isinstance(expr, ObjectExpr):
         return [expr]
     raise TypeError(f"A tuple cannot be compared with {expr.src}")
+
+
+def _type_label(expr: Expr) -> str:
+    """A type name as Pony spells it in IncomparableTypesError: ``'Set of Decimal'`` for a set."""
+    if isinstance(expr, SetExpr):
+        return f"Set of {_type_label(expr.item)}"
+    return expr.type_name()
+
+
+def _check_query_item(translation: Translation, item: Expr) -> None:
+    """``item in query``: an object needs a query of its entity, a value a query of values."""
+    entity = translation.entity
+    if isinstance(item, ObjectExpr):
+        if entity is None or entity._root_ is not item.entity._root_:
+            raise IncomparableTypesError(item.entity, translation.result_type)
+    elif entity is not None and isinstance(item, Value) and not isinstance(item, NoneValue):
+        raise IncomparableTypesError(item.py_type, entity)
+    elif translation.single and isinstance(item, Value):
+        other = translation.results[0].expr
+        if isinstance(other, Value):
+            compare_values("=", item, other)
 
 
 def _item_nodes(item: Expr) -> list:
