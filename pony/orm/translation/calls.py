@@ -152,6 +152,10 @@ def _aggregate(name: str) -> Any:
             return _row_aggregate(tr, ast.Aggregate("COUNT", None), int)
         if not isinstance(expr, Value):
             raise TypeError(f"{name.lower()}() is not supported for {pyast.unparse(arg)}")
+        if name == "COUNT" and expr.kind == "bool":
+            # Pony's conditional COUNT: the rows where the condition holds
+            counted = ast.Case(((expr.truth(), ast.Value(1)),), None)
+            return _row_aggregate(tr, ast.Aggregate("COUNT", counted), int)
         if name == "COUNT":
             return _row_aggregate(tr, ast.Aggregate("COUNT", expr.node, distinct is not False), int)
         if name == "GROUP_CONCAT":
@@ -235,7 +239,7 @@ def _select(tr: Any, node: pyast.Call, callee: Any) -> Expr:
 
 
 def _exists(tr: Any, node: pyast.Call, callee: Any) -> Expr:
-    return Condition(_subquery_arg(tr, node, "exists").exists(), bool)
+    return Condition(_subquery_arg(tr, node, "exists").any_true(), bool)
 
 
 # --- scalar functions ---------------------------------------------------------------------------

@@ -226,10 +226,11 @@ class SetExpr(Expr):
     """Rows of a subquery frame, each giving ``item``: a collection, a lifted attribute of
     one (``c.orders.total``) or a nested generator expression."""
 
-    def __init__(self, frame: Frame, item: Expr, distinct: bool = False) -> None:
+    def __init__(self, frame: Frame, item: Expr, distinct: bool = False, generator: bool = False) -> None:
         self.frame = frame
         self.item = item
         self.distinct = distinct
+        self.generator = generator  # a generator expression: a yielded boolean is a condition of its rows
         self.py_type = getattr(item, "py_type", None)
 
     def getattr(self, name: str, tr: Any) -> Expr:
@@ -265,8 +266,17 @@ class SetExpr(Expr):
     def exists(self, negated: bool = False) -> ast.Node:
         return ast.Exists(self.frame.select((ast.Value(1),)), negated)
 
+    def any_true(self) -> ast.Node:
+        """``exists(gen)`` or a generator used as a condition: true when one of its rows is there
+        and, when the generator yields a boolean (``o.paid for o in c.orders``), that boolean is true."""
+        select = self.frame.select((ast.Value(1),))
+        item = self.item
+        if self.generator and isinstance(item, Value) and item.kind == "bool":
+            select = select.replace(where=ast.and_(select.where, item.truth()))
+        return ast.Exists(select)
+
     def truth(self) -> ast.Node:
-        return self.exists()
+        return self.any_true()
 
     def aggregate(self, name: str, tr: Any, distinct: bool | None = None, sep: Any = None) -> Value:
         item = self.item

@@ -358,7 +358,10 @@ class Translator:
         conds = [self.condition(item) for item in items]
         aggregated = any(item.aggregated for item in items)
         cond = ast.And(*conds) if isinstance(node.op, pyast.And) else ast.Or(*conds)
-        return Condition(cond, bool, aggregated=aggregated)
+        result = Condition(cond, bool, aggregated=aggregated)
+        if isinstance(node.op, pyast.And):
+            result.conjuncts = items  # type: ignore[attr-defined]
+        return result
 
     def visit_UnaryOp(self, node: pyast.UnaryOp) -> Expr:
         operand = self.visit(node.operand)
@@ -600,7 +603,13 @@ class Translator:
                     self.frame = saved
 
     def add_condition(self, expr: Expr, frame: Frame | None = None) -> None:
+        """A filter of ``frame``: its aggregate parts go to HAVING, every other conjunct to WHERE."""
         frame = frame or self.frame
+        conjuncts = getattr(expr, "conjuncts", None)
+        if conjuncts is not None and expr.aggregated:
+            for part in conjuncts:
+                self.add_condition(part, frame)
+            return
         cond = self.condition(expr)
         frame.add_condition(cond, aggregated=expr.aggregated and frame is self.frame)
 
@@ -620,7 +629,7 @@ class Translator:
         if isinstance(item, CollectionExpr):
             alias = self.new_alias(item.attr.name)
             item = item.join_into(self, frame, alias)
-        return SetExpr(frame, item)
+        return SetExpr(frame, item, generator=True)
 
     def filter_set(self, items: SetExpr, func: Expr) -> SetExpr:
         """``coll.select(lambda x: cond)`` / ``filter`` inside a query."""
