@@ -62,9 +62,10 @@ class DescExpr(Expr):
 class QueryValue(Expr):
     """An outer Query used as a loop source or with ``in``: its SELECT with its parameters."""
 
-    def __init__(self, translation: Any, prefix: Any) -> None:
+    def __init__(self, translation: Any, prefix: Any, window: tuple = (False, False)) -> None:
         self.translation = translation
         self.prefix = prefix
+        self.window = window  # (has a LIMIT, has an OFFSET): only that slice of its rows counts
         self.py_type = translation.result_type
 
 
@@ -117,6 +118,7 @@ class Translator:
         self.distinct: bool | None = None
         self.converters: dict = {}
         self._memo: dict[int, Any] = {}
+        self.window_aliases: set[str] = set()  # loops over the window of another query
 
     # --- names, aliases, parameters -----------------------------------------------------------
 
@@ -228,7 +230,13 @@ class Translator:
         for spec in translation.specs:
             key = prefix + spec.key
             self.specs.append(P.ParamSpec(key, index, _query_argument(spec.key)))
-        return QueryValue(translation, prefix)
+        window_of = getattr(query, "_pony_window_", None)
+        limit, offset = window_of() if window_of is not None else (None, None)
+        window = (limit is not None, bool(offset))
+        for part, present in zip(("limit", "offset"), window):
+            if present:
+                self.specs.append(P.ParamSpec(prefix + (part,), index, _window_part(part)))
+        return QueryValue(translation, prefix, window)
 
     def raw_expr(
         self, sql: str, items: tuple, index: int | None, result_type: Any, evaluators: list | None = None
@@ -282,7 +290,6 @@ class Translator:
                     pyast.DictComp,
                     pyast.Starred,
                     pyast.NamedExpr,
-                    pyast.Slice,
                 ),
             ):
                 return False
@@ -535,7 +542,10 @@ class Translator:
             _check_query_item(translation, item)
             select = _prefixed(translation.select, container.prefix)
             nodes = _item_nodes(item)
-            inner = select.replace(columns=_key_columns(translation), order_by=())
+            if any(container.window):
+                inner = _windowed_keys(select, translation, container)
+            else:
+                inner = select.replace(columns=_key_columns(translation), order_by=())
             return ast.InSelect(nodes[0] if len(nodes) == 1 else ast.Row(*nodes), inner)
         if isinstance(container, Value):
             return container.contains(item, self)
@@ -559,6 +569,8 @@ class Translator:
             frame.add_table(entity._table_, alias, None, kind)
             obj = ObjectExpr(entity, frame, alias)
             frame.where.append(self.contains(source, obj))
+            if any(source.window):  # as in Pony, each row of a window is one item (no DISTINCT)
+                self.window_aliases.add(alias)
         elif isinstance(source, SetExpr) and isinstance(source.item, ObjectExpr):
             entity = source.item.entity
             frame.add_table(entity._table_, alias, None, kind)
@@ -695,7 +707,7 @@ class Translator:
                 entity = loops.get(item.node.alias)
                 if entity is not None and entity._root_ is item.attr.entity._root_:
                     covered.add(item.node.alias)
-        return any(alias not in covered for alias, _ in self.frame.loops)
+        return any(alias not in covered and alias not in self.window_aliases for alias, _ in self.frame.loops)
 
     def build_select(self) -> ast.Select:
         frame = self.frame
@@ -841,6 +853,28 @@ def _key_columns(translation: Translation) -> tuple:
         expr = results[0].expr
         return tuple(expr.pk_nodes)
     return tuple(c for r in results for c in r.columns)
+
+
+def _window_part(part: str) -> Any:
+    index = 0 if part == "limit" else 1
+    return lambda query: query._pony_window_()[index]
+
+
+def _windowed_keys(select: ast.Select, translation: Translation, container: QueryValue) -> ast.Select:
+    """The keys of a query's window (ORDER BY ... LIMIT/OFFSET) as a SELECT usable with IN.
+
+    The window is a derived table: MySQL refuses LIMIT directly inside IN, and the derived table
+    keeps the query's own columns, so its ORDER BY and DISTINCT mean what they meant."""
+    has_limit, has_offset = container.window
+    columns = select.columns
+    window = select.replace(
+        columns=tuple(ast.Alias(c, f"w{i}") for i, c in enumerate(columns)),
+        limit=ast.Param(container.prefix + ("limit",)) if has_limit else None,
+        offset=ast.Param(container.prefix + ("offset",)) if has_offset else None,
+    )
+    alias = "window-" + "-".join(str(part) for part in container.prefix)
+    keys = tuple(ast.Column(alias, f"w{columns.index(c)}") for c in _key_columns(translation))
+    return ast.Select(keys, (ast.SubqueryTable(window, alias),))
 
 
 def _prefixed(node: Any, prefix: tuple) -> Any:
