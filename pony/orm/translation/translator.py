@@ -837,9 +837,18 @@ def _check_query_item(translation: Translation, item: Expr) -> None:
         other = translation.results[0].expr
         if isinstance(other, Value):
             compare_values("=", item, other)
+    elif isinstance(item, RowExpr):
+        if translation.single or len(item.items) != len(translation.results):
+            raise TypeError(f"A tuple of {len(item.items)} cannot be tested with 'in' against rows of another size")
+        for part, result in zip(item.items, translation.results):
+            if not isinstance(part, Value) or not isinstance(result.expr, Value):
+                raise TranslationError("Only tuples of values can be tested with 'in' against a query of tuples")
+            compare_values("=", part, result.expr)
 
 
 def _item_nodes(item: Expr) -> list:
+    if isinstance(item, (RowExpr, ListExpr)):
+        return [node for part in item.items for node in _item_nodes(part)]
     if isinstance(item, ObjectExpr):
         return item.pk_nodes
     if isinstance(item, Value):
