@@ -151,7 +151,7 @@ QUERIES: list[ExampleQuery] = [
     ("Products out of stock",
      "select(p for p in Product if p.quantity == 0)"),
     ("Products cheaper than the average price",
-     "select(p for p in Product if p.price < avg(x.price for x in Product)).order_by(Product.price)"),
+     "select(p for p in Product if float(p.price) < avg(x.price for x in Product)).order_by(Product.price)"),
     ("Products nobody has ordered",
      "select(p for p in Product if not p.order_items).order_by(Product.id)"),
     ("Best sellers by quantity ordered",

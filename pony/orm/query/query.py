@@ -146,9 +146,12 @@ class Query:
     def _pony_translation_(self) -> Any:
         return self._translation
 
+    def _pony_window_(self) -> tuple:
+        """(limit, offset) of the rows this query stands for inside another query."""
+        return self._limit, self._offset
+
     def _pony_shape_(self) -> Any:
-        # a window decides whether a query over this one can be folded into one SELECT
-        return ("query", self._translation, self._limit is not None, bool(self._offset))
+        return ("query", self._translation, _window_shape(self._limit, self._offset))
 
     def _clone(self, **changes: Any) -> Query:
         values = dict(
@@ -293,7 +296,7 @@ class Query:
         return len(self._fetch(self._limit, self._offset))
 
     def fetch(self, limit: int | None = None, offset: int | None = None) -> QueryResult:
-        return QueryResult(self._fetch(limit, offset), self)
+        return QueryResult(self._fetch(limit, offset), self._clone(limit=limit, offset=offset))
 
     def __getitem__(self, key: Any) -> Any:
         if not isinstance(key, slice):
@@ -304,9 +307,9 @@ class Query:
         if start is not None and start < 0 or stop is not None and stop < 0:
             raise TypeError("Parameters of slice object cannot be negative")
         start = start or 0
-        if stop is None:
-            return QueryResult(self._fetch(None, start or None), self)
-        return QueryResult(self._fetch(max(stop - start, 0), start or None), self)
+        limit = None if stop is None else max(stop - start, 0)
+        # the result remembers its window: used inside another query it stands for these rows only
+        return QueryResult(self._fetch(limit, start or None), self._clone(limit=limit, offset=start or None))
 
     def limit(self, limit: int | None = None, offset: int | None = None) -> QueryResult:
         _check_window("limit", limit)
@@ -545,6 +548,11 @@ def _read_in_chunks(cursor: Any, cache: Any, reader: Any) -> list:
     return items
 
 
+def _window_shape(limit: int | None, offset: int | None) -> tuple:
+    """What the SQL of an embedding query depends on: whether there is a LIMIT and an OFFSET."""
+    return (limit is not None, bool(offset))
+
+
 def _to_float(value: Any) -> Any:
     return float(value)
 
@@ -568,12 +576,29 @@ class QueryIterator:
     def _pony_translation_(self) -> Any:
         return self._query._translation
 
+    def _pony_window_(self) -> tuple:
+        return self._query._pony_window_()
+
     def _pony_shape_(self) -> Any:
-        return ("query", self._query._translation)
+        return self._query._pony_shape_()
 
     @property
     def _arguments(self) -> dict:
         return self._query._arguments
+
+
+class _ResultIterator(QueryIterator):
+    """``iter(query.limit(n))``: reads the result on the first ``next`` and, as the source of a
+    generator expression, gives the query with its window."""
+
+    def __init__(self, result: QueryResult) -> None:
+        super().__init__(result._query)  # type: ignore[arg-type]
+        self._result = result
+
+    def __next__(self) -> Any:
+        if self._items is None:
+            self._items = iter(self._result._get_items())
+        return next(self._items)
 
 
 class QueryResult:
@@ -594,9 +619,13 @@ class QueryResult:
             raise TypeError("This QueryResult has no query to iterate over")
         return self._query._translation
 
+    def _pony_window_(self) -> tuple:
+        return self._query._pony_window_() if self._query is not None else (None, None)
+
     def _pony_shape_(self) -> Any:
         if self._items is not None:  # fetched: used like a list of its items
             return (list, tuple(P.signature(v) for v in self._items))
+        self._pony_translation_()
         return self._query._pony_shape_()  # type: ignore[union-attr]
 
     def _pony_fetched_(self) -> list | None:
@@ -612,7 +641,9 @@ class QueryResult:
         return len(self._get_items())
 
     def __iter__(self) -> Iterator:
-        return iter(self._get_items())
+        if self._query is None:
+            return iter(self._get_items())
+        return _ResultIterator(self)
 
     def __getitem__(self, key: Any) -> Any:
         return self._get_items()[key]

@@ -61,6 +61,9 @@ class SQLCompiler:
         self.param_keys = []
         self.encoders = {}
         sql = self.sql(node)
+        if not self.param_keys and self.PARAMSTYLE == "format":
+            # Without arguments the driver sends the text as it is: undo escape_text's doubled %.
+            sql = sql.replace("%%", "%")
         return CompiledSQL(sql, tuple(self.param_keys), dict(self.encoders))
 
     def sql(self, node: ast.Node) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import (
     DecompileError,
     ExprEvalError,
+    IncomparableTypesError,
     TranslationError,
     TranslationNotImplementedError,
     TranslationTypeError,
@@ -34,6 +35,7 @@ from .values import (
     StrValue,
     Value,
     aggregate_type,
+    comparable,
     make_value,
     number_node,
 )
@@ -198,6 +200,10 @@ def _aggregate(name: str) -> Any:
             return _row_aggregate(tr, ast.Aggregate("COUNT", None), int)
         if not isinstance(expr, Value):
             raise TypeError(f"{name.lower()}() is not supported for {pyast.unparse(arg)}")
+        if name == "COUNT" and expr.kind == "bool":
+            # Pony's conditional COUNT: the rows where the condition holds
+            counted = ast.Case(((expr.truth(), ast.Value(1)),), None)
+            return _row_aggregate(tr, ast.Aggregate("COUNT", counted), int)
         if name == "COUNT":
             return _row_aggregate(tr, ast.Aggregate("COUNT", expr.node, distinct is not False), int)
         if name == "GROUP_CONCAT":
@@ -220,7 +226,7 @@ def _aggregate(name: str) -> Any:
         agg: ast.Node = ast.Aggregate(name, number_node(expr), bool(distinct))
         if name == "SUM":
             agg = ast.Func("coalesce", agg, ast.Value(0))
-        py_type = aggregate_type(name, expr)
+        py_type = aggregate_type(name, expr)  # as in Pony: an average is a float
         attr = expr.attr if name in ("MIN", "MAX") else None
         return _row_aggregate(tr, agg, py_type, attr)
 
@@ -252,6 +258,9 @@ def _row_aggregate(tr: Any, node: ast.Node, py_type: Any, attr: Any = None) -> V
 def _scalar_minmax(tr: Any, name: str, values: list, node: pyast.Call) -> Value:
     if not all(isinstance(v, Value) for v in values):
         raise TypeError(f"{name.lower()}() arguments must be values: {pyast.unparse(node)}")
+    for other in values[1:]:
+        if not comparable(values[0], other, "<"):
+            raise IncomparableTypesError(values[0].py_type, other.py_type)
     py_type = values[0].py_type
     nodes = [v.node for v in values]
     kinds = {v.kind for v in values}
@@ -300,7 +309,7 @@ def _select(tr: Any, node: pyast.Call, callee: Any) -> Expr:
 
 
 def _exists(tr: Any, node: pyast.Call, callee: Any) -> Expr:
-    return Condition(_subquery_arg(tr, node, "exists").exists(), bool)
+    return Condition(_subquery_arg(tr, node, "exists").any_true(), bool)
 
 
 # --- scalar functions ---------------------------------------------------------------------------

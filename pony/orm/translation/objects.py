@@ -249,11 +249,14 @@ class SetExpr(Expr):
 
     lifted = False  # an attribute lifted over a collection: as a query result it joins the query
 
-    def __init__(self, frame: Frame, item: Expr, distinct: bool = False, lift: Lift | None = None) -> None:
+    def __init__(
+        self, frame: Frame, item: Expr, distinct: bool = False, lift: Lift | None = None, generator: bool = False
+    ) -> None:
         self.frame = frame
         self.item = item
         self.distinct = distinct
         self.lift = lift
+        self.generator = generator  # a generator expression: a yielded boolean is a condition of its rows
         self.py_type = getattr(item, "py_type", None)
 
     def getattr(self, name: str, tr: Any) -> Expr:
@@ -300,8 +303,17 @@ class SetExpr(Expr):
     def exists(self, negated: bool = False) -> ast.Node:
         return ast.Exists(self.frame.select((ast.Value(1),)), negated)
 
+    def any_true(self) -> ast.Node:
+        """``exists(gen)`` or a generator used as a condition: true when one of its rows is there
+        and, when the generator yields a boolean (``o.paid for o in c.orders``), that boolean is true."""
+        select = self.frame.select((ast.Value(1),))
+        item = self.item
+        if self.generator and isinstance(item, Value) and item.kind == "bool":
+            select = select.replace(where=ast.and_(select.where, item.truth()))
+        return ast.Exists(select)
+
     def truth(self) -> ast.Node:
-        return self.exists()
+        return self.any_true()
 
     def aggregate(self, name: str, tr: Any, distinct: bool | None = None, sep: Any = None) -> Value:
         item = self.item
@@ -342,11 +354,15 @@ class SetExpr(Expr):
         if isinstance(mine, ObjectExpr):
             if not isinstance(item, ObjectExpr):
                 raise IncomparableTypesError(getattr(item, "py_type", None), mine.entity)
+            if item.entity._root_ is not mine.entity._root_:
+                raise IncomparableTypesError(item.entity, mine.entity)
             self.frame.where.append(eq_nodes(mine.pk_nodes, item.pk_nodes))
         elif isinstance(mine, Value) and isinstance(item, Value):
             from .values import compare_values
 
             self.frame.where.append(compare_values("=", mine, item))
+        elif isinstance(item, (ObjectExpr, Value)) and isinstance(mine, (ObjectExpr, Value)):
+            raise IncomparableTypesError(item.py_type, mine.py_type)
         else:
             raise self.fail("Operator 'in' is not supported for this subquery")
         return self.exists()

@@ -73,9 +73,10 @@ class DescExpr(Expr):
 class QueryValue(Expr):
     """An outer Query used as a loop source or with ``in``: its SELECT with its parameters."""
 
-    def __init__(self, translation: Any, prefix: Any) -> None:
+    def __init__(self, translation: Any, prefix: Any, window: tuple = (False, False)) -> None:
         self.translation = translation
         self.prefix = prefix
+        self.window = window  # (has a LIMIT, has an OFFSET): only that slice of its rows counts
         self.py_type = translation.result_type
 
 
@@ -128,6 +129,7 @@ class Translator:
         self.distinct: bool | None = None
         self.converters: dict = {}
         self._memo: dict[int, Any] = {}
+        self.window_aliases: set[str] = set()  # loops over the window of another query
 
     # --- names, aliases, parameters -----------------------------------------------------------
 
@@ -255,7 +257,13 @@ class Translator:
         for spec in translation.specs:
             key = prefix + spec.key
             self.specs.append(P.ParamSpec(key, index, _query_argument(spec.key)))
-        return QueryValue(translation, prefix)
+        window_of = getattr(query, "_pony_window_", None)
+        limit, offset = window_of() if window_of is not None else (None, None)
+        window = (limit is not None, bool(offset))
+        for part, present in zip(("limit", "offset"), window):
+            if present:
+                self.specs.append(P.ParamSpec(prefix + (part,), index, _window_part(part)))
+        return QueryValue(translation, prefix, window)
 
     def raw_expr(
         self, sql: str, items: tuple, index: int | None, result_type: Any, evaluators: list | None = None
@@ -309,7 +317,6 @@ class Translator:
                     pyast.DictComp,
                     pyast.Starred,
                     pyast.NamedExpr,
-                    pyast.Slice,
                 ),
             ):
                 return False
@@ -345,6 +352,11 @@ class Translator:
         except TranslationError as exc:
             if getattr(exc, "needs_source", False):
                 raise type(exc)(f"{exc.args[0]}: {pyast.unparse(node)}") from None
+            raise
+        except IncomparableTypesError as exc:
+            if not getattr(exc, "has_source", False):  # the innermost expression names the comparison
+                exc.args = (f"{exc.args[0]}: {pyast.unparse(node)}",)
+                exc.has_source = True  # type: ignore[attr-defined]
             raise
         if expr.src == "?":
             expr.src = pyast.unparse(node)
@@ -383,7 +395,10 @@ class Translator:
         conds = [self.condition(item) for item in items]
         aggregated = any(item.aggregated for item in items)
         cond = ast.And(*conds) if isinstance(node.op, pyast.And) else ast.Or(*conds)
-        return Condition(cond, bool, aggregated=aggregated)
+        result = Condition(cond, bool, aggregated=aggregated)
+        if isinstance(node.op, pyast.And):
+            result.conjuncts = items  # type: ignore[attr-defined]
+        return result
 
     def visit_UnaryOp(self, node: pyast.UnaryOp) -> Expr:
         operand = self.visit(node.operand)
@@ -508,6 +523,8 @@ class Translator:
             left, right, op = right, left, FLIPPED[op]
         if isinstance(left, ObjectExpr):
             return left.compare(op, right)
+        if isinstance(left, SetExpr) or isinstance(right, SetExpr):
+            raise IncomparableTypesError(_type_label(left), _type_label(right))
         if isinstance(left, Structural) or isinstance(right, Structural):
             raise IncomparableTypesError(left.py_type, right.py_type)
         if not isinstance(left, Value) or not isinstance(right, Value):
@@ -595,9 +612,13 @@ class Translator:
             return container.contains(item, self)
         if isinstance(container, QueryValue):
             translation = container.translation
+            _check_query_item(translation, item)
             select = _prefixed(translation.select, container.prefix)
             nodes = _item_nodes(item)
-            inner = select.replace(columns=_key_columns(translation), order_by=())
+            if any(container.window):
+                inner = _windowed_keys(select, translation, container)
+            else:
+                inner = select.replace(columns=_key_columns(translation), order_by=())
             return ast.InSelect(nodes[0] if len(nodes) == 1 else ast.Row(*nodes), inner)
         if isinstance(container, Value):
             return container.contains(item, self)
@@ -626,6 +647,8 @@ class Translator:
             frame.add_table(entity._table_, alias, None, kind)
             obj = ObjectExpr(entity, frame, alias)
             frame.where.append(self.contains(source, obj))
+            if any(source.window):  # as in Pony, each row of a window is one item (no DISTINCT)
+                self.window_aliases.add(alias)
         elif isinstance(source, SetExpr) and isinstance(source.item, ObjectExpr):
             entity = source.item.entity
             frame.add_table(entity._table_, alias, None, kind)
@@ -674,7 +697,13 @@ class Translator:
                     self.frame = saved
 
     def add_condition(self, expr: Expr, frame: Frame | None = None) -> None:
+        """A filter of ``frame``: its aggregate parts go to HAVING, every other conjunct to WHERE."""
         frame = frame or self.frame
+        conjuncts = getattr(expr, "conjuncts", None)
+        if conjuncts is not None and expr.aggregated:
+            for part in conjuncts:
+                self.add_condition(part, frame)
+            return
         cond = self.condition(expr)
         frame.add_condition(cond, aggregated=expr.aggregated and frame is self.frame)
 
@@ -694,7 +723,7 @@ class Translator:
         if isinstance(item, CollectionExpr):
             alias = self.new_alias(item.attr.name)
             item = item.join_into(self, frame, alias)
-        return SetExpr(frame, item)
+        return SetExpr(frame, item, generator=True)
 
     def filter_set(self, items: SetExpr, func: Expr) -> SetExpr:
         """``coll.select(lambda x: cond)`` / ``filter`` inside a query."""
@@ -766,7 +795,7 @@ class Translator:
                 entity = loops.get(item.node.alias)
                 if entity is not None and entity._root_ is item.attr.entity._root_:
                     covered.add(item.node.alias)
-        return any(alias not in covered for alias, _ in self.frame.loops)
+        return any(alias not in covered and alias not in self.window_aliases for alias, _ in self.frame.loops)
 
     def build_select(self) -> ast.Select:
         frame = self.frame
@@ -880,7 +909,37 @@ def _row_items(expr: Expr) -> list:
     raise TypeError(f"A tuple cannot be compared with {expr.src}")
 
 
+def _type_label(expr: Expr) -> str:
+    """A type name as Pony spells it in IncomparableTypesError: ``'Set of Decimal'`` for a set."""
+    if isinstance(expr, SetExpr):
+        return f"Set of {_type_label(expr.item)}"
+    return expr.type_name()
+
+
+def _check_query_item(translation: Translation, item: Expr) -> None:
+    """``item in query``: an object needs a query of its entity, a value a query of values."""
+    entity = translation.entity
+    if isinstance(item, ObjectExpr):
+        if entity is None or entity._root_ is not item.entity._root_:
+            raise IncomparableTypesError(item.entity, translation.result_type)
+    elif entity is not None and isinstance(item, Value) and not isinstance(item, NoneValue):
+        raise IncomparableTypesError(item.py_type, entity)
+    elif translation.single and isinstance(item, Value):
+        other = translation.results[0].expr
+        if isinstance(other, Value):
+            compare_values("=", item, other)
+    elif isinstance(item, RowExpr):
+        if translation.single or len(item.items) != len(translation.results):
+            raise TypeError(f"A tuple of {len(item.items)} cannot be tested with 'in' against rows of another size")
+        for part, result in zip(item.items, translation.results):
+            if not isinstance(part, Value) or not isinstance(result.expr, Value):
+                raise TranslationError("Only tuples of values can be tested with 'in' against a query of tuples")
+            compare_values("=", part, result.expr)
+
+
 def _item_nodes(item: Expr) -> list:
+    if isinstance(item, (RowExpr, ListExpr)):
+        return [node for part in item.items for node in _item_nodes(part)]
     if isinstance(item, ObjectExpr):
         return item.pk_nodes
     if isinstance(item, Value):
@@ -894,6 +953,28 @@ def _key_columns(translation: Translation) -> tuple:
         expr = results[0].expr
         return tuple(expr.pk_nodes)
     return tuple(c for r in results for c in r.columns)
+
+
+def _window_part(part: str) -> Any:
+    index = 0 if part == "limit" else 1
+    return lambda query: query._pony_window_()[index]
+
+
+def _windowed_keys(select: ast.Select, translation: Translation, container: QueryValue) -> ast.Select:
+    """The keys of a query's window (ORDER BY ... LIMIT/OFFSET) as a SELECT usable with IN.
+
+    The window is a derived table: MySQL refuses LIMIT directly inside IN, and the derived table
+    keeps the query's own columns, so its ORDER BY and DISTINCT mean what they meant."""
+    has_limit, has_offset = container.window
+    columns = select.columns
+    window = select.replace(
+        columns=tuple(ast.Alias(c, f"w{i}") for i, c in enumerate(columns)),
+        limit=ast.Param(container.prefix + ("limit",)) if has_limit else None,
+        offset=ast.Param(container.prefix + ("offset",)) if has_offset else None,
+    )
+    alias = "window-" + "-".join(str(part) for part in container.prefix)
+    keys = tuple(ast.Column(alias, f"w{columns.index(c)}") for c in _key_columns(translation))
+    return ast.Select(keys, (ast.SubqueryTable(window, alias),))
 
 
 def _prefixed(node: Any, prefix: tuple) -> Any:

@@ -226,11 +226,23 @@ class StrValue(Value):
         if name in ("startswith", "endswith"):
             if len(args) != 1:
                 raise TypeError(f"{name}() takes exactly one argument")
+            if not isinstance(args[0], StrValue):
+                raise TypeError(
+                    f"Expected 'str' argument but got {args[0].type_name()!r} in expression "
+                    f"{self.src}.{name}({args[0].src})"
+                )
             pattern = tr.like_pattern(args[0], prefix=name == "endswith", suffix=name == "startswith")
             return Condition(ast.Like(self.node, pattern, escape=True), bool)
         if name in ("strip", "lstrip", "rstrip"):
             if len(args) > 1:
                 raise TypeError(f"{name}() takes at most one argument")
+            if args and isinstance(args[0], NoneValue):
+                args = []  # strip(None) strips whitespace, as in Python
+            if args and not isinstance(args[0], StrValue):
+                raise TypeError(
+                    f"'chars' argument must be of 'str' type in {self.src}.{name}({args[0].src}), "
+                    f"got: {args[0].type_name()!r}"
+                )
             mode = {"strip": "both", "lstrip": "leading", "rstrip": "trailing"}[name]
             chars = args[0].node if args else None
             return self.derived(ast.Trim(self.node, mode, chars))
@@ -447,16 +459,39 @@ VALUE_CLASSES: dict[str, type] = {
 # --- comparisons and arithmetic ----------------------------------------------------------------
 
 
-def comparable(left: Value, right: Value) -> bool:
+def number_class(py_type: Any) -> str:
+    """'float', 'decimal' or 'int' (bool and int): Pony refuses to mix Decimal with float."""
+    if isinstance(py_type, type) and issubclass(py_type, float):
+        return "float"
+    if isinstance(py_type, type) and issubclass(py_type, Decimal):
+        return "decimal"
+    return "int"
+
+
+def _exact_number_mix(left: Value, right: Value) -> bool:
+    """Decimal combined with float: Python refuses it, and so does a query."""
+    classes = {number_class(left.py_type), number_class(right.py_type)}
+    return classes == {"decimal", "float"}
+
+
+def comparable(left: Value, right: Value, op: str = "=") -> bool:
+    """May ``left op right`` be sent to the database? (Pony's rules, checked before any SQL.)"""
     a, b = left.kind, right.kind
-    if a == "none" or b == "none" or a == b or "raw" in (a, b):
+    if a == "none" or b == "none" or "raw" in (a, b):
         return True
+    if a in ("number", "bool") and b in ("number", "bool"):
+        return not _exact_number_mix(left, right)
+    if a == b:
+        return True
+    if {a, b} in ({"str", "number"}, {"str", "bool"}):
+        # a str equals an int or a bool in Python (never true), but cannot be ordered with one;
+        # a float or a Decimal cannot even be tested for equality with a str
+        number = right if a == "str" else left
+        return op in ("=", "<>") and number_class(number.py_type) == "int"
     pairs = {
         frozenset(p)
         for p in (
-            ("number", "bool"),
             ("date", "datetime"),
-            ("str", "number"),
             ("json", "str"),
             ("json", "number"),
             ("json", "bool"),
@@ -488,7 +523,7 @@ def compare_values(op: str, left: Value, right: Value) -> ast.Node:
         left, right, op = right, left, FLIPPED[op]
     if isinstance(left, JsonExpr) and left.path and getattr(right, "json_node", None) is not None:
         return ast.JsonCompare(op, left.node, left.path, right.json_node)  # type: ignore[attr-defined]
-    if not comparable(left, right):
+    if not comparable(left, right, op):
         raise IncomparableTypesError(left.py_type, right.py_type)
     if isinstance(right, JsonExpr) and not isinstance(left, JsonExpr):
         left, right, op = right, left, FLIPPED[op]
@@ -540,7 +575,7 @@ def arithmetic(op: str, left: Value, right: Value, src: str) -> Value:
         return make_value(ast.Concat(left.node, right.node), str, aggregated=aggregated)
     if op in ("|", "&", "^") and not (op == "|" and lk == "json" and rk == "json"):
         raise TypeError(f"Operator {op!r} is not supported for these types in expression {src}")
-    if lk in ("number", "bool") and rk in ("number", "bool"):
+    if lk in ("number", "bool") and rk in ("number", "bool") and not _exact_number_mix(left, right):
         py_type = result_number_type(left.py_type, right.py_type)
         a, b = number_node(left), number_node(right)
         if op == "/":
