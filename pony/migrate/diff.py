@@ -66,6 +66,7 @@ class TableChanges:
     drop_fks: list[ForeignKey] = field(default_factory=list)
     add_fks: list[ForeignKey] = field(default_factory=list)
     column_map: dict[str, str] = field(default_factory=dict)  # new column name -> old column name
+    fill: dict[str, Any] = field(default_factory=dict)  # new NOT NULL column -> value for existing rows
 
     def is_empty(self) -> bool:
         return not (self.renamed or self.add_columns or self.drop_columns or self.rename_columns
@@ -92,6 +93,8 @@ def diff(before: MappedState, after: MappedState, renames: list[Rename]) -> Sche
     for origin, name in new_by_origin.items():
         if origin not in old_by_origin:
             result.create_tables.append(after.schema.tables[name])
+        else:
+            pass
     for origin, name in old_by_origin.items():
         if origin not in new_by_origin:
             result.drop_tables.append(before.schema.tables[name])

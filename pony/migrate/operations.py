@@ -163,7 +163,7 @@ class AddAttr(Operation):
         return state
 
     def reverse(self) -> Operation:
-        return DropAttr(self.entity, self.attr, reverse=self.other)
+        return DropAttr(self.entity, self.attr, reverse=self.other, fill=self.fill)
 
     def describe(self) -> str:
         return f"add attribute {self.entity}.{self.attr.name}"
@@ -189,7 +189,12 @@ class DropAttr(AddAttr):
         return state
 
     def reverse(self) -> Operation:
-        return AddAttr(self.entity, self.attr, reverse=self.other)
+        attr = self.attr
+        if attr.kind == "Required" and self.fill is _MISSING and "sql_default" not in attr.options \
+                and not attr.is_relation:
+            raise IrreversibleError(f"{self.describe()}: the dropped values are gone and the Required column "
+                                    f"needs one; give DropAttr(..., fill=VALUE) for the rows on rollback")
+        return AddAttr(self.entity, self.attr, reverse=self.other, fill=self.fill)
 
     def describe(self) -> str:
         return f"drop attribute {self.entity}.{self.attr.name}"

@@ -24,7 +24,21 @@ class DataStep:
 def schema_statements(before: ModelState, after: ModelState, provider: Any, renames: list,
                       concurrently: bool = False) -> list[Statement]:
     changes = diff(mapped(before, provider), mapped(after, provider), renames)
+    _fill_discriminators(changes)
     return renderer_for(provider).statements(changes, concurrently)
+
+
+def _fill_discriminators(changes: Any) -> None:
+    """A new discriminator column holds the root entity's discriminator in the existing rows."""
+    for entity in changes.after.db.entities.values():
+        attr = entity._discriminator_attr_
+        if entity._root_ is not entity or attr is None:
+            continue
+        for table in changes.tables:
+            if table.new.name == entity._table_:
+                for column in table.add_columns:
+                    if column.name in attr.columns:
+                        table.fill[column.name] = entity._discriminator_
 
 
 def operation_steps(op: Operation, state: ModelState, provider: Any,

@@ -120,7 +120,13 @@ class Runner:
     def run(self, statements: list[Statement], state: ModelState, deferred: list[Statement]) -> None:
         for statement in statements:
             if isinstance(statement.action, DataStep):
+                if self.kind == "mysql":  # a data step's writes are one transaction of their own
+                    self.con.autocommit(False)
+                    self.con.begin()
                 run_data_step(statement.action.function, statement.action.state, self.provider, self.con)
+                if self.kind == "mysql":
+                    self.con.commit()
+                    self.con.autocommit(True)
             elif statement.action is not None:
                 statement.action(self.execute)
             elif statement.sql.startswith("CREATE INDEX CONCURRENTLY"):

@@ -27,6 +27,13 @@ class Statement:
         return self.sql
 
 
+def sql_literal(value: Any) -> str:
+    """A literal for a value the code chose (a discriminator), never for user data."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError(f"Cannot write {value!r} as an SQL literal")
+    return str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
+
+
 class AlterRenderer:
     # Can one statement run inside a transaction that is later rolled back (transactional DDL)?
     TRANSACTIONAL = False
@@ -70,7 +77,13 @@ class AlterRenderer:
     def column_statements(self, table: TableChanges) -> list[str]:
         name = self.q(table.new.name)
         out = [self.rename_column_sql(name, old, new) for old, new in table.rename_columns]
-        out += [f"ALTER TABLE {name} ADD {self.column_def(col)}" for col in table.add_columns]
+        for col in table.add_columns:
+            if col.name in table.fill:
+                literal = sql_literal(table.fill[col.name])
+                out.append(f"ALTER TABLE {name} ADD {self.q(col.name)} {col.sql_type} DEFAULT {literal} NOT NULL")
+                out.append(f"ALTER TABLE {name} ALTER COLUMN {self.q(col.name)} DROP DEFAULT")
+            else:
+                out.append(f"ALTER TABLE {name} ADD {self.column_def(col)}")
         for old, new in table.alter_columns:
             out += self.alter_column_sql(name, old, new)
         out += [f"ALTER TABLE {name} DROP COLUMN {self.q(col.name)}" for col in table.drop_columns]

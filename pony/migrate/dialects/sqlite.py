@@ -12,7 +12,7 @@ from typing import Any
 
 from ...orm.sql.schema import Column, DBIndex, ForeignKey, Table
 from ..diff import SchemaChanges, TableChanges
-from .base import AlterRenderer, Statement
+from .base import AlterRenderer, Statement, sql_literal
 
 
 class SQLiteRenderer(AlterRenderer):
@@ -51,9 +51,10 @@ class SQLiteRenderer(AlterRenderer):
         temp = f"{new.name}__new" if isinstance(new.name, str) else (*new.name[:-1], f"{new.name[-1]}__new")
         create = self.ddl.create_table_sql(new)
         create = create.replace(self.q(new.name), self.q(temp), 1)
-        pairs = [(col.name, table.column_map[col.name]) for col in new.columns if col.name in table.column_map]
+        pairs = [(col.name, self.q(table.column_map[col.name])) for col in new.columns if col.name in table.column_map]
+        pairs += [(name, sql_literal(value)) for name, value in table.fill.items()]
         targets = ", ".join(self.q(n) for n, _ in pairs)
-        sources = ", ".join(self.q(o) for _, o in pairs)
+        sources = ", ".join(o for _, o in pairs)
         triggers = Statement(f"-- keep the triggers of {self.q(table.old.name)}", action=_TriggerKeeper(table.old.name))
         out: list[str | Statement] = [
             triggers,
