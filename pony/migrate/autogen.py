@@ -89,7 +89,8 @@ def _attr_renames(old: ModelState, new: ModelState, renames: dict[str, str], ask
             if explicit is not None:
                 new_name = explicit.split(".")[-1]
                 if not any(a.name == new_name for a in added):
-                    raise ValueError(f"--rename {name}.{attr.name}={explicit}: {name}.{new_name} is not a new attribute")
+                    raise ValueError(f"--rename {name}.{attr.name}={explicit}: "
+                                     f"{name}.{new_name} is not a new attribute")
                 ops.append(RenameAttr(name, attr.name, new_name))
                 added = [a for a in added if a.name != new_name]
                 continue

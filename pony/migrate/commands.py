@@ -174,7 +174,8 @@ def sql(project: Project, target: str | None = None, offline: bool = False) -> i
             continue
         project.echo(f"-- {migration.name}")
         states = migration.states(files.replay(migrations, i))
-        for j, op in enumerate(migration.operations[record.ops_done if record else 0:], record.ops_done if record else 0):
+        done = record.ops_done if record else 0
+        for j, op in enumerate(migration.operations[done:], done):
             for statement in operation_steps(op, states[j], project.provider, project.options.concurrently):
                 params = f"  -- parameters: {statement.params!r}" if statement.params else ""
                 project.echo(f"{statement.sql};{params}" if not statement.sql.startswith("--") else statement.sql)
