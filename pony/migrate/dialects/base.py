@@ -114,7 +114,8 @@ class AlterRenderer:
         if index.is_unique and len(index.columns) == 1:
             return f"ALTER TABLE {table} ADD UNIQUE ({self.q(index.columns[0].name)})"
         if index.is_unique:
-            return f"ALTER TABLE {table} ADD CONSTRAINT {self.q(index.name)} UNIQUE ({self.ddl.quote_columns(index.columns)})"
+            columns = self.ddl.quote_columns(index.columns)
+            return f"ALTER TABLE {table} ADD CONSTRAINT {self.q(index.name)} UNIQUE ({columns})"
         return self.ddl.create_index_sql(index)
 
     def drop_index_sql(self, index: DBIndex, table: Table) -> str:
