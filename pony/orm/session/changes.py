@@ -314,9 +314,16 @@ def _key_attrs(attr: Any) -> list:
 
 
 def attribute_changed(obj: Any, attr: Any) -> None:
-    """A tracked Json/array value was changed in place."""
+    """A tracked Json/array value was changed in place.
+
+    After the session the change could never be saved, so it is refused as plain assignment is
+    (the container itself has already changed, as in Pony).
+    """
     cache = obj._session_cache_
-    if not cache.is_alive or obj._status_ in _DEAD:
+    if not cache.is_alive:
+        raise errors.DatabaseSessionIsOver(
+            f"Cannot assign new value to {obj!r}.{attr.name}: the database session is over")
+    if obj._status_ in _DEAD:
         return
     writable_vals(obj)
     if obj._status_ != CREATED:

@@ -118,16 +118,6 @@ def case_outside_json_plain_assignment_after_session():
     return _after_session(lambda doc: setattr(doc, "data", {}))
 
 
-def case_outside_json_value_kept_after_session():
-    with db_session:
-        value = Doc[2].data
-    try:
-        value["c"] = 3
-    except Exception as exc:
-        return type(exc).__name__, str(exc)
-    return value
-
-
 def case_outside_json_read_after_session():
     with db_session:
         doc = Doc[2]
