@@ -46,7 +46,7 @@ class ValueResult:
         self.offset = offset
         self.width = 1
         self.py_type = py_type
-        self.sql2py = converter.sql2py if converter is not None else None
+        self.sql2py = _value_sql2py(converter)
         if py_type in (int, float) and converter is not None and converter.attr is None:
             base = self.sql2py
             self.sql2py = lambda value: py_type(base(value))
@@ -56,6 +56,13 @@ class ValueResult:
         if value is not None and self.sql2py is not None:
             value = self.sql2py(value)
         return value
+
+
+def _value_sql2py(converter: Any) -> Any:
+    """How a value selected or computed by a query is read (some providers keep the database's exponent)."""
+    if converter is None:
+        return None
+    return getattr(converter, "sql2py_computed", None) or converter.sql2py
 
 
 def tuple_reader(results: list) -> Any:
@@ -420,8 +427,7 @@ class Query:
         elif name == "AVG":
             convert = _to_float if item.py_type is not _decimal() else None
         elif name == "SUM":
-            conv = _converter(translation, item, self._database.provider)
-            convert = conv.sql2py if conv is not None else None
+            convert = _value_sql2py(_converter(translation, item, self._database.provider))
         else:
             convert = None
         return self._aggregate((name, distinct, sep), build, convert)
@@ -507,7 +513,8 @@ class Query:
         show_query(self, width, stream)
 
     def __repr__(self) -> str:
-        return f"<Query object at {hex(id(self))}>"
+        # Pony's class lives in pony.orm.core; code that parses reprs expects that name.
+        return f"<pony.orm.core.Query object at {hex(id(self))}>"
 
     def __reduce__(self) -> Any:
         return QueryResult, (self._fetch(self._limit, self._offset), None)
