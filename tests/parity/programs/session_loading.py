@@ -328,7 +328,9 @@ def case_py_check_failure_message_short():
 def case_str2time_forms():
     result = []
     for text in ["12h34m56.789", "12h34m56.789s", "12h34m", "12h", "12u34", "12u34m", "12:34 a.m.", "12:34am",
-                 "1:34 pm", "1:34 p.m.", "10:20 AM", "12:34:56.789", "1.34", "12 34"]:
+                 "1:34 pm", "1:34 p.m.", "10:20 AM", "12:34:56.789", "1.34", "12 34", "12h 34m", "12 h 34 m",
+                 "12u", "12h34", "12h34m56", "12h34m56.789 pm", "7", "12:34 am.", "12.34.56", "12:34h", "12h34s",
+                 "12:34:56,789", "12:34:56.7890", "00:00 pm"]:
         try:
             result.append((text, str(converting.str2time(text))))
         except Exception as exc:
@@ -343,4 +345,15 @@ def case_str2time_errors():
             result.append((text, str(converting.str2time(text))))
         except Exception as exc:
             result.append((text, type(exc).__name__, str(exc)))
+    return result
+
+
+def case_str2datetime_forms():
+    result = []
+    for text in ["2020-01-02 7", "2020-01-02 12h34m", "2020-01-02 12u34", "2020-01-02 12 34", "2020-01-02 1 pm",
+                 "2020-01-02 3:04 a.m.", "2020-01-02  7:30", "Jan 2, 2020 3pm"]:
+        try:
+            result.append((text, str(converting.str2datetime(text))))
+        except Exception as exc:
+            result.append((text, type(exc).__name__))
     return result
