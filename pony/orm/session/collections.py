@@ -370,7 +370,7 @@ class Multiset:
                 if hasattr(value, "get_untracked"):
                     value = _freeze(value.get_untracked())
                 counter[value] += 1
-        return cls(counter, attr, label)
+        return _multiset(counter, attr, label)
 
     def distinct(self) -> dict:
         return dict(self._items_)
@@ -409,14 +409,37 @@ class Multiset:
             lifted = Multiset.lift([obj], target_attr)
             for value, n in lifted._items_.items():
                 result[value] += n * count
-        return Multiset(result, target_attr, f"{self._label_}.{name}")
+        return _multiset(result, target_attr, f"{self._label_}.{name}")
 
     def __repr__(self) -> str:
         n = len(self)
-        return f"<Multiset {self._label_} ({n} item{'' if n == 1 else 's'})>"
+        return f"<{type(self).__name__} {self._label_} ({n} item{'' if n == 1 else 's'})>"
+
+    def __str__(self) -> str:
+        """Counter-like, items in order: ``StudentMultiset({Student[1]: 2, Student[3]: 1})``."""
+        items = sorted(self._items_.items(), key=lambda pair: _item_sort_key(pair[0]))
+        return f"{type(self).__name__}({{{', '.join(f'{k!r}: {n}' for k, n in items)}}})"
 
     def __reduce__(self) -> Any:
         return Multiset, (self._items_, None, self._label_)
+
+
+def _multiset(items: Counter, attr: Any, label: str) -> Multiset:
+    """A multiset of ``attr``'s values; of entity objects it is an ``<Entity>Multiset`` as in Pony."""
+    cls = Multiset
+    if attr is not None and attr.is_relation:
+        entity = attr.py_type
+        cls = entity.__dict__.get("_multiset_class_")
+        if cls is None:
+            cls = type(f"{entity.__name__}Multiset", (Multiset,), {"__slots__": (), "__module__": __name__})
+            type.__setattr__(entity, "_multiset_class_", cls)
+    return cls(items, attr, label)
+
+
+def _item_sort_key(item: Any) -> Any:
+    if hasattr(item, "_pkval_"):
+        return (0, _sort_key(item))
+    return (1, str(type(item)), item if isinstance(item, (int, float, str)) else repr(item))
 
 
 def _freeze(value: Any) -> Any:

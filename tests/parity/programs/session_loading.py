@@ -290,6 +290,16 @@ def case_multiset_of_multiset():
     return repr(ms), str(ms), len(ms)
 
 
+def case_multiset_of_values():
+    ms = Department[1].groups.students.group.students.name
+    return repr(ms), str(ms), type(ms).__name__
+
+
+def case_multiset_of_references():
+    ms = Department[1].groups.students.group
+    return repr(ms), str(ms)
+
+
 def case_multiset_len_and_count():
     ms = Department[1].groups.students.courses
     return len(ms), ms.count(Course[1]) if hasattr(ms, "count") else None
