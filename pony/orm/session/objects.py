@@ -7,6 +7,7 @@ masks of attributes read and written, for optimistic checks) and ``_status_``.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from .. import errors
@@ -285,8 +286,29 @@ class RowReader:
         self.end = pos
         self.pk_specs = [specs[i] for i in pk_positions]
         self.disc_position = disc_position
+        self.required = [(attr, pos if isinstance(pos, int) else pos[0]) for attr, pos, _, _ in specs
+                         if attr.is_required and not attr.is_pk]
+
+    def check_empty(self, row: Any) -> None:
+        """Warn, as Pony does, of a NULL or '' that the database holds for a Required attribute."""
+        entity = self.entity
+        if self.disc_position is not None:  # another class's columns of this table are NULL by right
+            entity = self.root._subclass_by_discriminator_.get(row[self.disc_position], entity)
+        for attr, pos in self.required:
+            if not issubclass(entity, attr.entity):
+                continue
+            value = row[pos]
+            if value is None or value == "":
+                what = "NULL" if value is None else "empty string"
+                warnings.warn(f"Database contains {what} for required attribute {attr}",
+                              errors.DatabaseContainsIncorrectEmptyValue, stacklevel=2)
 
     def read(self, cache: SessionCache, row: Any) -> Any:
+        if self.required and (None in row or "" in row):
+            self.check_empty(row)
+        return self.read_checked(cache, row)
+
+    def read_checked(self, cache: SessionCache, row: Any) -> Any:
         values = {}
         pkval: Any = None
         for attr, pos, sql2py, target in self.specs:
@@ -333,6 +355,10 @@ class RowReader:
         if fast is False:
             read = self.read
             return [read(cache, row) for row in rows]
+        if self.required:
+            for row in rows:
+                if None in row or "" in row:
+                    self.check_empty(row)
         return fast(cache, rows, pk_index(cache, self.entity))
 
 
@@ -369,7 +395,7 @@ def _compile_fast_reader(reader: RowReader) -> Any:
     if reader.disc_position is not None or len(entity._pk_attrs_) != 1 or entity._keys_[1:] \
             or any(target is not None for _, _, _, target in reader.specs):
         return False
-    namespace: dict = {"new": object.__new__, "entity": entity, "slow": reader.read}
+    namespace: dict = {"new": object.__new__, "entity": entity, "slow": reader.read_checked}
     conversions = []
     items = []
     pk_pos = None
