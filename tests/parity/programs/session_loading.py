@@ -72,48 +72,6 @@ class Passport(db.Entity):
     owner = Optional(Person)
 
 
-def case_outside_required_column_holds_null():
-    args, kwargs = BIND
-    folder = None
-    if args[0] == "sqlite":  # two Database objects must see one file (":memory:" is one per connection)
-        folder = tempfile.mkdtemp()
-        args, kwargs = ("sqlite", os.path.join(folder, "rows.sqlite")), {"create_db": True}
-    loose, strict = Database(), Database()
-
-    class LooseRow(loose.Entity):
-        _table_ = "session_loading_rows"
-        id = PrimaryKey(int)
-        name = Optional(str, nullable=True)
-        size = Optional(int)
-
-    class StrictRow(strict.Entity):
-        _table_ = "session_loading_rows"
-        id = PrimaryKey(int)
-        name = Required(str)
-        size = Required(int)
-
-    loose.bind(*args, **kwargs)
-    loose.generate_mapping(create_tables=True)
-    try:
-        with db_session:
-            LooseRow(id=1, name=None, size=5)
-            LooseRow(id=2, name="", size=None)
-            LooseRow(id=3, name="ok", size=7)
-        strict.bind(*args, **kwargs)
-        strict.generate_mapping(check_tables=False)
-        with db_session, warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            rows = [(r.id, r.name, r.size) for r in StrictRow.select().order_by(StrictRow.id)]
-            values = select(r.name for r in StrictRow)[:]
-        return rows, sorted(values, key=repr), [(w.category.__name__, str(w.message)) for w in caught]
-    finally:
-        strict.disconnect()
-        loose.drop_all_tables(with_all_data=True)
-        loose.disconnect()
-        if folder is not None:
-            shutil.rmtree(folder)
-
-
 # 18. cascade delete of a tree
 class Node(db.Entity):
     id = PrimaryKey(int)
