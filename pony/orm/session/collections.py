@@ -54,10 +54,13 @@ def _owner_columns(attr: Any) -> list:
     return attr.reverse_columns if attr.reverse is attr else attr.reverse.columns
 
 
-def load_collection(cache: SessionCache, obj: Any, attr: Any) -> SetData:
+def load_collection(cache: SessionCache, obj: Any, attr: Any, reread: bool = False) -> SetData:
+    """The items of ``obj.attr``, read from the database unless known (``reread``: read again, for
+    ``load()`` of a volatile collection; items known before stay, as in Pony)."""
     data = set_data(obj, attr)
-    if data.is_fully_loaded:
+    if data.is_fully_loaded and not reread:
         return data
+    known = data.items if data.is_fully_loaded else {}
     if cache.dirty:
         cache.database._flush_cache(cache)
     target = attr.py_type
@@ -87,6 +90,9 @@ def load_collection(cache: SessionCache, obj: Any, attr: Any) -> SetData:
         if reverse is not attr:
             other = set_data(item, reverse)
             other.items[obj] = None
+    for item in known:
+        if item._status_ not in (MARKED_TO_DELETE, "deleted", "cancelled"):
+            loaded.setdefault(item, None)
     data.items = loaded
     data.is_fully_loaded = True
     data.count = len(loaded)
@@ -186,6 +192,10 @@ class SetInstance:
         return data
 
     def load(self) -> None:
+        if self._attr_.volatile:  # changed by others: read again
+            obj = self._obj_
+            load_collection(cache_of(obj), obj, self._attr_, reread=True)
+            return
         self._data()
 
     def __iter__(self) -> Iterator:

@@ -286,6 +286,9 @@ class RowReader:
         self.end = pos
         self.pk_specs = [specs[i] for i in pk_positions]
         self.disc_position = disc_position
+        # to-one attributes whose other end is a volatile collection: a loaded row joins it
+        self.volatile_links = [attr for attr in attrs if attr.is_relation and not attr.is_collection
+                               and attr.reverse is not None and attr.reverse.volatile and attr.reverse.is_collection]
         self.required = [(attr, pos if isinstance(pos, int) else pos[0]) for attr, pos, _, _ in specs
                          if attr.is_required and not attr.is_pk]
 
@@ -335,7 +338,10 @@ class RowReader:
         if self.disc_position is not None:
             disc_value = values[self.discriminator]
             entity = self.root._subclass_by_discriminator_.get(disc_value, entity)
-        return merge_loaded(cache, entity, pkval, values)
+        obj = merge_loaded(cache, entity, pkval, values)
+        for attr in self.volatile_links:
+            _join_volatile_collection(obj, attr, values[attr])
+        return obj
 
 
     def read_all(self, cache: SessionCache, rows: list) -> list:
@@ -360,6 +366,17 @@ class RowReader:
                 if None in row or "" in row:
                     self.check_empty(row)
         return fast(cache, rows, pk_index(cache, self.entity))
+
+
+def _join_volatile_collection(obj: Any, attr: Any, owner: Any) -> None:
+    """``obj`` was read with ``attr`` = ``owner``: add it to ``owner``'s loaded volatile collection."""
+    if owner is None or obj._status_ in (MARKED_TO_DELETE, DELETED, CANCELLED) or obj._vals_.get(attr) is not owner:
+        return
+    vals = owner._vals_
+    data = vals.get(attr.reverse) if attr.reverse in vals else None
+    if data is not None and data.is_fully_loaded and obj not in data.items:
+        data.items[obj] = None
+        data.count = len(data.items)
 
 
 _FAST_TEMPLATE = """
