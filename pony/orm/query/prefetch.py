@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.attributes import Attribute
-from ..session.bulk_loading import load_collections, load_lazy
+from ..session.bulk_loading import lazy_reader, load_collections, load_lazy, load_objects
 from ..session.loading import load_seeds
 from ..session.objects import MARKED_TO_DELETE, current_cache
+from ..sql import ast
 
 _GONE = (MARKED_TO_DELETE, "deleted", "cancelled")
 
@@ -43,6 +44,30 @@ def _wanted(attr: Any, attrs: list, entities: list) -> bool:
             and any(issubclass(attr.py_type, e) or issubclass(e, attr.py_type) for e in entities))
 
 
+def with_lazy_columns(query: Any) -> Any:
+    """For a query of one entity that prefetches lazy attributes of it: ``(shape, build, reader)``
+    putting their columns into the main SELECT, right after the entity's own (no extra query)."""
+    translation = query._translation
+    if not translation.single or translation.results[0].entity is None:
+        return None
+    item = translation.results[0]
+    lazy = _lazy_wanted(item.entity, [a for a in query._prefetch if isinstance(a, Attribute)])
+    if not lazy:
+        return None
+    width = sum(len(attr.columns) for attr in item.entity._load_attrs_)
+    extra = tuple(ast.Column(item.alias, c) for attr in lazy for c in attr.columns)
+
+    def build(select: ast.Select) -> ast.Select:
+        return select.replace(columns=select.columns[:width] + extra + select.columns[width:])
+    return ("lazy", lazy), build, lazy_reader(item.entity, lazy)
+
+
+def _lazy_wanted(entity: Any, attrs: list) -> tuple:
+    """The lazy column attributes among ``attrs`` that objects of ``entity`` (or its subclasses) have."""
+    return tuple(a for a in attrs if a.lazy and not a.is_relation and not a.is_collection
+                 and (issubclass(entity, a.entity) or issubclass(a.entity, entity)))
+
+
 def _prefetch_objects(cache: Any, objects: list, args: tuple, seen: set) -> None:
     attrs = [a for a in args if isinstance(a, Attribute)]
     entities = [a for a in args if not isinstance(a, Attribute)]
@@ -62,12 +87,14 @@ def _prefetch_objects(cache: Any, objects: list, args: tuple, seen: set) -> None
     next_level: list = []
     for attr, owners in by_attr.items():
         if attr.is_collection:
-            next_level.extend(load_collections(cache, attr, owners))
+            # the items come with their wanted lazy columns: one query for the level
+            next_level.extend(load_collections(cache, attr, owners, _lazy_wanted(attr.py_type, attrs)))
         elif attr.is_relation:
             related = [v for v in (getattr(obj, attr.name) for obj in owners) if v is not None]
-            for value in related:
-                if value in cache.seeds.get(value._root_, ()):
-                    load_seeds(cache, value)  # with the other seeds of its entity, in one batch
+            if not load_objects(cache, attr.py_type._root_, related, _lazy_wanted(attr.py_type, attrs)):
+                for value in related:
+                    if value in cache.seeds.get(value._root_, ()):
+                        load_seeds(cache, value)  # with the other seeds of its entity, in one batch
             next_level.extend(related)
         else:
             load_lazy(cache, attr, owners)

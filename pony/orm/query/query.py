@@ -251,15 +251,25 @@ class Query:
         return items
 
     def _fetch(self, limit: int | None = None, offset: int | None = None) -> list:
-        compiled = self._compiled(limit is not None, bool(offset))
-        items = self._run(compiled, limit, offset, reader=self._read_rows)
+        lazy = None
+        if self._prefetch:
+            from .prefetch import prefetch, with_lazy_columns
+
+            lazy = with_lazy_columns(self)
+        if lazy is None:
+            compiled = self._compiled(limit is not None, bool(offset))
+            items = self._run(compiled, limit, offset, reader=self._read_rows)
+        else:  # prefetched lazy columns of the selected entity come in the same SELECT
+            shape, build, entity_reader = lazy
+            compiled = self._compiled(limit is not None, bool(offset), shape, build)
+            items = self._run(compiled, limit, offset,
+                              reader=lambda cache, rows: self._read_rows(cache, rows, entity_reader))
         if self._prefetch and items:
-            from .prefetch import prefetch
 
             prefetch(self, items)
         return list(items)
 
-    def _read_rows(self, cache: Any, rows: list) -> list:
+    def _read_rows(self, cache: Any, rows: list, entity_reader: Any = None) -> list:
         from ... import options
 
         max_count = options.MAX_FETCH_COUNT
@@ -268,7 +278,7 @@ class Query:
         translation = self._translation
         results = readers(translation, self._database.provider)
         if translation.single:
-            reader = results[0]
+            reader = entity_reader or results[0]
             read_all = getattr(reader, "read_all", None)
             if read_all is not None:
                 items = read_all(cache, rows)

@@ -10,7 +10,7 @@ from typing import Any
 from ..sql import ast
 from .collections import set_data
 from .loading import ALIAS, compiled, row_reader, select_entity
-from .objects import MARKED_TO_DELETE
+from .objects import MARKED_TO_DELETE, RowReader
 
 _GONE = (MARKED_TO_DELETE, "deleted", "cancelled")
 
@@ -24,8 +24,57 @@ def _single_pk(entity: Any) -> bool:
         and not entity._pk_attrs_[0].is_relation
 
 
-def load_collections(cache: Any, attr: Any, owners: list) -> list:
-    """Fill ``attr`` of every owner with one query per chunk; returns all the items."""
+def lazy_reader(entity: Any, lazy: tuple) -> Any:
+    """A row reader of ``entity``'s usual columns followed by the ``lazy`` ones."""
+    if not lazy:
+        return row_reader(entity)
+    readers = entity.__dict__.get("_lazy_row_readers_")
+    if readers is None:
+        readers = {}
+        type.__setattr__(entity, "_lazy_row_readers_", readers)
+    reader = readers.get(lazy)
+    if reader is None:
+        reader = readers[lazy] = RowReader(entity, tuple(entity._load_attrs_) + lazy)
+    return reader
+
+
+def _with_lazy(select: ast.Select, lazy: tuple) -> ast.Select:
+    extra = tuple(ast.Column(ALIAS, c) for attr in lazy for c in attr.columns)
+    return select.replace(columns=select.columns + extra) if extra else select
+
+
+def load_objects(cache: Any, entity: Any, objs: list, lazy: tuple = ()) -> bool:
+    """Read not-yet-loaded ``objs`` of ``entity`` (and their ``lazy`` columns) with one query per
+    chunk; False when the entity's key is not one plain column (the caller loads them another way)."""
+    if not _single_pk(entity):
+        return False
+    root = entity._root_
+    seeds = cache.seeds.get(root, {})
+    pending = [obj for obj in dict.fromkeys(objs) if obj._status_ not in _GONE
+               and (obj in seeds or any(a not in obj._dbvals_ for a in lazy))]
+    if not pending:
+        return True
+    if cache.dirty:
+        cache.database._flush_cache(cache)
+    reader = lazy_reader(root, lazy)
+    key_column = ast.Column(ALIAS, root._pk_attrs_[0].columns[0])
+    py2sql = root._pk_attrs_[0].converters[0].py2sql
+    for chunk in _chunks(pending, max(1, cache.provider.max_params_count)):
+        n = len(chunk)
+
+        def build(n: int = n) -> ast.Select:
+            return _with_lazy(select_entity(root, ast.In(key_column, tuple(ast.Param(i) for i in range(n)))), lazy)
+        statement = compiled(cache, ("prefetch_objects", root, lazy, n), build)
+        for obj in chunk:
+            seeds.pop(obj, None)
+        cursor, _ = cache.execute(statement.sql, [py2sql(obj._pk_) for obj in chunk])
+        reader.read_all(cache, cursor.fetchall())
+    return True
+
+
+def load_collections(cache: Any, attr: Any, owners: list, lazy: tuple = ()) -> list:
+    """Fill ``attr`` of every owner with one query per chunk (items read with their ``lazy``
+    columns too); returns all the items."""
     pending = [obj for obj in owners if not set_data(obj, attr).is_fully_loaded]
     owner_entity = attr.entity
     if not pending or not _single_pk(owner_entity) or len(attr.reverse.columns) != 1 and not attr.is_m2m:
@@ -33,7 +82,7 @@ def load_collections(cache: Any, attr: Any, owners: list) -> list:
     if cache.dirty:
         cache.database._flush_cache(cache)
     target = attr.py_type
-    reader = row_reader(target)
+    reader = lazy_reader(target, lazy)
     key_attr = owner_entity._pk_attrs_[0]
     to_python = key_attr.converters[0].sql2py
     size = max(1, cache.provider.max_params_count - 1)
@@ -41,7 +90,8 @@ def load_collections(cache: Any, attr: Any, owners: list) -> list:
     by_key = {obj._pk_: obj for obj in pending}
     for chunk in _chunks(pending, size):
         n = len(chunk)
-        statement = compiled(cache, ("prefetch_collection", attr, n), lambda n=n: _collection_select(attr, n))
+        statement = compiled(cache, ("prefetch_collection", attr, lazy, n),
+                             lambda n=n: _collection_select(attr, n, lazy))
         arguments = [key_attr.converters[0].py2sql(obj._pk_) for obj in chunk]
         cursor, _ = cache.execute(statement.sql, arguments)
         for row in cursor.fetchall():
@@ -61,7 +111,7 @@ def load_collections(cache: Any, attr: Any, owners: list) -> list:
     return [item for obj in owners for item in set_data(obj, attr).items]
 
 
-def _collection_select(attr: Any, n: int) -> ast.Select:
+def _collection_select(attr: Any, n: int, lazy: tuple = ()) -> ast.Select:
     """The items of ``attr`` for ``n`` owners, each row ending with its owner's key."""
     target = attr.py_type
     params = tuple(ast.Param(i) for i in range(n))
@@ -71,12 +121,12 @@ def _collection_select(attr: Any, n: int) -> ast.Select:
         target_pk = [c for a in target._root_._pk_attrs_ for c in a.columns]
         join_on = ast.and_(*[ast.BinOp("=", ast.Column("m", c), ast.Column(ALIAS, pk_col))
                              for c, pk_col in zip(attr.columns, target_pk)])
-        select = select_entity(target, ast.In(owner_column, params))
+        select = _with_lazy(select_entity(target, ast.In(owner_column, params)), lazy)
         return select.replace(columns=select.columns + (owner_column,),
                               sources=(ast.Table(attr.m2m_table, "m"),
                                        ast.Join("INNER", ast.Table(target._table_, ALIAS), join_on)))
     owner_column = ast.Column(ALIAS, attr.reverse.columns[0])
-    select = select_entity(target, ast.In(owner_column, params))
+    select = _with_lazy(select_entity(target, ast.In(owner_column, params)), lazy)
     return select.replace(columns=select.columns + (owner_column,))
 
 
