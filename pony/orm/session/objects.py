@@ -289,6 +289,10 @@ class RowReader:
         # to-one attributes whose other end is a volatile collection: a loaded row joins it
         self.volatile_links = [attr for attr in attrs if attr.is_relation and not attr.is_collection
                                and attr.reverse is not None and attr.reverse.volatile and attr.reverse.is_collection]
+        # one-to-one attributes holding the foreign key: the other end learns the loaded object
+        self.one_to_one_links = [attr for attr in attrs if attr.is_relation and attr.columns and not attr.is_collection
+                                 and attr.reverse is not None and attr.reverse is not attr
+                                 and not attr.reverse.is_collection and not attr.reverse.columns]
         self.required = [(attr, pos if isinstance(pos, int) else pos[0]) for attr, pos, _, _ in specs
                          if attr.is_required and not attr.is_pk]
 
@@ -341,6 +345,8 @@ class RowReader:
         obj = merge_loaded(cache, entity, pkval, values)
         for attr in self.volatile_links:
             _join_volatile_collection(obj, attr, values[attr])
+        for attr in self.one_to_one_links:
+            link_one_to_one(obj, attr, values[attr])
         return obj
 
 
@@ -366,6 +372,38 @@ class RowReader:
                 if None in row or "" in row:
                     self.check_empty(row)
         return fast(cache, rows, pk_index(cache, self.entity))
+
+
+def link_one_to_one(obj: Any, attr: Any, owner: Any) -> None:
+    """``obj`` was read with the one-to-one foreign key ``attr`` = ``owner``: ``owner``'s other end
+    is ``obj`` now. Another object that held that end loses its link (it reads it again when asked),
+    unless its link was already read in this session: then two rows claim one object and, as in
+    Pony, that is an UnrepeatableReadError."""
+    if owner is None or obj._status_ in _GONE or owner._status_ in _GONE or obj._vals_.get(attr) is not owner:
+        return
+    dbvals = owner._dbvals_
+    if owner._vals_ is dbvals and len(dbvals) <= len(owner._pk_attrs_):
+        return  # not loaded yet (a seed)
+    reverse = attr.reverse
+    current = dbvals.get(reverse)
+    if current is obj:
+        return
+    if current is not None and current._status_ not in _GONE and current._dbvals_.get(attr) is owner:
+        if current._rbits_ & attr.bit:
+            raise errors.UnrepeatableReadError(
+                f"Multiple {attr.entity.__name__} objects linked with the same {owner!r} object. "
+                f"Maybe {reverse} attribute should be Set instead of {type(reverse).__name__}")
+        other_vals = current._vals_
+        if other_vals is not current._dbvals_ and other_vals.get(attr) is owner:
+            del other_vals[attr]
+        del current._dbvals_[attr]
+    vals = owner._vals_
+    if vals is not dbvals and vals.get(reverse, MISSING) is dbvals.get(reverse, MISSING):
+        vals[reverse] = obj
+    dbvals[reverse] = obj
+
+
+_GONE = ("marked_to_delete", "deleted", "cancelled")
 
 
 def _join_volatile_collection(obj: Any, attr: Any, owner: Any) -> None:

@@ -263,6 +263,35 @@ def case_one_to_one_reverse_then_second_row():
     return first, Passport[2].owner
 
 
+def case_one_to_one_second_row_after_owner_read():
+    db.execute("update passport set owner = 1 where id = 2")
+    Person[1].name  # noqa: B018 - the owner is loaded
+    first = Passport[1]
+    first.owner  # noqa: B018
+    return Passport[2]
+
+
+def case_one_to_one_second_row_steals_unread_link():
+    db.execute("update passport set owner = 1 where id = 2")
+    Person[1].name  # noqa: B018
+    Passport[1]  # noqa: B018 - loaded first
+    second = Passport[2]
+    return Person[1].passport, second.owner
+
+
+def case_one_to_one_both_rows_read():
+    db.execute("update passport set owner = 1 where id = 2")
+    Person[1].name  # noqa: B018
+    first, second = Passport[1], Passport[2]
+    return first.owner, second.owner
+
+
+def case_one_to_one_single_row():
+    Person[1].name  # noqa: B018
+    passport = Passport[1]
+    return passport.owner, Person[1].passport, Person[2].passport
+
+
 # 17. an empty value in a Required column
 def case_required_column_holds_empty_string():
     db.execute("update person set name = '' where id = 2")
