@@ -3,7 +3,8 @@
 Accepted dates: ``2020-01-02`` (also ``/`` or ``.`` between the parts), ``02.01.2020`` (day
 first), ``01/02/2020`` (month first), and forms with month names such as ``2 Jan 2020``,
 ``January 2, 2020`` or ``Mon, 2-Jan-2020``. A time may follow after one space or ``T``:
-``3:04``, ``03:04:05.123456``, ``3.04``, ``3 pm``, ``3h``. A datetime given without a time
+``3:04``, ``03:04:05.123456``, ``3.04``, ``3 04``, ``3 pm``, ``3:04 a.m.``, ``3h``, ``3h04m05.5s``,
+``3u04``, or an hour alone. A datetime given without a time
 is set to noon, as Pony does.
 """
 
@@ -28,9 +29,13 @@ _DATE_PATTERNS = [
     _WEEKDAY + r"(?P<day>\d{1,2})[-.\s]" + _MONTH + r"[-.\s]?\s*(?P<year>\d{4})",
     _WEEKDAY + _MONTH + r"\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})",
 ]
-_TIME = (r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{1,2})"
-         r"(?:[:.](?P<second>\d{1,2})(?:\.(?P<fraction>\d{1,6}))?)?)?"
-         r"\s*(?P<h>h)?\s*(?P<ampm>[ap]\.?m\.?)?")
+# A time is H[:M[:S[.f]]] (":", "." or a space between the parts) or H h|u [M m [S[.f] s]] (``12h34m56.789``,
+# ``12u34``), then an optional am/pm (``am``, ``a.m.``).
+_TIME = (r"(?P<hour>\d{1,2})"
+         r"(?:(?:[:.]|\s+)(?P<minute>\d{1,2})(?:(?:[:.]|\s+)(?P<second>\d{1,2})(?:\.(?P<fraction>\d{1,6}))?)?"
+         r"|\s*(?P<h>[hu])\s*(?:(?P<hminute>\d{1,2})\s*(?:m\s*(?:(?P<hsecond>\d{1,2})"
+         r"(?:\.(?P<hfraction>\d{1,6}))?\s*s?)?)?)?)?"
+         r"\s*(?P<ampm>[ap]\.?m\.?)?")
 
 _DATE_RES = [re.compile(p + r"\Z", re.IGNORECASE) for p in _DATE_PATTERNS]
 _DATETIME_RES = [re.compile(p + r"(?:[ Tt]" + _TIME + r")?\Z", re.IGNORECASE) for p in _DATE_PATTERNS]
@@ -52,12 +57,14 @@ def _time_parts(match: re.Match) -> tuple[int, int, int, int] | None:
     groups = match.groupdict()
     if groups.get("hour") is None:
         return None
-    if groups["minute"] is None and not (groups["h"] or groups["ampm"]):
-        return None  # a bare number is not a time
+    if groups["h"]:
+        minute, second, fraction = groups["hminute"], groups["hsecond"], groups["hfraction"]
+    else:
+        minute, second, fraction = groups["minute"], groups["second"], groups["fraction"]
     hour = int(groups["hour"])
-    minute = int(groups["minute"] or 0)
-    second = int(groups["second"] or 0)
-    microsecond = int((groups["fraction"] or "0").ljust(6, "0"))
+    minute = int(minute or 0)
+    second = int(second or 0)
+    microsecond = int((fraction or "0").ljust(6, "0"))
     ampm = groups["ampm"]
     if ampm:
         if ampm[0].lower() == "p":

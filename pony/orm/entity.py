@@ -414,6 +414,27 @@ class Entity(metaclass=EntityMeta):
     def after_delete(self) -> None:
         pass
 
+    # save steps: overridden by some published libraries, as in Pony
+    def _save_(self, dependent_objects: Any = None) -> None:
+        """Write this object's pending insert, update or delete now (one statement).
+
+        The flush calls it for entities that override it (and writes the others in batches); an
+        override that does not call the base leaves the object unsaved.
+        """
+        from .session.flush import save_one
+        save_one(self)
+
+    def _after_save_(self, status: str) -> None:
+        """Called after the object was written, with 'inserted', 'updated' or 'deleted'.
+
+        Calls after_insert, after_update or after_delete; an override that does not call the base
+        skips them.
+        """
+        hook = {"inserted": self.after_insert, "updated": self.after_update,
+                "deleted": self.after_delete}.get(status)
+        if hook is not None:
+            hook()
+
 
 def _pk_part_repr(value: Any) -> str:
     if isinstance(value, Entity):

@@ -261,7 +261,7 @@ class Attribute(Generic[T]):
             if self.is_required and value == "" and isinstance(value, str) and not from_db:
                 raise ValueError(f"Attribute {self._owner_text(obj)} is required")
         if self.py_check is not None and not from_db and not self.py_check(value):
-            raise ValueError(f"Check for attribute {self} failed. Value: {value!r}")
+            raise ValueError(f"Check for attribute {self} failed. Value: {_truncated_repr(value)}")
         return value
 
 
@@ -526,3 +526,9 @@ def composite_index(*attrs: Any, **kwargs: Any) -> None:
 
 __all__ = ["Attribute", "Optional", "Required", "PrimaryKey", "Discriminator", "Set", "Collection",
            "composite_key", "composite_index", "DescWrapper", "NOT_LOADED", "DEFAULT", "Array", "Json"]
+
+
+def _truncated_repr(value: Any, limit: int = 100) -> str:
+    """``repr(value)`` cut to ``limit`` characters with ``...``, as Pony's messages show long values."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -46,7 +46,7 @@ class ValueResult:
         self.offset = offset
         self.width = 1
         self.py_type = py_type
-        self.sql2py = converter.sql2py if converter is not None else None
+        self.sql2py = _value_sql2py(converter)
         if py_type in (int, float) and converter is not None and converter.attr is None:
             base = self.sql2py
             self.sql2py = lambda value: py_type(base(value))
@@ -56,6 +56,13 @@ class ValueResult:
         if value is not None and self.sql2py is not None:
             value = self.sql2py(value)
         return value
+
+
+def _value_sql2py(converter: Any) -> Any:
+    """How a value selected or computed by a query is read (some providers keep the database's exponent)."""
+    if converter is None:
+        return None
+    return getattr(converter, "sql2py_computed", None) or converter.sql2py
 
 
 def tuple_reader(results: list) -> Any:
@@ -251,15 +258,24 @@ class Query:
         return items
 
     def _fetch(self, limit: int | None = None, offset: int | None = None) -> list:
-        compiled = self._compiled(limit is not None, bool(offset))
-        items = self._run(compiled, limit, offset, reader=self._read_rows)
-        if self._prefetch and items:
-            from .prefetch import prefetch
+        lazy = None
+        if self._prefetch:
+            from .prefetch import prefetch, with_lazy_columns
 
+            lazy = with_lazy_columns(self)
+        if lazy is None:
+            compiled = self._compiled(limit is not None, bool(offset))
+            items = self._run(compiled, limit, offset, reader=self._read_rows)
+        else:  # prefetched lazy columns of the selected entity come in the same SELECT
+            shape, build, entity_reader = lazy
+            compiled = self._compiled(limit is not None, bool(offset), shape, build)
+            items = self._run(compiled, limit, offset,
+                              reader=lambda cache, rows, before=0: self._read_rows(cache, rows, before, entity_reader))
+        if self._prefetch and items:
             prefetch(self, items)
         return list(items)
 
-    def _read_rows(self, cache: Any, rows: list, read_before: int = 0) -> list:
+    def _read_rows(self, cache: Any, rows: list, read_before: int = 0, entity_reader: Any = None) -> list:
         from ... import options
 
         max_count = options.MAX_FETCH_COUNT
@@ -268,7 +284,7 @@ class Query:
         translation = self._translation
         results = readers(translation, self._database.provider)
         if translation.single:
-            reader = results[0]
+            reader = entity_reader or results[0]
             read_all = getattr(reader, "read_all", None)
             if read_all is not None:
                 items = read_all(cache, rows)
@@ -437,8 +453,7 @@ class Query:
         elif name == "SUM" and item.py_type in (int, bool):
             convert = _to_int  # MySQL's SUM of integers is a DECIMAL; a sum of bools counts the true ones
         elif name == "SUM":
-            conv = _converter(translation, item, self._database.provider)
-            convert = conv.sql2py if conv is not None else None
+            convert = _value_sql2py(_converter(translation, item, self._database.provider))
         else:
             convert = None
         return self._aggregate((name, distinct, sep), build, convert)
@@ -524,7 +539,8 @@ class Query:
         show_query(self, width, stream)
 
     def __repr__(self) -> str:
-        return f"<Query object at {hex(id(self))}>"
+        # Pony's class lives in pony.orm.core; code that parses reprs expects that name.
+        return f"<pony.orm.core.Query object at {hex(id(self))}>"
 
     def __reduce__(self) -> Any:
         return QueryResult, (self._fetch(self._limit, self._offset), None)

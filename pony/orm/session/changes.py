@@ -10,6 +10,7 @@ import itertools
 from typing import Any
 
 from .. import errors
+from .bulk_loading import load_collections
 from .cache import SessionCache
 from .collections import SetData, load_collection, set_data
 from .loading import load_attribute, load_reverse_one_to_one, load_seeds
@@ -314,9 +315,16 @@ def _key_attrs(attr: Any) -> list:
 
 
 def attribute_changed(obj: Any, attr: Any) -> None:
-    """A tracked Json/array value was changed in place."""
+    """A tracked Json/array value was changed in place.
+
+    After the session the change could never be saved, so it is refused as plain assignment is
+    (the container itself has already changed, as in Pony).
+    """
     cache = obj._session_cache_
-    if not cache.is_alive or obj._status_ in _DEAD:
+    if not cache.is_alive:
+        raise errors.DatabaseSessionIsOver(
+            f"Cannot assign new value to {obj!r}.{attr.name}: the database session is over")
+    if obj._status_ in _DEAD:
         return
     writable_vals(obj)
     if obj._status_ != CREATED:
@@ -539,12 +547,39 @@ def delete_object(obj: Any) -> None:
 
 
 def _check_can_delete(cache: SessionCache, obj: Any, seen: set) -> None:
-    """Raise ConstraintError before anything changes if deleting ``obj`` (and its cascades) is refused."""
-    if obj in seen or obj._status_ in _DEAD:
-        return
-    seen.add(obj)
-    # Everything the delete will touch is loaded here, before anything changes: a load may flush,
-    # and a flush in the middle of the delete would write half of it.
+    """Raise ConstraintError before anything changes if deleting ``obj`` (and its cascades) is refused.
+
+    Everything the delete will touch is loaded here, before anything changes (a load may flush, and
+    a flush in the middle of the delete would write half of it), one level of the cascade at a
+    time: the collections of all the objects of a level are read with one query per attribute.
+    """
+    level = [obj]
+    while level:
+        level = [o for o in dict.fromkeys(level) if o not in seen and o._status_ not in _DEAD]
+        seen.update(level)
+        _load_level_collections(cache, level)
+        next_level: list = []
+        for item in level:
+            next_level.extend(_cascaded_objects(cache, item))
+        level = next_level
+
+
+def _load_level_collections(cache: SessionCache, objs: list) -> None:
+    by_attr: dict = {}
+    for obj in objs:
+        if obj._status_ == CREATED:
+            continue
+        for attr in obj.__class__._attrs_:
+            if attr.is_collection and not attr.is_m2m:
+                by_attr.setdefault(attr, []).append(obj)
+    for attr, owners in by_attr.items():
+        if len(owners) > 1:
+            load_collections(cache, attr, owners)
+
+
+def _cascaded_objects(cache: SessionCache, obj: Any) -> list:
+    """The objects deleting ``obj`` deletes too; ConstraintError if a dependent object forbids it."""
+    result = []
     for attr in obj.__class__._attrs_:
         if not attr.is_relation:
             continue
@@ -555,8 +590,7 @@ def _check_can_delete(cache: SessionCache, obj: Any, seen: set) -> None:
             if not items or attr.is_m2m:
                 continue
             if attr.cascade_delete:
-                for item in items:
-                    _check_can_delete(cache, item, seen)
+                result.extend(items)
             elif reverse.is_required:
                 raise errors.ConstraintError(
                     f"Cannot delete object {obj!r}, because it has non-empty set of {attr.name}, "
@@ -568,11 +602,12 @@ def _check_can_delete(cache: SessionCache, obj: Any, seen: set) -> None:
         if reverse.is_collection or attr is reverse:
             continue
         if attr.cascade_delete:
-            _check_can_delete(cache, value, seen)
+            result.append(value)
         elif reverse.is_required:
             raise errors.ConstraintError(
                 f"Cannot delete object {obj!r}, because it has associated {attr.name}, "
                 f"and 'cascade_delete' option of {attr} is not set")
+    return result
 
 
 def saved_values(obj: Any) -> dict:

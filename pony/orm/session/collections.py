@@ -54,10 +54,13 @@ def _owner_columns(attr: Any) -> list:
     return attr.reverse_columns if attr.reverse is attr else attr.reverse.columns
 
 
-def load_collection(cache: SessionCache, obj: Any, attr: Any) -> SetData:
+def load_collection(cache: SessionCache, obj: Any, attr: Any, reread: bool = False) -> SetData:
+    """The items of ``obj.attr``, read from the database unless known (``reread``: read again, for
+    ``load()`` of a volatile collection; items known before stay, as in Pony)."""
     data = set_data(obj, attr)
-    if data.is_fully_loaded:
+    if data.is_fully_loaded and not reread:
         return data
+    known = data.items if data.is_fully_loaded else {}
     if cache.dirty:
         cache.database._flush_cache(cache)
     target = attr.py_type
@@ -87,6 +90,9 @@ def load_collection(cache: SessionCache, obj: Any, attr: Any) -> SetData:
         if reverse is not attr:
             other = set_data(item, reverse)
             other.items[obj] = None
+    for item in known:
+        if item._status_ not in (MARKED_TO_DELETE, "deleted", "cancelled"):
+            loaded.setdefault(item, None)
     data.items = loaded
     data.is_fully_loaded = True
     data.count = len(loaded)
@@ -186,6 +192,10 @@ class SetInstance:
         return data
 
     def load(self) -> None:
+        if self._attr_.volatile:  # changed by others: read again
+            obj = self._obj_
+            load_collection(cache_of(obj), obj, self._attr_, reread=True)
+            return
         self._data()
 
     def __iter__(self) -> Iterator:
@@ -370,7 +380,7 @@ class Multiset:
                 if hasattr(value, "get_untracked"):
                     value = _freeze(value.get_untracked())
                 counter[value] += 1
-        return cls(counter, attr, label)
+        return _multiset(counter, attr, label)
 
     def distinct(self) -> dict:
         return dict(self._items_)
@@ -409,14 +419,37 @@ class Multiset:
             lifted = Multiset.lift([obj], target_attr)
             for value, n in lifted._items_.items():
                 result[value] += n * count
-        return Multiset(result, target_attr, f"{self._label_}.{name}")
+        return _multiset(result, target_attr, f"{self._label_}.{name}")
 
     def __repr__(self) -> str:
         n = len(self)
-        return f"<Multiset {self._label_} ({n} item{'' if n == 1 else 's'})>"
+        return f"<{type(self).__name__} {self._label_} ({n} item{'' if n == 1 else 's'})>"
+
+    def __str__(self) -> str:
+        """Counter-like, items in order: ``StudentMultiset({Student[1]: 2, Student[3]: 1})``."""
+        items = sorted(self._items_.items(), key=lambda pair: _item_sort_key(pair[0]))
+        return f"{type(self).__name__}({{{', '.join(f'{k!r}: {n}' for k, n in items)}}})"
 
     def __reduce__(self) -> Any:
         return Multiset, (self._items_, None, self._label_)
+
+
+def _multiset(items: Counter, attr: Any, label: str) -> Multiset:
+    """A multiset of ``attr``'s values; of entity objects it is an ``<Entity>Multiset`` as in Pony."""
+    cls = Multiset
+    if attr is not None and attr.is_relation:
+        entity = attr.py_type
+        cls = entity.__dict__.get("_multiset_class_")
+        if cls is None:
+            cls = type(f"{entity.__name__}Multiset", (Multiset,), {"__slots__": (), "__module__": __name__})
+            type.__setattr__(entity, "_multiset_class_", cls)
+    return cls(items, attr, label)
+
+
+def _item_sort_key(item: Any) -> Any:
+    if hasattr(item, "_pkval_"):
+        return (0, _sort_key(item))
+    return (1, str(type(item)), item if isinstance(item, (int, float, str)) else repr(item))
 
 
 def _freeze(value: Any) -> Any:

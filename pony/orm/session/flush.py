@@ -75,7 +75,8 @@ def _autocommit_possible(cache: SessionCache, obj: Any) -> bool:
         return False
     status = obj._status_
     name = _AFTER_HOOKS.get(status)
-    if name is None or _hook(obj, name) is not None:
+    if name is None or _hook(obj, name) is not None or _hook(obj, "_after_save_") is not None \
+            or _hook(obj, "_save_") is not None:
         return False
     if status == CREATED:
         vals = obj._vals_
@@ -128,12 +129,20 @@ def _call_before_hooks(cache: SessionCache, objects: list) -> None:
 
 def _call_after_hooks(cache: SessionCache, objects: list) -> None:
     for obj in objects:
-        name = {INSERTED: "after_insert", UPDATED: "after_update", DELETED: "after_delete"}.get(obj._status_)
+        status = obj._status_
+        name = _AFTER_HOOK_NAMES.get(status)
         if name is None or getattr(obj, "_hook_done_", None) == name:
             continue
-        method = _hook(obj, name)
-        if method is not None:
-            method(obj)
+        if _hook(obj, "_after_save_") is not None or _hook(obj, name) is not None:
+            obj._after_save_(status)
+
+
+_AFTER_HOOK_NAMES = {INSERTED: "after_insert", UPDATED: "after_update", DELETED: "after_delete"}
+
+
+def save_one(obj: Any) -> None:
+    """``Entity._save_``: write ``obj``'s pending change by itself."""
+    _save(obj._session_cache_, obj, set())
 
 
 def _save(cache: SessionCache, obj: Any, saving: set, batch: _Batch | None = None) -> None:
@@ -152,7 +161,11 @@ def _save_all(cache: SessionCache, objects: list) -> None:
     saving: set = set()
     for obj in objects:
         status = obj._status_
-        if status == CREATED:
+        if _hook(obj, "_save_") is not None:
+            if status in (CREATED, MODIFIED, MARKED_TO_DELETE):
+                batch.send()  # keep the order of the statements
+                obj._save_()
+        elif status == CREATED:
             _insert(cache, obj, saving, batch)
         elif status == MODIFIED:
             _update(cache, obj, batch)
@@ -579,7 +592,15 @@ def _delete_one(cache: SessionCache, obj: Any, statement: Any, arguments: list, 
     except errors.IntegrityError as exc:
         raise errors.TransactionIntegrityError(f"Object {obj!r} cannot be deleted from the database. "
                                                f"{type(exc).__name__}: {exc}", exc) from exc
+    _deleted(cache, obj)
+
+
+def _deleted(cache: SessionCache, obj: Any) -> None:
+    """``obj``'s row is gone: its primary key is free for a new object of this session."""
     obj._status_ = DELETED
+    index = pk_index(cache, obj.__class__)
+    if obj._pkval_ is not None and index.get(obj._pkval_) is obj:
+        del index[obj._pkval_]
 
 
 def _delete_many(cache: SessionCache, objs: list, statement: Any, root: Any, rows: list,
@@ -597,7 +618,7 @@ def _delete_many(cache: SessionCache, objs: list, statement: Any, root: Any, row
             cache.execute(sql, arguments, write=True, prepared=_plain((arguments,)))
             pos += size
     for obj in objs:
-        obj._status_ = DELETED
+        _deleted(cache, obj)
     return True
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from .. import errors
 from ..sql import ast
 from .cache import SessionCache
-from .objects import MISSING, RowReader, pk_index, pkval_from_raw, seed
+from .objects import MISSING, RowReader, link_one_to_one, pk_index, pkval_from_raw, seed
 
 ALIAS = "t"
 
@@ -223,6 +223,8 @@ def load_attribute(cache: SessionCache, obj: Any, attr: Any) -> Any:
     dbvals[attr] = value
     if obj._vals_ is not dbvals and attr not in obj._vals_:
         obj._vals_[attr] = value
+    if attr.is_relation and attr.reverse is not None and not attr.reverse.is_collection and not attr.reverse.columns:
+        link_one_to_one(obj, attr, value)
     return obj._vals_[attr]
 
 
@@ -240,6 +242,9 @@ def load_reverse_one_to_one(cache: SessionCache, obj: Any, attr: Any) -> Any:
 
     statement = compiled(cache, key, build)
     objs = fetch_objects(cache, target, statement.sql, raw_pk(obj))
+    if len(objs) > 1:
+        raise errors.MultipleObjectsFoundError(
+            f"Multiple objects were found. Use {target.__name__}.select(...) to retrieve them")
     value = objs[0] if objs else None
     dbvals = obj._dbvals_
     dbvals[attr] = value

@@ -7,6 +7,7 @@ masks of attributes read and written, for optimistic checks) and ``_status_``.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from .. import errors
@@ -285,8 +286,36 @@ class RowReader:
         self.end = pos
         self.pk_specs = [specs[i] for i in pk_positions]
         self.disc_position = disc_position
+        # to-one attributes whose other end is a volatile collection: a loaded row joins it
+        self.volatile_links = [attr for attr in attrs if attr.is_relation and not attr.is_collection
+                               and attr.reverse is not None and attr.reverse.volatile and attr.reverse.is_collection]
+        # one-to-one attributes holding the foreign key: the other end learns the loaded object
+        self.one_to_one_links = [attr for attr in attrs if attr.is_relation and attr.columns and not attr.is_collection
+                                 and attr.reverse is not None and attr.reverse is not attr
+                                 and not attr.reverse.is_collection and not attr.reverse.columns]
+        self.required = [(attr, pos if isinstance(pos, int) else pos[0]) for attr, pos, _, _ in specs
+                         if attr.is_required and not attr.is_pk]
+
+    def check_empty(self, row: Any) -> None:
+        """Warn, as Pony does, of a NULL or '' that the database holds for a Required attribute."""
+        entity = self.entity
+        if self.disc_position is not None:  # another class's columns of this table are NULL by right
+            entity = self.root._subclass_by_discriminator_.get(row[self.disc_position], entity)
+        for attr, pos in self.required:
+            if not issubclass(entity, attr.entity):
+                continue
+            value = row[pos]
+            if value is None or value == "":
+                what = "NULL" if value is None else "empty string"
+                warnings.warn(f"Database contains {what} for required attribute {attr}",
+                              errors.DatabaseContainsIncorrectEmptyValue, stacklevel=2)
 
     def read(self, cache: SessionCache, row: Any) -> Any:
+        if self.required and (None in row or "" in row):
+            self.check_empty(row)
+        return self.read_checked(cache, row)
+
+    def read_checked(self, cache: SessionCache, row: Any) -> Any:
         values = {}
         pkval: Any = None
         for attr, pos, sql2py, target in self.specs:
@@ -313,7 +342,12 @@ class RowReader:
         if self.disc_position is not None:
             disc_value = values[self.discriminator]
             entity = self.root._subclass_by_discriminator_.get(disc_value, entity)
-        return merge_loaded(cache, entity, pkval, values)
+        obj = merge_loaded(cache, entity, pkval, values)
+        for attr in self.volatile_links:
+            _join_volatile_collection(obj, attr, values[attr])
+        for attr in self.one_to_one_links:
+            link_one_to_one(obj, attr, values[attr])
+        return obj
 
 
     def read_all(self, cache: SessionCache, rows: list) -> list:
@@ -333,7 +367,54 @@ class RowReader:
         if fast is False:
             read = self.read
             return [read(cache, row) for row in rows]
+        if self.required:
+            for row in rows:
+                if None in row or "" in row:
+                    self.check_empty(row)
         return fast(cache, rows, pk_index(cache, self.entity))
+
+
+def link_one_to_one(obj: Any, attr: Any, owner: Any) -> None:
+    """``obj`` was read with the one-to-one foreign key ``attr`` = ``owner``: ``owner``'s other end
+    is ``obj`` now. Another object that held that end loses its link (it reads it again when asked),
+    unless its link was already read in this session: then two rows claim one object and, as in
+    Pony, that is an UnrepeatableReadError."""
+    if owner is None or obj._status_ in _GONE or owner._status_ in _GONE or obj._vals_.get(attr) is not owner:
+        return
+    dbvals = owner._dbvals_
+    if owner._vals_ is dbvals and len(dbvals) <= len(owner._pk_attrs_):
+        return  # not loaded yet (a seed)
+    reverse = attr.reverse
+    current = dbvals.get(reverse)
+    if current is obj:
+        return
+    if current is not None and current._status_ not in _GONE and current._dbvals_.get(attr) is owner:
+        if current._rbits_ & attr.bit:
+            raise errors.UnrepeatableReadError(
+                f"Multiple {attr.entity.__name__} objects linked with the same {owner!r} object. "
+                f"Maybe {reverse} attribute should be Set instead of {type(reverse).__name__}")
+        other_vals = current._vals_
+        if other_vals is not current._dbvals_ and other_vals.get(attr) is owner:
+            del other_vals[attr]
+        del current._dbvals_[attr]
+    vals = owner._vals_
+    if vals is not dbvals and vals.get(reverse, MISSING) is dbvals.get(reverse, MISSING):
+        vals[reverse] = obj
+    dbvals[reverse] = obj
+
+
+_GONE = ("marked_to_delete", "deleted", "cancelled")
+
+
+def _join_volatile_collection(obj: Any, attr: Any, owner: Any) -> None:
+    """``obj`` was read with ``attr`` = ``owner``: add it to ``owner``'s loaded volatile collection."""
+    if owner is None or obj._status_ in (MARKED_TO_DELETE, DELETED, CANCELLED) or obj._vals_.get(attr) is not owner:
+        return
+    vals = owner._vals_
+    data = vals.get(attr.reverse) if attr.reverse in vals else None
+    if data is not None and data.is_fully_loaded and obj not in data.items:
+        data.items[obj] = None
+        data.count = len(data.items)
 
 
 _FAST_TEMPLATE = """
@@ -369,7 +450,7 @@ def _compile_fast_reader(reader: RowReader) -> Any:
     if reader.disc_position is not None or len(entity._pk_attrs_) != 1 or entity._keys_ \
             or any(target is not None for _, _, _, target in reader.specs):
         return False
-    namespace: dict = {"new": object.__new__, "entity": entity, "slow": reader.read}
+    namespace: dict = {"new": object.__new__, "entity": entity, "slow": reader.read_checked}
     conversions = []
     items = []
     pk_pos = None

@@ -20,6 +20,15 @@ class SQLiteDecimalConverter(base.DecimalConverter):
     def py2sql(self, val: Any) -> Any:
         return str(val) if val is not None else None
 
+    def sql2py_computed(self, val: Any) -> Any:
+        """A value a query computes or selects (not an object's attribute): kept with the
+        exponent SQLite gives it, ``Decimal('478.5')`` rather than ``Decimal('478.50')``, as in Pony."""
+        if val is None:
+            return None
+        if isinstance(val, float):
+            return Decimal(repr(val))
+        return Decimal(val)
+
 
 class SQLiteDateConverter(base.DateConverter):
     def py2sql(self, val: Any) -> Any:
