@@ -15,66 +15,180 @@ from typing import Any, ClassVar, Generic, Literal, NoReturn, Self, TypeAlias, T
 
 import pony as pony
 from pony.orm.errors import (
-    CacheIndexError as CacheIndexError,
-    CommitException as CommitException,
-    ConnectionClosedError as ConnectionClosedError,
-    ConstraintError as ConstraintError,
-    DatabaseContainsIncorrectEmptyValue as DatabaseContainsIncorrectEmptyValue,
-    DatabaseContainsIncorrectValue as DatabaseContainsIncorrectValue,
-    DatabaseError as DatabaseError,
-    DatabaseSessionIsOver as DatabaseSessionIsOver,
-    DataError as DataError,
-    DBException as DBException,
-    DBSchemaError as DBSchemaError,
-    DecompileError as DecompileError,
-    ERDiagramError as ERDiagramError,
-    Error as Error,
-    ExprEvalError as ExprEvalError,
-    IncomparableTypesError as IncomparableTypesError,
-    IntegrityError as IntegrityError,
-    InterfaceError as InterfaceError,
-    InternalError as InternalError,
-    IsolationError as IsolationError,
-    MappingError as MappingError,
     BindingError as BindingError,
+)
+from pony.orm.errors import (
+    CacheIndexError as CacheIndexError,
+)
+from pony.orm.errors import (
+    CommitException as CommitException,
+)
+from pony.orm.errors import (
+    ConnectionClosedError as ConnectionClosedError,
+)
+from pony.orm.errors import (
+    ConstraintError as ConstraintError,
+)
+from pony.orm.errors import (
+    DatabaseContainsIncorrectEmptyValue as DatabaseContainsIncorrectEmptyValue,
+)
+from pony.orm.errors import (
+    DatabaseContainsIncorrectValue as DatabaseContainsIncorrectValue,
+)
+from pony.orm.errors import (
+    DatabaseError as DatabaseError,
+)
+from pony.orm.errors import (
+    DatabaseSessionIsOver as DatabaseSessionIsOver,
+)
+from pony.orm.errors import (
+    DataError as DataError,
+)
+from pony.orm.errors import (
+    DBException as DBException,
+)
+from pony.orm.errors import (
+    DBSchemaError as DBSchemaError,
+)
+from pony.orm.errors import (
+    DecompileError as DecompileError,
+)
+from pony.orm.errors import (
+    ERDiagramError as ERDiagramError,
+)
+from pony.orm.errors import (
+    Error as Error,
+)
+from pony.orm.errors import (
+    ExprEvalError as ExprEvalError,
+)
+from pony.orm.errors import (
+    IncomparableTypesError as IncomparableTypesError,
+)
+from pony.orm.errors import (
+    IntegrityError as IntegrityError,
+)
+from pony.orm.errors import (
+    InterfaceError as InterfaceError,
+)
+from pony.orm.errors import (
+    InternalError as InternalError,
+)
+from pony.orm.errors import (
+    IsolationError as IsolationError,
+)
+from pony.orm.errors import (
+    MappingError as MappingError,
+)
+from pony.orm.errors import (
     MultipleObjectsFoundError as MultipleObjectsFoundError,
+)
+from pony.orm.errors import (
     MultipleRowsFound as MultipleRowsFound,
+)
+from pony.orm.errors import (
     NotSupportedError as NotSupportedError,
+)
+from pony.orm.errors import (
     ObjectNotFound as ObjectNotFound,
+)
+from pony.orm.errors import (
     OperationalError as OperationalError,
+)
+from pony.orm.errors import (
     OperationWithDeletedObjectError as OperationWithDeletedObjectError,
+)
+from pony.orm.errors import (
     OptimisticCheckError as OptimisticCheckError,
+)
+from pony.orm.errors import (
     OptimizationFailed as OptimizationFailed,
+)
+from pony.orm.errors import (
     OrmError as OrmError,
+)
+from pony.orm.errors import (
     PartialCommitException as PartialCommitException,
+)
+from pony.orm.errors import (
     PermissionError as PermissionError,
+)
+from pony.orm.errors import (
     PonyDeprecationWarning as PonyDeprecationWarning,
+)
+from pony.orm.errors import (
     PonyInternalException as PonyInternalException,
+)
+from pony.orm.errors import (
     PonyRuntimeWarning as PonyRuntimeWarning,
+)
+from pony.orm.errors import (
     ProgrammingError as ProgrammingError,
+)
+from pony.orm.errors import (
     RollbackException as RollbackException,
+)
+from pony.orm.errors import (
     RowNotFound as RowNotFound,
+)
+from pony.orm.errors import (
     TableDoesNotExist as TableDoesNotExist,
+)
+from pony.orm.errors import (
     TableIsNotEmpty as TableIsNotEmpty,
+)
+from pony.orm.errors import (
     TooManyObjectsFoundError as TooManyObjectsFoundError,
+)
+from pony.orm.errors import (
     TooManyRowsFound as TooManyRowsFound,
+)
+from pony.orm.errors import (
     TransactionError as TransactionError,
+)
+from pony.orm.errors import (
     TransactionIntegrityError as TransactionIntegrityError,
+)
+from pony.orm.errors import (
     TransactionRolledBack as TransactionRolledBack,
+)
+from pony.orm.errors import (
     TranslationError as TranslationError,
+)
+from pony.orm.errors import (
     UnexpectedError as UnexpectedError,
+)
+from pony.orm.errors import (
     UnrepeatableReadError as UnrepeatableReadError,
+)
+from pony.orm.errors import (
     UnresolvableCyclicDependency as UnresolvableCyclicDependency,
+)
+from pony.orm.errors import (
     UseAnotherTranslator as UseAnotherTranslator,
+)
+from pony.orm.errors import (
     Warning as Warning,
 )
 from pony.orm.types import (
     FloatArray as FloatArray,
+)
+from pony.orm.types import (
     IntArray as IntArray,
+)
+from pony.orm.types import (
     Json as Json,
+)
+from pony.orm.types import (
     LongStr as LongStr,
+)
+from pony.orm.types import (
     LongUnicode as LongUnicode,
+)
+from pony.orm.types import (
     RawSQL as RawSQL,
+)
+from pony.orm.types import (
     StrArray as StrArray,
 )
 
@@ -430,12 +544,13 @@ class QueryResult(Generic[_T]):
     def remove(self, *args: Any, **kwargs: Any) -> NoReturn: ...
 
 # A query's source: a generator expression over an entity or a query, or its text.
-_Gen = Generator[_T, None, None]
+_Gen = Generator[_T]
 
 @overload
 def select(gen: _Gen[_T], /) -> Query[_T]: ...
 @overload
-def select(gen: str, globals: Mapping[str, Any] | None = None, locals: Mapping[str, Any] | None = None) -> Query[Any]: ...
+def select(gen: str, globals: Mapping[str, Any] | None = None,
+           locals: Mapping[str, Any] | None = None) -> Query[Any]: ...
 @overload
 def left_join(gen: _Gen[_T], /) -> Query[_T]: ...
 @overload
