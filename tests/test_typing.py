@@ -271,3 +271,74 @@ def test_typed_example_runs(backend: Any) -> None:
         "nickname": "",
         "maker": "Ford",
     }
+
+
+# --- the stub declares what the run time has ----------------------------------------------------------
+
+STUB = ROOT / "pony" / "orm" / "core.pyi"
+STUB_CLASSES = ("Database", "Query", "QueryResult", "SetInstance", "EntityMeta", "Entity",
+                "DBSessionContextManager", "Attribute", "Set")
+
+
+def _stub_names() -> tuple[set[str], dict[str, set[str]], list[str]]:
+    """Top-level names of the stub, the members of each of its classes, and its ``__all__``."""
+    import ast
+
+    tree = ast.parse(STUB.read_text())
+    names: set[str] = set()
+    members: dict[str, set[str]] = {}
+    exported: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            names.add(node.name)
+            members[node.name] = {item.name for item in node.body if isinstance(item, ast.FunctionDef)} | {
+                item.target.id for item in node.body
+                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)}
+            for base in node.bases:  # inherited from a class of the stub: Set[_T] -> Collection ...
+                base_name = base.value if isinstance(base, ast.Subscript) else base
+                if isinstance(base_name, ast.Name):
+                    members[node.name] |= members.get(base_name.id, set())
+        elif isinstance(node, ast.FunctionDef):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(alias.asname for alias in node.names if alias.asname)
+        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            if node.targets[0].id == "__all__":
+                exported = ast.literal_eval(node.value)
+            names.add(node.targets[0].id)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names, members, exported
+
+
+def test_stub_declares_every_public_runtime_name() -> None:
+    from pony.orm import core
+
+    names, _, exported = _stub_names()
+    assert exported == core.__all__
+    runtime = {name for name in dir(core) if not name.startswith("_") and name != "annotations"}
+    assert sorted(runtime - names) == []
+    public_stub = {name for name in names if not name.startswith("_") and name not in ("TypeAlias",)}
+    assert sorted(public_stub - runtime) == []
+
+
+@pytest.mark.parametrize("name", STUB_CLASSES)
+def test_stub_classes_match_the_runtime_classes(name: str) -> None:
+    from pony.orm import core
+
+    _, members, _ = _stub_names()
+    cls = getattr(core, name)
+    runtime = {member for member in dir(cls) if not member.startswith("_") and callable(getattr(cls, member, None))}
+    runtime -= {"mro", "access", "changes", "query_api"}  # type's own, and hooks installed between layers
+    declared = {member for member in members[name] if not member.startswith("_")}
+    assert sorted(runtime - declared) == []  # every method is declared
+    methods = {m for m in declared if callable(getattr(cls, m, None)) or isinstance(getattr(cls, m, None), property)}
+    assert sorted(m for m in declared - methods if not hasattr(cls, m) and m not in _INSTANCE_ATTRIBUTES) == []
+
+
+# Declared on instances (set in __init__ or at mapping), not on the classes.
+_INSTANCE_ATTRIBUTES = {
+    "Entity", "entities", "provider", "provider_name", "schema", "priority", "retry", "immediate", "ddl",
+    "serializable", "strict", "optimistic", "name", "entity", "py_type", "is_unique", "columns", "reverse",
+    "default", "_database_", "_table_",
+}
