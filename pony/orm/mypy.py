@@ -308,7 +308,10 @@ def _instance(api: SemanticAnalyzerPluginInterface, info: TypeInfo) -> Type:
 
 def _descriptor(api: SemanticAnalyzerPluginInterface, kind: str, value: Type, options: dict[str, object]) -> Type:
     """``Required[str]``, ``Set[Car]`` ...; an Optional string is ``Optional[str]`` (never None) unless
-    it is nullable or unique, then ``Optional[str | None]``."""
+    it is nullable or unique, then ``Optional[str | None]``; an Optional Json value (never None) or of a type
+    not found is an ``Attribute[Any]``."""
+    if kind == "Optional" and isinstance(get_proper_type(value), AnyType):
+        return api.named_type(f"{CORE}.Attribute", [value])
     if kind == "Optional" and _is_str(value) and _flag(options.get("nullable")) is not True \
             and _flag(options.get("unique")) is not True:
         return api.named_type(f"{CORE}.Optional", [value])
@@ -365,7 +368,7 @@ def _constructor_type(api: SemanticAnalyzerPluginInterface, descriptor: Type | N
     proper = get_proper_type(descriptor)
     if not isinstance(proper, Instance):
         return None
-    kind = KINDS.get(proper.type.fullname)
+    kind = KINDS.get(proper.type.fullname, "Attribute" if proper.type.fullname == f"{CORE}.Attribute" else None)
     if kind is None or not proper.args:
         return None
     value = proper.args[0]
