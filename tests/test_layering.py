@@ -46,6 +46,7 @@ LAYERS: list[tuple[str, int, str]] = [
     ("orm/examples/", 7, "L7"),
     ("orm/tests/", 7, "L7"),
     ("flask/", 7, "L7"),
+    ("orm/mypy.py", 7, "L7 mypy plugin"),
     # Pony's old module names (SPEC 18), kept as thin re-exporting facades above everything.
     ("orm/ormtypes.py", 7, "L7 compat facade"),
     ("orm/dbapiprovider.py", 7, "L7 compat facade"),

@@ -21,6 +21,8 @@ from .model.attributes import (
     DEFAULT,
     NOT_LOADED,
     Attribute,
+    Collection,
+    DescWrapper,
     Discriminator,
     Optional,
     PrimaryKey,
@@ -60,6 +62,7 @@ from .security import (
 )
 from .session.api import commit, flush, rollback
 from .session.cache import SessionCache
+from .session.collections import SetInstance
 from .session.db_session import DBSessionContextManager, db_session, with_transaction
 from .session.local import local
 from .session.proxies import EntityProxy, make_proxy
@@ -98,4 +101,4 @@ _unused = (AccessRule, EntityProxy, Entity, EntityMeta, Attribute, Query, QueryR
            NOT_LOADED, DBSessionContextManager, QueryStat, local, log_orm, log_sql, RawSQL,
            PartialCommitException,
            TransactionRolledBack, DatabaseContainsIncorrectEmptyValue, DatabaseContainsIncorrectValue,
-           PonyRuntimeWarning, DBException)
+           PonyRuntimeWarning, DBException, Collection, DescWrapper, SetInstance)
