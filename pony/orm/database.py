@@ -205,6 +205,12 @@ class Database(DatabaseMappingMixin, SecurityMixin):
             raise errors.TransactionError("disconnect() cannot be called inside of db_session")
         provider.disconnect()
 
+    def savepoint(self) -> Any:
+        """``with db.savepoint():`` — an exception inside undoes only the block, in the database and
+        in the session's objects; the session goes on. Savepoints nest."""
+        from .session.savepoints import Savepoint
+        return Savepoint(self)
+
     def flush(self) -> None:
         self._flush_cache(self._get_cache())
 
