@@ -293,6 +293,15 @@ class DBAPIProvider:
         except Exception as exc:
             raise_wrapped(exc)
 
+    # Does the upsert that skips existing rows also turn other errors into warnings (MySQL's
+    # INSERT IGNORE), so ``skipped_row_problems`` must be checked after it?
+    UPSERT_SKIP_HIDES_ERRORS = False
+
+    def skipped_row_problems(self, cursor: Any) -> list[str]:
+        """After an upsert that skips existing rows: the problems other than duplicate keys that the
+        database let pass as warnings (none where ``UPSERT_SKIP_HIDES_ERRORS`` is False)."""
+        return []
+
     def savepoint(self, con: Any, name: str) -> None:
         self.execute(self.cursor(con), f"SAVEPOINT {name}")
 

@@ -101,6 +101,17 @@ class MySQLProvider(DBAPIProvider):
         args = getattr(exc, "args", ())
         return bool(args) and isinstance(args[0], int) and args[0] in _CONNECTION_LOST_CODES
 
+    UPSERT_SKIP_HIDES_ERRORS = True
+    _DUPLICATE_KEY = 1062
+
+    def skipped_row_problems(self, cursor: Any) -> list[str]:
+        """Warnings of the last INSERT IGNORE other than a duplicate key (a missing foreign key
+        row, a NULL in a NOT NULL column...): errors that INSERT IGNORE let pass."""
+        if not getattr(cursor, "_result", None) or not getattr(cursor._result, "warning_count", 1):
+            return []  # PyMySQL says how many warnings there were: none, no query needed
+        self.execute(cursor, "SHOW WARNINGS")
+        return [f"{code}: {message}" for _, code, message in cursor.fetchall() if code != self._DUPLICATE_KEY]
+
     # --- transactions -------------------------------------------------------------------------
 
     def begin(self, con: Any, immediate: bool = False, serializable: bool = False) -> None:
