@@ -174,3 +174,29 @@ def test_savepoint_needs_a_session(db):
     with pytest.raises(TransactionError, match="db_session is required"):
         with db.savepoint():
             pass
+
+
+def test_failed_statement_in_the_block_does_not_poison_the_transaction(db):
+    with db_session:
+        db.Player(name="Ann")
+        with pytest.raises(DBException):
+            with db.savepoint():
+                db.Player(name="Bob")
+                db.execute("SELECT * FROM no_such_table_for_savepoints")
+        assert [p.name for p in db.Player.select()] == ["Ann"]
+        db.Player(name="Cid")
+    assert stored(db) == [("Ann", 0), ("Cid", 0)]
+
+
+def test_block_that_changes_nothing_and_many_savepoints_in_a_row(db):
+    with db_session:
+        for i in range(5):
+            with db.savepoint():
+                pass
+            with pytest.raises(Boom):
+                with db.savepoint():
+                    db.Player(name=f"gone{i}")
+                    raise Boom
+            with db.savepoint():
+                db.Player(name=f"kept{i}", score=i)
+    assert stored(db) == [(f"kept{i}", i) for i in range(5)]

@@ -202,6 +202,8 @@ def test_insert_many_many_rows_in_chunks(db):
      "conflict_keys and update need on_conflict"),
     (lambda db: db.Member.insert_many([{"email": "a@x"}], on_conflict="update", update=[]), ValueError,
      "updates nothing"),
+    (lambda db: db.Member.insert_many([{"email": "a@x"}], on_conflict="ignore", update=["name"]), TypeError,
+     "update=.* is for on_conflict='update'"),
     (lambda db: db.Member.insert_many([{"email": "a@x"}, {"name": "no key"}], on_conflict="ignore"), ValueError,
      r"has no value for email of conflict key \(email\)"),
     (lambda db: db.Member.insert_many([{"email": "a@x", "name": "A"}], on_conflict="update", update=["visits"]),

@@ -105,6 +105,8 @@ def write_rows(entity: Any, rows: Iterable[Mapping], on_conflict: str, conflict_
             raise TypeError(f"Expected mappings of attribute names to values. Got: {row!r}")
     if not rows:
         return 0, (), []
+    if on_conflict == "ignore" and update is not None and not allow_empty_update:
+        raise TypeError("update=[...] is for on_conflict='update'; on_conflict='ignore' updates nothing")
     key = resolve_conflict_key(entity, conflict_keys, rows[0])
     explicit_update = _update_attrs(entity, update, key)
     if on_conflict == "update" and explicit_update == () and not allow_empty_update:

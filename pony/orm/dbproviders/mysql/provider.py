@@ -107,7 +107,8 @@ class MySQLProvider(DBAPIProvider):
     def skipped_row_problems(self, cursor: Any) -> list[str]:
         """Warnings of the last INSERT IGNORE other than a duplicate key (a missing foreign key
         row, a NULL in a NOT NULL column...): errors that INSERT IGNORE let pass."""
-        if not getattr(cursor, "_result", None) or not getattr(cursor._result, "warning_count", 1):
+        result = getattr(cursor, "_result", None)
+        if result is not None and getattr(result, "warning_count", None) == 0:
             return []  # PyMySQL says how many warnings there were: none, no query needed
         self.execute(cursor, "SHOW WARNINGS")
         return [f"{code}: {message}" for _, code, message in cursor.fetchall() if code != self._DUPLICATE_KEY]
