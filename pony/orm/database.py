@@ -101,7 +101,7 @@ class Database(DatabaseMappingMixin, SecurityMixin):
                 f"Database object was already bound to {self.provider.dialect} provider")
         if len(args) == 1 and not kwargs and isinstance(args[0], Mapping):
             args, kwargs = (), dict(args[0])
-        args, kwargs = urls.bind_arguments(args, kwargs)
+        args, kwargs = urls.bind_arguments(args, kwargs, KNOWN_PROVIDERS)
         if "provider" in kwargs:
             provider = kwargs.pop("provider")
         elif args:

@@ -7,25 +7,16 @@ appears in an error message or a ``repr``: every message here shows the URL with
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from . import errors
 
-# URL scheme -> provider name (``postgresql`` and ``postgres`` mean the same, as everywhere).
-SCHEMES = {
-    "sqlite": "sqlite",
-    "postgres": "postgres",
-    "postgresql": "postgres",
-    "mysql": "mysql",
-    "mariadb": "mysql",
-    "oracle": "oracle",
-    "cockroach": "cockroach",
-    "cockroachdb": "cockroach",
-}
 # Query options whose text means a number or a flag; every other option reaches the driver as text.
 _INT_OPTIONS = frozenset({"port", "connect_timeout", "read_timeout", "write_timeout"})
 _FLOAT_OPTIONS = frozenset({"timeout"})
@@ -66,26 +57,86 @@ def mask_password(url: str) -> str:
     return f"{head}://{user}:***{rest[at:]}"
 
 
-def parse_url(url: str) -> ConnectionURL:
-    """The provider and bind arguments a connection URL stands for; BindingError if it is malformed."""
+class URLParts:
+    """A URL split for a provider's ``bind_arguments_from_url``: the part after ``scheme://`` and,
+    on demand, its server form (user, password, host, port, database) and query options."""
+
+    def __init__(self, scheme: str, rest: str, safe_url: str) -> None:
+        self.scheme = scheme
+        self.rest = rest
+        self.safe_url = safe_url
+
+    @property
+    def path(self) -> str:
+        """The URL-decoded part before ``?`` (SQLite's file name, after its leading ``/``)."""
+        return unquote(self.rest.partition("?")[0])
+
+    def options(self) -> dict:
+        """The query options, converted where their text means a number or a flag."""
+        return _options(self.rest.partition("?")[2].partition("#")[0], self.safe_url)
+
+    def error(self, text: str) -> errors.BindingError:
+        """A BindingError about this URL, shown with its password masked."""
+        return errors.BindingError(f"{text} in database URL {self.safe_url!r}")
+
+    def server_kwargs(self) -> dict:
+        """``user:password@host:port/database?options`` as bind keywords, every part optional and
+        URL-decoded. Split by hand rather than by urlsplit, so an unencoded ``/`` or ``@`` in a
+        password still works."""
+        region = self.rest.partition("?")[0]
+        at = region.rfind("@")
+        userinfo, hostpath = (region[:at], region[at + 1:]) if at != -1 else (None, region)
+        hostport, _, database = hostpath.partition("/")
+        kwargs: dict = {}
+        if userinfo is not None:
+            user, colon, password = userinfo.partition(":")
+            if user:
+                kwargs["user"] = unquote(user)
+            if colon:
+                kwargs["password"] = unquote(password)
+        host, port = _host_port(hostport, self.safe_url)
+        if host:
+            kwargs["host"] = host
+        if port is not None:
+            kwargs["port"] = port
+        if database:
+            kwargs["database"] = unquote(database)
+        options = self.options()
+        duplicated = set(kwargs) & set(options)
+        if duplicated:
+            raise self.error(f"Option {sorted(duplicated)[0]!r} is given twice")
+        kwargs.update(options)
+        return kwargs
+
+
+def _provider_for_scheme(scheme: str, providers: Iterable[str], safe: str) -> tuple[Any, str]:
+    """The provider class (and its name) whose ``URL_SCHEMES`` hold ``scheme``."""
+    known = []
+    for name in providers:
+        provider_cls = importlib.import_module(f"pony.orm.dbproviders.{name}").provider_cls
+        if scheme in provider_cls.URL_SCHEMES:
+            return provider_cls, name
+        known.extend(provider_cls.URL_SCHEMES)
+    raise errors.BindingError(f"Unknown database URL scheme {scheme!r} in {safe!r}. "
+                              f"Known schemes are: {', '.join(sorted(known))}")
+
+
+def parse_url(url: str, providers: Iterable[str] | None = None) -> ConnectionURL:
+    """The provider and bind arguments a connection URL stands for; BindingError if it is malformed.
+    ``providers``: the provider names to look the scheme up in (default: every known one)."""
     if not isinstance(url, str):
         raise TypeError(f"A database URL must be a str. Got: {type(url).__name__}")
+    if providers is None:
+        from .database import KNOWN_PROVIDERS
+        providers = KNOWN_PROVIDERS
     safe = mask_password(url)
     match = _SCHEME.match(url)
     if match is None:
         raise errors.BindingError(f"Malformed database URL {safe!r}: expected scheme://...")
     scheme = match["scheme"].lower()
-    provider = SCHEMES.get(scheme)
-    if provider is None:
-        raise errors.BindingError(f"Unknown database URL scheme {scheme!r} in {safe!r}. "
-                                  f"Known schemes are: {', '.join(sorted(SCHEMES))}")
-    rest = url[match.end():]
-    if provider == "sqlite":
-        result = _sqlite(rest, safe)
-    else:
-        result = _server(provider, rest, safe)
-    result.safe_url = safe
-    return result
+    provider_cls, name = _provider_for_scheme(scheme, providers, safe)
+    args, kwargs = provider_cls.bind_arguments_from_url(URLParts(scheme, url[match.end():], safe))
+    return ConnectionURL(name, tuple(args), kwargs, safe)
 
 
 def _options(query: str, safe: str) -> dict:
@@ -113,56 +164,6 @@ def _option_value(name: str, value: str, safe: str) -> Any:
     return value
 
 
-def _sqlite(rest: str, safe: str) -> ConnectionURL:
-    """``sqlite://`` and ``sqlite://:memory:`` are in memory; ``sqlite:///rel.db`` is relative to the
-    current directory, ``sqlite:////abs/path.db`` absolute."""
-    path, _, query = rest.partition("?")
-    path = unquote(path)
-    if path in ("", ":memory:", "/:memory:"):
-        filename = ":memory:"
-    elif path in (":sharedmemory:", "/:sharedmemory:"):
-        filename = ":sharedmemory:"
-    elif path.startswith("/"):
-        filename = os.path.abspath(path[1:])
-    else:
-        raise errors.BindingError(f"Malformed SQLite URL {safe!r}: use sqlite:///relative/path, "
-                                  "sqlite:////absolute/path or sqlite://:memory:")
-    return ConnectionURL("sqlite", (filename,), _options(query, safe))
-
-
-def _server(provider: str, rest: str, safe: str) -> ConnectionURL:
-    """``user:password@host:port/database?options``; every part optional, each one URL-decoded.
-    Split by hand rather than by urlsplit, so an unencoded ``/`` or ``@`` in a password still works."""
-    region, _, query = rest.partition("?")
-    query = query.partition("#")[0]
-    at = region.rfind("@")
-    userinfo, hostpath = (region[:at], region[at + 1:]) if at != -1 else (None, region)
-    hostport, _, database = hostpath.partition("/")
-    kwargs: dict = {}
-    if userinfo is not None:
-        user, colon, password = userinfo.partition(":")
-        if user:
-            kwargs["user"] = unquote(user)
-        if colon:
-            kwargs["password"] = unquote(password)
-    host, port = _host_port(hostport, safe)
-    if host:
-        kwargs["host"] = host
-    if port is not None:
-        kwargs["port"] = port
-    database = unquote(database)
-    options = _options(query, safe)
-    if provider == "oracle":
-        return _oracle(kwargs, database, options)
-    if database:
-        kwargs["database"] = database
-    duplicated = set(kwargs) & set(options)
-    if duplicated:
-        raise errors.BindingError(f"Option {sorted(duplicated)[0]!r} is given twice in database URL {safe!r}")
-    kwargs.update(options)
-    return ConnectionURL(provider, (), kwargs)
-
-
 def _host_port(hostport: str, safe: str) -> tuple[str, int | None]:
     if hostport.startswith("["):  # an IPv6 address: [::1]:5432
         host, _, after = hostport[1:].partition("]")
@@ -177,17 +178,6 @@ def _host_port(hostport: str, safe: str) -> tuple[str, int | None]:
     return unquote(host), port
 
 
-def _oracle(kwargs: dict, service: str, options: dict) -> ConnectionURL:
-    """Oracle takes ``dsn='host:port/service'`` with ``user`` and ``password``."""
-    host = kwargs.pop("host", "")
-    port = kwargs.pop("port", None)
-    dsn = host + (f":{port}" if port is not None else "") + (f"/{service}" if service else "")
-    if dsn:
-        kwargs["dsn"] = dsn
-    kwargs.update(options)
-    return ConnectionURL("oracle", (), kwargs)
-
-
 def url_from_env(name: str) -> str:
     """The URL held by environment variable ``name``; a BindingError naming it when it is unset or empty."""
     if not isinstance(name, str) or not name:
@@ -199,7 +189,7 @@ def url_from_env(name: str) -> str:
     return value
 
 
-def bind_arguments(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+def bind_arguments(args: tuple, kwargs: dict, providers: Iterable[str]) -> tuple[tuple, dict]:
     """``bind``'s arguments with a URL (``url=...`` or a first positional ``scheme://...``) replaced
     by the provider form it means; other keyword arguments are added to the URL's (a clash is an error)."""
     if "url" in kwargs:
@@ -213,7 +203,7 @@ def bind_arguments(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
         url = args[0]
     else:
         return args, kwargs
-    parsed = parse_url(url)
+    parsed = parse_url(url, providers)
     clash = set(parsed.kwargs) & set(kwargs)
     if clash:
         raise errors.BindingError(f"Option {sorted(clash)[0]!r} is given both in database URL "

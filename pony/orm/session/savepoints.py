@@ -150,6 +150,9 @@ class Savepoint:
         cache = self.database._get_cache()
         if cache.dirty:
             self.database._flush_cache(cache)  # the savepoint must not cover changes made before it
+        if cache.dirty:
+            raise errors.TransactionError("A savepoint cannot be set while flushing is suspended (noflush): "
+                                          "the changes made before it could not be flushed")
         cache.begin()
         snapshot = _Snapshot(cache)
         cache.provider.savepoint(cache.connection, self.name)

@@ -84,6 +84,15 @@ class DBAPIProvider:
     # convert it silently, so an aware datetime is refused there.)
     KEEPS_DATETIME_OFFSET = False
 
+    # Schemes of connection URLs that mean this provider (``postgresql://...``).
+    URL_SCHEMES: tuple[str, ...] = ()
+
+    @classmethod
+    def bind_arguments_from_url(cls, url: Any) -> tuple[tuple, dict]:
+        """``bind`` arguments for a connection URL (a ``pony.orm.urls.URLParts``): by default its
+        user, password, host, port and database as keywords, with the query options."""
+        return (), url.server_kwargs()
+
     def __init__(self, *args: Any, pony_database: Any = None, on_connect: Callable[[Any], None] | None = None,
                  **kwargs: Any) -> None:
         self._init_state(pony_database, on_connect)

@@ -27,6 +27,7 @@ SQL_MODE = "TRADITIONAL"
 class MySQLProvider(DBAPIProvider):
     dialect = "MySQL"
     provider_name = "mysql"
+    URL_SCHEMES = ("mysql", "mariadb")
     compiler_cls = MySQLCompiler
     ddl_compiler_cls = MySQLDDLCompiler
     converter_classes = MYSQL_CONVERTERS
