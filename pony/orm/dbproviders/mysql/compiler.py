@@ -24,15 +24,6 @@ class MySQLCompiler(SQLCompiler):
     # How a negative JSON array index is written: MySQL says [last], MariaDB takes [-1].
     NEGATIVE_JSON_INDEX_AS_LAST = True
 
-    def upsert_sql(self, insert_sql: str, conflict_columns: tuple, update_columns: tuple) -> str:
-        """MySQL names no conflict target: any unique key that matches counts. Skipping uses
-        INSERT IGNORE, which turns other errors into warnings too: the provider checks them."""
-        if not update_columns:
-            assert insert_sql.startswith("INSERT ")
-            return "INSERT IGNORE " + insert_sql[len("INSERT "):]
-        sets = ", ".join(f"{self.quote(c)} = VALUES({self.quote(c)})" for c in update_columns)
-        return f"{insert_sql} ON DUPLICATE KEY UPDATE {sets}"
-
     def value_sql(self, node: ast.Value) -> str:
         if isinstance(node.value, str) and "\\" in node.value:
             # Backslash is an escape character in MySQL literals unless the connection's sql_mode
@@ -80,6 +71,15 @@ class MySQLCompiler(SQLCompiler):
         return f"DELETE {alias} FROM {self.quote(node.table)} AS {alias}{where}"
 
     # --- arithmetic (``/`` is already exact division) -------------------------------------------
+
+    def upsert_sql(self, insert_sql: str, conflict_columns: tuple, update_columns: tuple) -> str:
+        """MySQL names no conflict target: any unique key that matches counts. Skipping uses
+        INSERT IGNORE, which turns other errors into warnings too: the provider checks them."""
+        if not update_columns:
+            assert insert_sql.startswith("INSERT ")
+            return "INSERT IGNORE " + insert_sql[len("INSERT "):]
+        sets = ", ".join(f"{self.quote(c)} = VALUES({self.quote(c)})" for c in update_columns)
+        return f"{insert_sql} ON DUPLICATE KEY UPDATE {sets}"
 
     def floordiv_sql(self, node: ast.FloorDiv) -> str:
         return f"floor({self.operand(node.left)} / {self.operand(node.right)})"
