@@ -31,6 +31,7 @@ TESTS: tuple[TestDef, ...] = (
     TestDef("A", "insert_single", "transaction", True),
     TestDef("B", "insert_batch", "row", True),
     TestDef("C", "insert_bulk", "row", True),
+    TestDef("U", "upsert_bulk", "row", True),
     TestDef("D", "filter_large", "query", False),
     TestDef("D2", "fetch_all", "row", False),
     TestDef("E", "filter_small", "query", False),
@@ -55,6 +56,7 @@ class Sizes:
     insert_single: int = 1_000  # A: transactions
     insert_batch: int = 10_000  # B: rows in one transaction
     insert_bulk: int = 10_000  # C: rows
+    upsert_bulk: int = 10_000  # U: rows, half of them seeded ids (updated), half new ids (inserted)
     repetitions: int = 10  # D, G, H, X: queries of rows // 5 objects each
     pages: int = 1_000  # E: queries
     gets: int = 2_000  # F, F2
@@ -65,7 +67,8 @@ class Sizes:
 
 
 FULL = Sizes()
-QUICK = Sizes(rows=2_000, insert_single=50, insert_batch=500, insert_bulk=1_000, repetitions=3,
+QUICK = Sizes(rows=2_000, insert_single=50, insert_batch=500, insert_bulk=1_000, upsert_bulk=1_000,
+              repetitions=3,
               pages=100, gets=200, counts=200, timed_rounds=3)
 LEVELS = (10, 20, 30, 40, 50)
 

@@ -38,6 +38,17 @@ def new_rows(plan: Plan, count: int) -> list[tuple[datetime, int, str]]:
             for i in range(count)]
 
 
+UPSERTED_TEXT = "Upserted row"  # U sets it
+
+
+def upsert_rows(plan: Plan) -> list[tuple[int, datetime, int, str]]:
+    """U: (id, timestamp, level, text) rows; the first half have the last seeded ids (their rows are
+    updated), the second half new ids (inserted)."""
+    count = plan.sizes.upsert_bulk
+    first = plan.rows - count // 2 + 1
+    return [(i, BASE + timedelta(seconds=i), NEW_LEVEL, f"{UPSERTED_TEXT} {i}") for i in range(first, first + count)]
+
+
 def row_checksum(id: int, timestamp: datetime, level: int, text: str) -> int:
     """Depends on all four columns, so a contestant that skips or mangles one fails."""
     seconds = (timestamp - BASE) // timedelta(seconds=1)
@@ -100,6 +111,9 @@ def expected_write(test: str, plan: Plan) -> tuple[int, int, int]:
     added = {"A": sizes.insert_single, "B": sizes.insert_batch, "C": sizes.insert_bulk}
     if test in added:
         rows += [(0, level, text) for _, level, text in new_rows(plan, added[test])]
+    elif test == "U":
+        upserted = {i: (i, level, text) for i, _, level, text in upsert_rows(plan)}
+        rows = [upserted.pop(r[0], r) for r in rows] + list(upserted.values())
     elif test == "I":
         rows = [(i, NEW_LEVEL, UPDATED_TEXT) if lv == CHILD_LEVEL else (i, lv, t) for i, lv, t in rows]
     elif test == "J":
@@ -114,5 +128,5 @@ def expected_write(test: str, plan: Plan) -> tuple[int, int, int]:
 def write_row_count(test: str, plan: Plan) -> int:
     """Rows one round of a write test touches (its rows_per_s)."""
     sizes = plan.sizes
-    counts = {"A": sizes.insert_single, "B": sizes.insert_batch, "C": sizes.insert_bulk}
+    counts = {"A": sizes.insert_single, "B": sizes.insert_batch, "C": sizes.insert_bulk, "U": sizes.upsert_bulk}
     return counts.get(test, plan.rows // len(LEVELS))

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from bench.config import DbConfig
-from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows
+from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows, upsert_rows
 from bench.harness import Round, Shapes, Tests
 
 Journal: Any = None
@@ -75,6 +75,19 @@ def insert_bulk(t: Round) -> None:
     rows = new_rows(t.plan, t.plan.sizes.insert_bulk)
     with t:
         Journal.objects.bulk_create([Journal(timestamp=ts, level=lv, text=text) for ts, lv, text in rows])
+    t.touched(len(rows))
+
+
+@tests("U")
+def upsert_bulk(t: Round) -> None:
+    """``bulk_create(update_conflicts=True)``; MySQL takes no ``unique_fields``."""
+    from django.db import connection
+
+    rows = upsert_rows(t.plan)
+    unique = {} if connection.vendor == "mysql" else {"unique_fields": ["id"]}
+    with t:
+        Journal.objects.bulk_create([Journal(id=id, timestamp=ts, level=lv, text=text) for id, ts, lv, text in rows],
+                                    update_conflicts=True, update_fields=["timestamp", "level", "text"], **unique)
     t.touched(len(rows))
 
 

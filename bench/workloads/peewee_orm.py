@@ -24,7 +24,7 @@ from peewee import (
 )
 
 from bench.config import DbConfig
-from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows
+from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows, upsert_rows
 from bench.harness import Round, Shapes, Tests
 
 database = DatabaseProxy()
@@ -96,6 +96,19 @@ def insert_bulk(t: Round) -> None:
     with t, database.atomic():
         for batch in chunked(rows, 1000):  # keeps SQLite under its bound-parameter limit
             Journal.insert_many(batch).execute()
+    t.touched(len(rows))
+
+
+@tests("U")
+def upsert_bulk(t: Round) -> None:
+    """``insert_many(...).on_conflict(preserve=...)``: ON CONFLICT, or ON DUPLICATE KEY on MySQL
+    (which takes no conflict target)."""
+    rows = [dict(id=id, timestamp=ts, level=level, text=text) for id, ts, level, text in upsert_rows(t.plan)]
+    target = {} if isinstance(database.obj, MySQLDatabase) else {"conflict_target": [Journal.id]}
+    with t, database.atomic():
+        for batch in chunked(rows, 200):  # 4 parameters a row: keeps SQLite under its limit
+            Journal.insert_many(batch).on_conflict(
+                preserve=[Journal.timestamp, Journal.level, Journal.text], **target).execute()
     t.touched(len(rows))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bench.config import DbConfig
-from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows
+from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows, upsert_rows
 from bench.harness import NotApplicable, Round, Shapes, Tests
 from pony.orm import *
 
@@ -119,6 +119,21 @@ def insert_bulk(t: Round) -> None:
             bulk_insert(rows)
     t.touched(len(rows))
     t.note = f"bulk API found: {'db' if owner is db else 'Journal'}.{name}"
+
+
+@tests("U")
+def upsert_bulk(t: Round) -> None:
+    """Beyond Pony 0.7: ``Journal.insert_many(rows, on_conflict="update")`` (N/A where absent)."""
+    import inspect
+
+    insert_many = getattr(Journal, "insert_many", None)
+    if insert_many is None or "on_conflict" not in inspect.signature(insert_many).parameters:
+        raise NotApplicable("no upsert API (looked for Journal.insert_many(..., on_conflict=...))")
+    rows = [dict(id=id, timestamp=ts, level=level, text=text) for id, ts, level, text in upsert_rows(t.plan)]
+    with t, db_session:
+        insert_many(rows, on_conflict="update")
+    t.touched(len(rows))
+    t.note = "upsert API: Journal.insert_many(rows, on_conflict='update')"
 
 
 @tests("D")

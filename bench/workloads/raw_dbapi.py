@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bench.config import DbConfig
-from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows
+from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows, upsert_rows
 from bench.harness import Round, Shapes, Tests
 
 COLUMNS = ("id", "timestamp", "level", "text")
 conn: Any = None
 cur: Any = None
 sqlite = False
+mysql = False
 
 
 def sql(text: str) -> str:
@@ -25,7 +26,7 @@ def sql(text: str) -> str:
 
 
 def setup(cfg: DbConfig) -> dict[str, str]:
-    global conn, cur, sqlite
+    global conn, cur, sqlite, mysql
     if cfg.name == "sqlite":
         import sqlite3
 
@@ -40,6 +41,7 @@ def setup(cfg: DbConfig) -> dict[str, str]:
     else:
         import pymysql
 
+        mysql = True
         conn = pymysql.connect(host=cfg.host, port=cfg.port, user=cfg.user, password=cfg.password,
                                database=cfg.database, autocommit=True, charset="utf8mb4")
     cur = conn.cursor()
@@ -90,6 +92,25 @@ def insert_bulk(t: Round) -> None:
     with t:
         cur.execute("begin")
         cur.executemany(insert, rows)
+        cur.execute("commit")
+    t.touched(len(rows))
+
+
+UPSERT = {
+    False: "insert into journal (id, timestamp, level, text) values (?, ?, ?, ?) on conflict (id) do update "
+           "set timestamp = excluded.timestamp, level = excluded.level, text = excluded.text",
+    True: "insert into journal (id, timestamp, level, text) values (?, ?, ?, ?) on duplicate key update "
+          "timestamp = values(timestamp), level = values(level), text = values(text)",
+}
+
+
+@tests("U")
+def upsert_bulk(t: Round) -> None:
+    rows = [(id, ts.isoformat(" ") if sqlite else ts, level, text) for id, ts, level, text in upsert_rows(t.plan)]
+    upsert = sql(UPSERT[mysql])
+    with t:
+        cur.execute("begin")
+        cur.executemany(upsert, rows)
         cur.execute("commit")
     t.touched(len(rows))
 

@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, joinedload, mapped_column, relationship
 
 from bench.config import DbConfig
-from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows
+from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows, upsert_rows
 from bench.harness import Round, Shapes, Tests
 
 
@@ -102,6 +102,31 @@ def insert_bulk(t: Round) -> None:
     rows = [dict(timestamp=ts, level=level, text=text) for ts, level, text in new]
     with t, Session(engine) as session:
         session.execute(insert(Journal), rows)
+        session.commit()
+    t.touched(len(rows))
+
+
+@tests("U")
+def upsert_bulk(t: Round) -> None:
+    """The dialect's INSERT with ON CONFLICT DO UPDATE / ON DUPLICATE KEY UPDATE, as an ORM bulk."""
+    rows = [dict(id=id, timestamp=ts, level=level, text=text) for id, ts, level, text in upsert_rows(t.plan)]
+    with t, Session(engine) as session:
+        if engine.dialect.name == "mysql":
+            from sqlalchemy.dialects.mysql import insert as mysql_insert
+
+            stmt = mysql_insert(Journal)
+            stmt = stmt.on_duplicate_key_update(timestamp=stmt.inserted.timestamp, level=stmt.inserted.level,
+                                                text=stmt.inserted.text)
+        else:
+            if engine.dialect.name == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert as dialect_insert
+            else:
+                from sqlalchemy.dialects.sqlite import insert as dialect_insert
+            stmt = dialect_insert(Journal)
+            stmt = stmt.on_conflict_do_update(index_elements=[Journal.id],
+                                              set_=dict(timestamp=stmt.excluded.timestamp,
+                                                        level=stmt.excluded.level, text=stmt.excluded.text))
+        session.execute(stmt, rows)
         session.commit()
     t.touched(len(rows))
 

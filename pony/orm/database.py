@@ -9,7 +9,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import errors
+from . import errors, urls
 from .callers import user_namespaces
 from .database_mapping import DatabaseMappingMixin
 from .dbproviders.base.provider import DBAPIProvider
@@ -72,6 +72,12 @@ class Database(DatabaseMappingMixin, SecurityMixin):
         if args or kwargs:
             self._bind(*args, **kwargs)
 
+    @classmethod
+    def from_env(cls, name: str = "DATABASE_URL", **kwargs: Any) -> Database:
+        """A Database bound to the connection URL in environment variable ``name``; ``kwargs`` are
+        further bind options (``create_db=True``, driver options)."""
+        return cls(urls.url_from_env(name), **kwargs)
+
     def _make_entity_base(self) -> type:
         from .entity import make_entity_base
         return make_entity_base(self)
@@ -85,6 +91,8 @@ class Database(DatabaseMappingMixin, SecurityMixin):
     # --- binding ----------------------------------------------------------------------------
 
     def bind(self, *args: Any, **kwargs: Any) -> None:
+        """Bind to a provider: ``bind('sqlite', ':memory:')``, ``bind(provider='postgres', host=...)``,
+        a dict of those, or a connection URL (``bind('postgresql://user:pw@host/db')``, ``bind(url=...)``)."""
         self._bind(*args, **kwargs)
 
     def _bind(self, *args: Any, **kwargs: Any) -> None:
@@ -93,6 +101,7 @@ class Database(DatabaseMappingMixin, SecurityMixin):
                 f"Database object was already bound to {self.provider.dialect} provider")
         if len(args) == 1 and not kwargs and isinstance(args[0], Mapping):
             args, kwargs = (), dict(args[0])
+        args, kwargs = urls.bind_arguments(args, kwargs, KNOWN_PROVIDERS)
         if "provider" in kwargs:
             provider = kwargs.pop("provider")
         elif args:
@@ -195,6 +204,12 @@ class Database(DatabaseMappingMixin, SecurityMixin):
         if session is not None and self in session.caches:
             raise errors.TransactionError("disconnect() cannot be called inside of db_session")
         provider.disconnect()
+
+    def savepoint(self) -> Any:
+        """``with db.savepoint():`` — an exception inside undoes only the block, in the database and
+        in the session's objects; the session goes on. Savepoints nest."""
+        from .session.savepoints import Savepoint
+        return Savepoint(self)
 
     def flush(self) -> None:
         self._flush_cache(self._get_cache())

@@ -256,11 +256,31 @@ class EntityMeta(EntityMetaBase):
         from .query.by_sql import select_random
         return select_random(cls, limit)
 
-    def insert_many(cls, rows: Any) -> int:
-        """Insert many rows at once (``executemany``), bypassing the identity map."""
+    def insert_many(cls, rows: Any, on_conflict: str | None = None, conflict_keys: Any = None,
+                    update: Any = None) -> int:
+        """Insert many rows at once, bypassing the identity map; returns how many were written.
+
+        ``on_conflict="ignore"`` skips rows whose key (``conflict_keys``: the primary key or a unique
+        key, found from the rows when None) is stored already; ``"update"`` updates those rows' given
+        attributes (or the ones named in ``update``). See docs/beyond-pony.md."""
         cls._require_mapping()
-        from .query.bulk import insert_many
-        return insert_many(cls, rows)
+        if on_conflict is None:
+            if conflict_keys is not None or update is not None:
+                raise TypeError("conflict_keys and update need on_conflict='ignore' or 'update'")
+            from .query.bulk import insert_many
+            return insert_many(cls, rows)
+        from .query.upsert import write_rows
+        return write_rows(cls, rows, on_conflict, conflict_keys, update, allow_empty_update=False)[0]
+
+    def upsert(cls, *key: str, update: Any = None, **values: Any) -> Any:
+        """Insert a row or, when its key is stored already, update that row; returns the object.
+
+        ``key``: names of the conflict key (the primary key or a unique key), found from ``values``
+        when omitted. ``update``: the attributes to set on an existing row (default: every given one
+        outside the key; an empty list only inserts a missing row)."""
+        cls._require_mapping()
+        from .query.upsert import upsert
+        return upsert(cls, key, update, values)
 
     def describe(cls) -> str:
         from .model.describe import describe_entity

@@ -54,6 +54,8 @@ class SessionCache:
         self.autocommit_write = False
         # (object, attributes) inserted as NULL to break a cycle, set by UPDATE after the flush
         self.postponed: list = []
+        # names of the user's savepoints open in this transaction (session/savepoints.py)
+        self.savepoints: list = []
 
     # --- connection -------------------------------------------------------------------------
 
@@ -162,6 +164,7 @@ class SessionCache:
         con = self.connection
         self.connection = None
         self.in_transaction = False
+        self.savepoints.clear()
         if con is not None:
             self.provider.drop(con)
 
@@ -193,6 +196,7 @@ class SessionCache:
 
     def after_transaction(self) -> None:
         self.in_transaction = False
+        self.savepoints.clear()
         self.modified = False
         con = self.connection
         if con is not None:

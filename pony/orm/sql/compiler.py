@@ -355,6 +355,15 @@ class SQLCompiler:
 
     DEFAULT_VALUES = "DEFAULT VALUES"
 
+    def upsert_sql(self, insert_sql: str, conflict_columns: tuple, update_columns: tuple) -> str:
+        """``insert_sql`` as an upsert: a row whose ``conflict_columns`` (a unique key) match a stored
+        row sets that row's ``update_columns`` instead, or is skipped when there are none."""
+        target = ", ".join(self.quote(c) for c in conflict_columns)
+        if not update_columns:
+            return f"{insert_sql} ON CONFLICT ({target}) DO NOTHING"
+        sets = ", ".join(f"{self.quote(c)} = excluded.{self.quote(c)}" for c in update_columns)
+        return f"{insert_sql} ON CONFLICT ({target}) DO UPDATE SET {sets}"
+
     def returning_sql(self, node: ast.Insert) -> str:
         return ""
 

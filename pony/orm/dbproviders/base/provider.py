@@ -84,6 +84,15 @@ class DBAPIProvider:
     # convert it silently, so an aware datetime is refused there.)
     KEEPS_DATETIME_OFFSET = False
 
+    # Schemes of connection URLs that mean this provider (``postgresql://...``).
+    URL_SCHEMES: tuple[str, ...] = ()
+
+    @classmethod
+    def bind_arguments_from_url(cls, url: Any) -> tuple[tuple, dict]:
+        """``bind`` arguments for a connection URL (a ``pony.orm.urls.URLParts``): by default its
+        user, password, host, port and database as keywords, with the query options."""
+        return (), url.server_kwargs()
+
     def __init__(self, *args: Any, pony_database: Any = None, on_connect: Callable[[Any], None] | None = None,
                  **kwargs: Any) -> None:
         self._init_state(pony_database, on_connect)
@@ -292,6 +301,15 @@ class DBAPIProvider:
             return [row[0] for row in cursor.fetchall()]
         except Exception as exc:
             raise_wrapped(exc)
+
+    # Does the upsert that skips existing rows also turn other errors into warnings (MySQL's
+    # INSERT IGNORE), so ``skipped_row_problems`` must be checked after it?
+    UPSERT_SKIP_HIDES_ERRORS = False
+
+    def skipped_row_problems(self, cursor: Any) -> list[str]:
+        """After an upsert that skips existing rows: the problems other than duplicate keys that the
+        database let pass as warnings (none where ``UPSERT_SKIP_HIDES_ERRORS`` is False)."""
+        return []
 
     def savepoint(self, con: Any, name: str) -> None:
         self.execute(self.cursor(con), f"SAVEPOINT {name}")

@@ -18,6 +18,7 @@ from .ddl import CockroachDDLCompiler
 class CockroachProvider(PGProvider):
     dialect = "CockroachDB"
     provider_name = "cockroach"
+    URL_SCHEMES = ("cockroach", "cockroachdb")
     compiler_cls = CockroachCompiler
     ddl_compiler_cls = CockroachDDLCompiler
     converter_classes = COCKROACH_CONVERTERS

@@ -79,6 +79,15 @@ class MySQLCompiler(SQLCompiler):
 
     # --- arithmetic (``/`` is already exact division) -------------------------------------------
 
+    def upsert_sql(self, insert_sql: str, conflict_columns: tuple, update_columns: tuple) -> str:
+        """MySQL names no conflict target: any unique key that matches counts. Skipping uses
+        INSERT IGNORE, which turns other errors into warnings too: the provider checks them."""
+        if not update_columns:
+            assert insert_sql.startswith("INSERT ")
+            return "INSERT IGNORE " + insert_sql[len("INSERT "):]
+        sets = ", ".join(f"{self.quote(c)} = VALUES({self.quote(c)})" for c in update_columns)
+        return f"{insert_sql} ON DUPLICATE KEY UPDATE {sets}"
+
     def floordiv_sql(self, node: ast.FloorDiv) -> str:
         return f"floor({self.operand(node.left)} / {self.operand(node.right)})"
 

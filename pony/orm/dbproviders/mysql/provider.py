@@ -27,6 +27,7 @@ SQL_MODE = "TRADITIONAL"
 class MySQLProvider(DBAPIProvider):
     dialect = "MySQL"
     provider_name = "mysql"
+    URL_SCHEMES = ("mysql", "mariadb")
     compiler_cls = MySQLCompiler
     ddl_compiler_cls = MySQLDDLCompiler
     converter_classes = MYSQL_CONVERTERS
@@ -100,6 +101,18 @@ class MySQLProvider(DBAPIProvider):
     def is_driver_connection_error(self, exc: BaseException) -> bool:
         args = getattr(exc, "args", ())
         return bool(args) and isinstance(args[0], int) and args[0] in _CONNECTION_LOST_CODES
+
+    UPSERT_SKIP_HIDES_ERRORS = True
+    _DUPLICATE_KEY = 1062
+
+    def skipped_row_problems(self, cursor: Any) -> list[str]:
+        """Warnings of the last INSERT IGNORE other than a duplicate key (a missing foreign key
+        row, a NULL in a NOT NULL column...): errors that INSERT IGNORE let pass."""
+        result = getattr(cursor, "_result", None)
+        if result is not None and getattr(result, "warning_count", None) == 0:
+            return []  # PyMySQL says how many warnings there were: none, no query needed
+        self.execute(cursor, "SHOW WARNINGS")
+        return [f"{code}: {message}" for _, code, message in cursor.fetchall() if code != self._DUPLICATE_KEY]
 
     # --- transactions -------------------------------------------------------------------------
 

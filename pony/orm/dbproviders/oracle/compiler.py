@@ -21,6 +21,9 @@ class OracleCompiler(SQLCompiler):
     }
     JSON_RETURNING = {"int": " RETURNING NUMBER", "float": " RETURNING BINARY_DOUBLE", "str": ""}
 
+    def upsert_sql(self, insert_sql: str, conflict_columns: tuple, update_columns: tuple) -> str:
+        raise NotImplementedError("upsert() and insert_many(on_conflict=...) are not supported on Oracle")
+
     def select_sql(self, node: ast.Select) -> str:
         if not node.sources:
             node = node.replace(sources=(ast.Table("DUAL"),))

@@ -24,6 +24,17 @@ _CONNECTION_LOST_CODES = frozenset({28, 1012, 3113, 3114, 3135, 12537, 12541, 12
 class OracleProvider(DBAPIProvider):
     dialect = "Oracle"
     provider_name = "oracle"
+    URL_SCHEMES = ("oracle",)
+
+    @classmethod
+    def bind_arguments_from_url(cls, url: Any) -> tuple[tuple, dict]:
+        """``oracle://user:password@host:port/service`` is ``dsn='host:port/service'``."""
+        kwargs = url.server_kwargs()
+        host, port, service = kwargs.pop("host", ""), kwargs.pop("port", None), kwargs.pop("database", "")
+        dsn = host + (f":{port}" if port is not None else "") + (f"/{service}" if service else "")
+        if dsn:
+            kwargs["dsn"] = dsn
+        return (), kwargs
     compiler_cls = OracleCompiler
     ddl_compiler_cls = OracleDDLCompiler
     converter_classes = ORACLE_CONVERTERS

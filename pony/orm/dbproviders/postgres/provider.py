@@ -27,6 +27,7 @@ _CACHED_PARAMS = 50
 class PGProvider(DBAPIProvider):
     dialect = "PostgreSQL"
     provider_name = "postgres"
+    URL_SCHEMES = ("postgres", "postgresql")
     compiler_cls = PGCompiler
     ddl_compiler_cls = PGDDLCompiler
     converter_classes = PG_CONVERTERS

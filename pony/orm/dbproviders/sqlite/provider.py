@@ -77,6 +77,23 @@ def _caller_dir() -> str:
 class SQLiteProvider(DBAPIProvider):
     dialect = "SQLite"
     provider_name = "sqlite"
+    URL_SCHEMES = ("sqlite",)
+
+    @classmethod
+    def bind_arguments_from_url(cls, url: Any) -> tuple[tuple, dict]:
+        """``sqlite://`` and ``sqlite://:memory:`` are in memory; ``sqlite:///rel.db`` is relative to
+        the current directory, ``sqlite:////abs/path.db`` absolute."""
+        path = url.path
+        if path in ("", ":memory:", "/:memory:"):
+            filename = ":memory:"
+        elif path in (":sharedmemory:", "/:sharedmemory:"):
+            filename = ":sharedmemory:"
+        elif path.startswith("/"):
+            filename = os.path.abspath(path[1:])
+        else:
+            raise errors.BindingError(f"Malformed SQLite URL {url.safe_url!r}: use sqlite:///relative/path, "
+                                      "sqlite:////absolute/path or sqlite://:memory:")
+        return (filename,), url.options()
     dbapi_module = sqlite3
     compiler_cls = SQLiteCompiler
     ddl_compiler_cls = SQLiteDDLCompiler

@@ -1,0 +1,45 @@
+"""Making the identity map forget what it read, so the next access reads the database again.
+
+Used after statements that change rows behind the objects' backs (an upsert), where the stored
+values are not known without reading them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .cache import SessionCache
+from .objects import CANCELLED, DELETED, LOADED, MARKED_TO_DELETE, DeadValues, unindex_unique_values
+
+_DEAD = (MARKED_TO_DELETE, DELETED, CANCELLED)
+
+
+def forget_object(cache: SessionCache, obj: Any) -> None:
+    """Turn a loaded, saved ``obj`` back into a seed (only its primary key known); it stays the
+    object of its primary key, so references to it remain valid, and reloads on the next read."""
+    if obj._status_ in _DEAD or isinstance(obj._vals_, DeadValues):
+        return
+    unindex_unique_values(cache, obj, obj._vals_)
+    pk_attrs = obj._pk_attrs_
+    pkval = obj._pkval_
+    values = [pkval] if len(pk_attrs) == 1 else list(pkval)
+    obj._vals_ = obj._dbvals_ = dict(zip(pk_attrs, values))
+    obj._status_ = LOADED
+    obj._rbits_ = obj._wbits_ = 0
+    obj._save_pos_ = None
+    cache.seeds.setdefault(obj._root_, {})[obj] = None
+
+
+def forget_reverse_values(cache: SessionCache, attrs: Any) -> None:
+    """Forget the other ends of relation ``attrs`` (collections, one-to-one back references) in
+    every object of the cache: a statement changed the relations without the objects knowing."""
+    for attr in attrs:
+        reverse = getattr(attr, "reverse", None)
+        if not attr.is_relation or reverse is None or reverse.columns:
+            continue
+        index = cache.indexes.get(reverse.entity._root_, {})
+        for obj in index.values():
+            if not isinstance(obj, reverse.entity) or isinstance(obj._vals_, DeadValues):
+                continue
+            obj._vals_.pop(reverse, None)
+            obj._dbvals_.pop(reverse, None)
