@@ -123,8 +123,8 @@ class Builder:
             left.attrs.append(AttrSpec(name, "Set", left.name, columns=first.columns, reverse=name,
                                        link=table.name, reverse_columns=second.columns))
             return
-        left_name = naming.unique_name(naming.plural(naming.snake(right.name)), left.names())
-        right_name = naming.unique_name(naming.plural(naming.snake(left.name)), right.names())
+        left_name = _link_name(naming.plural(naming.snake(right.name)), table.name, left.names())
+        right_name = _link_name(naming.plural(naming.snake(left.name)), table.name, right.names())
         left.attrs.append(AttrSpec(left_name, "Set", right.name, columns=second.columns, reverse=right_name,
                                    link=table.name))
         right.attrs.append(AttrSpec(right_name, "Set", left.name, columns=first.columns, reverse=left_name,
@@ -160,6 +160,11 @@ class Builder:
             else:
                 entity.attr(attrs[0]).options["index"] = "True"
                 entity.attr(attrs[0]).index_name = index.name
+
+
+def _link_name(natural: str, link: str, taken: set[str]) -> str:
+    """The plural of the other entity, or the link table's name when that is taken."""
+    return naming.unique_name(natural if natural not in taken else naming.attr_name(link), taken)
 
 
 def _covering(columns: tuple[str, ...], owners: dict[str, AttrSpec]) -> tuple[str, ...] | None:
