@@ -159,6 +159,10 @@ def test_foreign_schema_maps_and_recreates_alike(backend):
     assert "authors = Set('Author', table='book_authors', column='author_id', reverse='book_authors')" in source
     assert "isbn = Required(str, 13, unique=True)" in source
     assert "pages = Required(int, sql_default=" in source
+    assert "author = Optional('Author', column='author_id', unique=True)" in source  # one-to-one
+    assert "profile = Optional('Profile')" in source
+    assert "bio = Optional(LongStr, nullable=True)" in source if backend.name == "mysql" else \
+        "bio = Optional(str, nullable=True)" in source
     generated = load_generated(backend, source)
     live = _signature(backend, generated)
     generated.drop_all_tables(with_all_data=True)
@@ -172,9 +176,10 @@ CREATE TABLE author (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL);
 CREATE TABLE book (id INTEGER PRIMARY KEY, isbn VARCHAR(13) NOT NULL UNIQUE, title TEXT NOT NULL,
   pages INTEGER DEFAULT 100 NOT NULL, author_id INTEGER NOT NULL REFERENCES author (id));
 CREATE TABLE book_authors (book_id INTEGER NOT NULL REFERENCES book (id),
-  author_id INTEGER NOT NULL REFERENCES author (id), PRIMARY KEY (book_id, author_id))
+  author_id INTEGER NOT NULL REFERENCES author (id), PRIMARY KEY (book_id, author_id));
+CREATE TABLE profile (id INTEGER PRIMARY KEY, author_id INTEGER UNIQUE REFERENCES author (id), bio TEXT)
 """}
-FOREIGN["mysql"] = FOREIGN["*"].replace("title TEXT", "title VARCHAR(200)")
+FOREIGN["mysql"] = FOREIGN["*"].replace("title TEXT", "title VARCHAR(200)").replace("bio TEXT", "bio LONGTEXT")
 
 
 def _signature(backend, db) -> dict:
@@ -235,6 +240,17 @@ def test_cli_errors(backend, capsys, tmp_path):
     empty = backend.database()
     with pytest.raises(InspectError, match="The database has no tables"):
         generate_module(empty)
+
+
+def test_unknown_and_differing_types_are_flagged(backend):
+    db = backend.database()
+    kind = {"sqlite": "CHAR(3)", "postgres": "CHAR(3)", "mysql": "TINYTEXT"}[backend.name]
+    with db_session(ddl=True):
+        db.execute(f"CREATE TABLE item (id INTEGER PRIMARY KEY, code {kind} NOT NULL)")
+    source = generate_module(db)
+    pony_type = "LONGTEXT" if backend.name == "mysql" else "VARCHAR(3)"
+    assert f"  # the database type is {kind}, Pony would create {pony_type}" in source
+    load_generated(backend, source)  # still maps onto the table
 
 
 def test_parse_url_and_keywords():

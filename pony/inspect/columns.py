@@ -134,6 +134,8 @@ def pony_type(sql_type: str, provider: Any) -> PonyType:
         return PonyType("str", known=False)
     base, unsigned = match["base"], bool(match["unsigned"])
     params = [int(p) for p in match["params"].split(",")] if match["params"] else []
+    if base in ("TEXT", "MEDIUMTEXT", "TINYTEXT") and provider.provider_name == "mysql":
+        return PonyType("LongStr")  # str would be VARCHAR(255): LongStr keeps long values
     if base in _SIMPLE and not params:
         return PonyType(_SIMPLE[base])
     if base in ("VARCHAR", "CHAR", "NVARCHAR") and params:
