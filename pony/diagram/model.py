@@ -124,8 +124,8 @@ def _type_text(db: Any, attr: Any) -> str:
         return _target(db, attr).__name__
     py_type = attr.py_type
     name = getattr(py_type, "__name__", str(py_type))
-    args = [a for a in (getattr(attr, "args", ()) or ()) if isinstance(a, int)]
-    max_len = (getattr(attr, "kwargs", None) or {}).get("max_len")
-    if max_len and not args:
-        args = [max_len]
+    declared_args, declared_kwargs = getattr(attr, "declared_options", None) or (attr.args, {})
+    args = [a for a in declared_args if isinstance(a, int)]  # sizes; the mapping consumes attr.args
+    if not args:
+        args = [declared_kwargs[k] for k in ("max_len", "precision", "scale") if k in declared_kwargs]
     return f"{name}({', '.join(str(a) for a in args)})" if args else name

@@ -29,9 +29,9 @@ def mermaid(diagram: Diagram) -> str:
 
 
 def _mermaid_field(item: Field) -> str:
-    # Mermaid types allow letters, digits, _ - ( ) [ ] but no comma or space: sizes go to the comment
-    match = re.fullmatch(r"(\w+)\((.*)\)", item.type)
-    type_, detail = (match[1], match[2]) if match and "," in match[2] else (item.type.replace(" ", ""), "")
+    # a Mermaid type is one word (older renderers refuse parentheses): sizes go to the comment
+    match = re.fullmatch(r"(\w+)(\(.*\))", item.type)
+    type_, detail = (match[1], match[2]) if match else (item.type.replace(" ", "_"), "")
     text = f"{type_} {item.name}"
     if item.keys:
         text += " " + ", ".join(item.keys)
@@ -73,5 +73,6 @@ def _dot_table(name: str, fields: list[Field]) -> str:
     for item in fields:
         keys = f" <I>{', '.join(item.keys)}</I>" if item.keys else ""
         optional = "?" if not item.required else ""
-        rows.append(f'<TR><TD ALIGN="LEFT">{html.escape(item.name)}: {html.escape(item.type)}{optional}{keys}</TD></TR>')
+        text = f"{html.escape(item.name)}: {html.escape(item.type)}{optional}{keys}"
+        rows.append(f'<TR><TD ALIGN="LEFT">{text}</TD></TR>')
     return '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">' + "".join(rows) + "</TABLE>"
