@@ -147,3 +147,27 @@ def test_cli_errors(models, capsys, monkeypatch):
     monkeypatch.setattr(svg.shutil, "which", lambda name: None)
     assert main(["diagram_models:db", "--format", "svg"]) == 1
     assert "install Graphviz" in capsys.readouterr().err
+
+
+def test_docs_mermaid_block_is_the_printed_diagram():
+    from pathlib import Path
+    text = (Path(__file__).resolve().parent.parent / "docs" / "inspect-and-diagrams.md").read_text()
+    printed = text.split('print(diagram(shop, "mermaid"))\n```\n\n```output\n', 1)[1].split("```", 1)[0]
+    rendered = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert printed == rendered and printed.startswith("erDiagram\n")
+
+
+def test_readme_diagram_shows_the_estore_model():
+    from pathlib import Path
+
+    from pony.orm.examples import estore
+    root = Path(__file__).resolve().parent.parent
+    assert "![The e-store entities](docs/img/demo-diagram.svg)" in (root / "README.md").read_text()
+    image = (root / "docs" / "img" / "demo-diagram.svg").read_text()
+    db = Database()
+    estore.define_entities(db)
+    described = __import__("pony.diagram", fromlist=["describe"]).describe(db)
+    for box in described.boxes:
+        assert f">{box.name}</text>" in image, box.name
+    for rel in described.relations:
+        assert f">{rel.left_attr} / {rel.right_attr}</text>" in image, rel
