@@ -242,6 +242,21 @@ def test_cli_errors(backend, capsys, tmp_path):
         generate_module(empty)
 
 
+def test_tables_without_primary_key(backend):
+    db = backend.database()
+    with db_session(ddl=True):
+        db.execute("CREATE TABLE setting (name VARCHAR(40) NOT NULL UNIQUE, val VARCHAR(40))")
+        db.execute("CREATE TABLE event_log (at INTEGER NOT NULL, what VARCHAR(40) NOT NULL)")
+        db.execute("INSERT INTO setting (name, val) VALUES ('theme', 'dark')")
+    source = generate_module(db)
+    assert "    # the table has no primary key: name identifies a row\n" in source
+    assert "name = PrimaryKey(str, 40)" in source
+    assert "    PrimaryKey(at, what)" in source
+    generated = load_generated(backend, source)
+    with db_session:
+        assert generated.entities["Setting"]["theme"].val == "dark"
+
+
 def test_unknown_and_differing_types_are_flagged(backend):
     db = backend.database()
     kind = {"sqlite": "CHAR(3)", "postgres": "CHAR(3)", "mysql": "TINYTEXT"}[backend.name]

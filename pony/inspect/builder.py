@@ -134,7 +134,9 @@ class Builder:
 
     def _keys(self, table: TableInfo, entity: EntitySpec) -> None:
         owners = {c: a for a in entity.attrs if a.columns and a.link is None for c in a.columns}
-        if len(table.primary_key) > 1:
+        if not table.primary_key:
+            self._stand_in_key(table, entity, owners)
+        elif len(table.primary_key) > 1:
             attrs = _covering(table.primary_key, owners)
             if attrs:
                 entity.primary_key = attrs
@@ -160,6 +162,29 @@ class Builder:
             else:
                 entity.attr(attrs[0]).options["index"] = "True"
                 entity.attr(attrs[0]).index_name = index.name
+
+
+    def _stand_in_key(self, table: TableInfo, entity: EntitySpec, owners: dict[str, AttrSpec]) -> None:
+        """Pony needs a primary key: a table without one gets its first NOT NULL unique key, or all its
+        columns, declared as the key (the database is not changed)."""
+        candidates = [u.columns for u in table.uniques if not any(table.column(c).nullable for c in u.columns)]
+        columns = candidates[0] if candidates else tuple(c.name for c in table.columns)
+        if candidates:
+            table.uniques = [u for u in table.uniques if u.columns != columns]
+        attrs = _covering(columns, owners)
+        if attrs is None:
+            entity.comments.append("the table has no primary key, and none could be declared")
+            return
+        verb = "identify" if len(columns) > 1 else "identifies"
+        entity.comments.append(f"the table has no primary key: {', '.join(columns)} {verb} a row")
+        if len(attrs) == 1:
+            entity.attr(attrs[0]).kind = "PrimaryKey"
+            entity.attr(attrs[0]).options.pop("unique", None)
+        else:
+            entity.primary_key = attrs
+            for name in attrs:
+                attr = entity.attr(name)
+                attr.kind = "Required" if attr.kind == "Optional" else attr.kind
 
 
 def _link_name(natural: str, link: str, taken: set[str]) -> str:
