@@ -242,6 +242,13 @@ def test_cli_errors(backend, capsys, tmp_path):
         generate_module(empty)
 
 
+def test_in_memory_sqlite():
+    db = Database("sqlite", ":memory:")
+    with db_session(ddl=True):
+        db.execute("CREATE TABLE note (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)")
+    assert "class Note(db.Entity):" in generate_module(db)
+
+
 def test_tables_without_primary_key(backend):
     db = backend.database()
     with db_session(ddl=True):

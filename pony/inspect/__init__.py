@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..orm import db_session
 from ..orm.introspection import introspect
 from .builder import Builder
 from .columns import raw_columns
@@ -25,8 +26,9 @@ def generate_module(db: Any, title: str = "", skip: tuple[str, ...] = SKIPPED_TA
     provider = getattr(db, "provider", None)
     if provider is None:
         raise InspectError("The Database is not bound: call db.bind(...) first")
-    con = provider.pool._new_connection()
-    try:
+    with db_session:  # the Database's own connection: an in-memory SQLite database is seen too
+        con = db.get_connection()
+
         def execute(sql: str, params: Any = None) -> Any:
             cursor = con.cursor()
             cursor.execute(sql) if params is None else cursor.execute(sql, params)
@@ -45,8 +47,6 @@ def generate_module(db: Any, title: str = "", skip: tuple[str, ...] = SKIPPED_TA
             return [row[0] for row in execute(sql).fetchall() if isinstance(row[0], str)]
 
         entities = Builder(schema, raw, provider, discriminator_values).build()
-    finally:
-        con.close()
     settle(entities, provider, {key: column.type for key, column in raw.items()})
     return render_module(entities, title)
 
