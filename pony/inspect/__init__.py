@@ -14,7 +14,7 @@ from typing import Any
 from ..orm import db_session
 from ..orm.introspection import introspect
 from .builder import Builder
-from .columns import raw_columns
+from .dialects import raw_columns
 from .render import render_module
 from .settle import InspectError, map_source, settle
 
@@ -39,7 +39,7 @@ def generate_module(db: Any, title: str = "", skip: tuple[str, ...] = SKIPPED_TA
             schema.tables.pop(name, None)
         if not schema.tables:
             raise InspectError("The database has no tables")
-        raw = raw_columns(provider.provider_name, execute)
+        raw = raw_columns(provider, execute)
         quote = provider.ddl_compiler_cls(provider).quote
 
         def discriminator_values(table: str, column: str) -> list[str]:

@@ -1,9 +1,9 @@
-"""What the introspection leaves out about columns, per dialect, and the Pony type of a column.
+"""The Pony type of a column.
 
-``raw_columns`` reads each column's full type as the database spells it (``INTEGER UNSIGNED``,
-``tinyint(1)``, ``timestamp(3) without time zone``...) and whether the database numbers it itself
-(AUTOINCREMENT, SERIAL, AUTO_INCREMENT). ``canonical_type`` turns that into Pony's DDL spelling and
-``pony_type`` into an attribute type with its options.
+``dialects.raw_columns`` reads each column's full type as the database spells it (``INTEGER
+UNSIGNED``, ``tinyint(1)``, ``timestamp(3) without time zone``...); ``canonical_type`` turns that
+into Pony's DDL spelling and ``pony_type`` into an attribute type with its options, judged against
+the types the provider's own converters create (so no database is named here).
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-
-from ..orm.introspection import Execute
 
 
 @dataclass
@@ -29,56 +27,6 @@ class PonyType:
     args: list[str] = field(default_factory=list)
     options: dict[str, str] = field(default_factory=dict)
     known: bool = True
-
-
-def raw_columns(provider_name: str, execute: Execute) -> dict[tuple[str, str], RawColumn]:
-    """``(table, column) -> RawColumn`` for every column of the current schema."""
-    reader = {"sqlite": _sqlite, "postgres": _postgres, "cockroach": _postgres, "mysql": _mysql}[provider_name]
-    return reader(execute)
-
-
-def _sqlite(execute: Execute) -> dict[tuple[str, str], RawColumn]:
-    result = {}
-    for table, sql in execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
-                              "AND name NOT LIKE 'sqlite_%'").fetchall():
-        autoincrement = "AUTOINCREMENT" in (sql or "").upper()
-        quoted = table.replace('"', '""')
-        for _, column, type_, _, _, pk in execute(f'PRAGMA table_info("{quoted}")').fetchall():
-            text = canonical_type(type_ or "")
-            result[(table, column)] = RawColumn(text, bool(pk) and autoincrement and text == "INTEGER")
-    return result
-
-
-def _postgres(execute: Execute) -> dict[tuple[str, str], RawColumn]:
-    rows = execute(
-        "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid), "
-        "a.attidentity FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-        "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 "
-        "AND NOT a.attisdropped").fetchall()
-    return {(table, column): RawColumn(canonical_type(type_),
-                                       bool(identity) or (default or "").startswith("nextval("))
-            for table, column, type_, default, identity in rows}
-
-
-def _mysql(execute: Execute) -> dict[tuple[str, str], RawColumn]:
-    json_columns = set()
-    try:  # MariaDB stores JSON as LONGTEXT with a json_valid() check named after the column
-        for table, clause in execute("SELECT table_name, check_clause FROM information_schema.check_constraints "
-                                     "WHERE constraint_schema = DATABASE()").fetchall():
-            match = re.fullmatch(r"\s*json_valid\(`([^`]+)`\)\s*", clause or "", re.I)
-            if match:
-                json_columns.add((table, match[1]))
-    except Exception:  # MySQL before 8.0.16 has no check_constraints view
-        pass
-    result = {}
-    for table, column, type_, extra in execute(
-            "SELECT table_name, column_name, column_type, extra FROM information_schema.columns "
-            "WHERE table_schema = DATABASE()").fetchall():
-        text = "JSON" if (table, column) in json_columns else canonical_type(type_)
-        result[(table, column)] = RawColumn(text, "auto_increment" in (extra or "").lower())
-    return result
 
 
 _ALIASES = {
@@ -127,28 +75,58 @@ def pony_type(sql_type: str, provider: Any) -> PonyType:
     if sql_type.endswith("[]"):
         array = _ARRAYS.get(sql_type[:-2])
         return PonyType(array) if array else PonyType("str", known=False)
-    if provider.provider_name == "mysql" and sql_type == "BINARY(16)":
-        return PonyType("UUID")
+    defaults = default_types(provider)
+    if sql_type in defaults and defaults[sql_type] != "Decimal":  # e.g. BINARY(16) is a UUID on MySQL
+        return PonyType(defaults[sql_type])
     match = _PARAMS.match(sql_type)
     if not match:
         return PonyType("str", known=False)
     base, unsigned = match["base"], bool(match["unsigned"])
     params = [int(p) for p in match["params"].split(",")] if match["params"] else []
-    if base in ("TEXT", "MEDIUMTEXT", "TINYTEXT") and provider.provider_name == "mysql":
-        return PonyType("LongStr")  # str would be VARCHAR(255): LongStr keeps long values
+    if base in _TEXTS and "(" in _default_of(defaults, "str"):
+        return PonyType("LongStr")  # str would be a bounded VARCHAR here: LongStr keeps long values
     if base in _SIMPLE and not params:
         return PonyType(_SIMPLE[base])
     if base in ("VARCHAR", "CHAR", "NVARCHAR") and params:
-        default_len = 255 if provider.provider_name == "mysql" else None
-        return PonyType("str", [] if params[0] == default_len else [str(params[0])])
+        return PonyType("str", [str(params[0])])
     if base in ("DECIMAL", "NUMERIC"):
         return PonyType("Decimal", [str(p) for p in params])
     if base in _TIMES:
         default = provider.DEFAULT_TIME_PRECISION
-        precision = params[0] if params else (0 if provider.provider_name == "mysql" else default)
-        options = {} if precision == default else {"precision": str(precision)}
-        return PonyType(_TIMES[base], options=options)
+        # a bare DATETIME means the default precision where Pony writes the default bare, else 0
+        bare = default if "(" not in _default_of(defaults, "datetime") else 0
+        precision = params[0] if params else bare
+        return PonyType(_TIMES[base], options={} if precision == default else {"precision": str(precision)})
     return _int_type(base, unsigned, provider)
+
+
+_TEXTS = ("TEXT", "MEDIUMTEXT", "TINYTEXT")
+_DEFAULT_TYPES: dict[type, dict[str, str]] = {}
+
+
+def default_types(provider: Any) -> dict[str, str]:
+    """The column type the provider creates for each Python type declared without options
+    (``VARCHAR(255)`` -> ``str`` on MySQL, ``TEXT`` -> ``str`` elsewhere), first type first."""
+    cls = type(provider)
+    if cls not in _DEFAULT_TYPES:
+        from datetime import date, datetime, time, timedelta
+        from decimal import Decimal
+        from uuid import UUID
+
+        from ..orm.types import Json, LongStr
+        found: dict[str, str] = {}
+        for py_type in (str, LongStr, bool, float, Decimal, datetime, date, time, timedelta, UUID, bytes, Json):
+            try:
+                text = canonical_type(provider.get_converter_by_py_type(py_type).sql_type())
+            except Exception:  # a type this provider cannot store
+                continue
+            found.setdefault(text, py_type.__name__)
+        _DEFAULT_TYPES[cls] = found
+    return _DEFAULT_TYPES[cls]
+
+
+def _default_of(defaults: dict[str, str], name: str) -> str:
+    return next((text for text, py_name in defaults.items() if py_name == name), "")
 
 
 def _int_type(base: str, unsigned: bool, provider: Any) -> PonyType:
