@@ -56,6 +56,9 @@ LAYERS: list[tuple[str, int, str]] = [
     ("orm/sqlbuilding.py", 7, "L7 compat facade"),
     ("orm/asttranslation.py", 7, "L7 compat facade"),
     ("orm/decompiling.py", 7, "L7 compat facade"),
+    # Command-line tools over the public API.
+    ("inspect/", 8, "L8 tools"),
+    ("diagram/", 8, "L8 tools"),
 ]
 
 SIBLINGS = ("L4a translation", "L4b session")
@@ -71,6 +74,8 @@ EXEMPT = {
     "orm/examples/": "example programs bind to a database like any user program",
     "flask/example/": "the Flask example app binds to a database like any user program",
     "orm/tests/": "Pony's test helpers (setup_database, only_for) select databases by name",
+    "inspect/dialects/": "pony.inspect's catalog queries: one module per database, like the providers",
+    "inspect/connection.py": "turns URL schemes and provider names into bind() arguments, as bind() validates them",
 }
 
 # (module path relative to pony/, the name found) -> why it is allowed.
