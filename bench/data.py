@@ -102,7 +102,7 @@ def expected_write(test: str, plan: Plan) -> tuple[int, int, int]:
         rows += [(0, level, text) for _, level, text in new_rows(plan, added[test])]
     elif test == "I":
         rows = [(i, NEW_LEVEL, UPDATED_TEXT) if lv == CHILD_LEVEL else (i, lv, t) for i, lv, t in rows]
-    elif test == "J":
+    elif test in ("J", "J2"):
         rows = [(i, NEW_LEVEL, t) if lv == CHILD_LEVEL else (i, lv, t) for i, lv, t in rows]
     elif test == "K":
         rows = [r for r in rows if r[1] != CHILD_LEVEL]
