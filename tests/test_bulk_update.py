@@ -14,6 +14,7 @@ from pony.orm import (
     Database,
     OptimisticCheckError,
     Optional,
+    PrimaryKey,
     Required,
     Set,
     TransactionIntegrityError,
@@ -385,3 +386,72 @@ def test_update_is_importable_by_name_but_not_by_star_import():
     namespace: dict = {}
     exec("from pony.orm import *", namespace)
     assert "update" not in namespace and "select" in namespace
+
+
+# --- inheritance and composite keys ------------------------------------------------------------------
+
+
+def define_more(db: Database) -> None:
+    class Person(db.Entity):
+        name = Required(str)
+        score = Required(int, default=0)
+        courses = Set("Course")
+
+    class Student(Person):
+        grade = Required(int)
+
+    class Course(db.Entity):
+        code = Required(str)
+        term = Required(int)
+        PrimaryKey(code, term)
+        seats = Required(int)
+        teacher = Optional(Person)
+
+
+@pytest.fixture
+def more(backend):
+    db = backend.make_db(define_more)
+    with db_session:
+        ann = db.Person(name="ann")
+        db.Student(name="bob", grade=1)
+        db.Student(name="cid", grade=2)
+        db.Course(code="m", term=1, seats=10, teacher=ann)
+        db.Course(code="m", term=2, seats=20)
+        db.Course(code="p", term=1, seats=30, teacher=ann)
+    return db
+
+
+def test_subclass_query_updates_only_its_rows_and_base_query_updates_all(more):
+    with db_session:
+        bob = more.Student.get(name="bob")
+        assert bob.grade == 1 and bob.score == 0
+        assert more.Student.select().update(grade=lambda s: s.grade + 10) == 2
+        assert more.Person.select(lambda p: p.name != "cid").update(score=5) == 2
+        assert (bob.grade, bob.score) == (11, 5)
+        with pytest.raises(TypeError, match="Unknown attribute 'grade' of entity Person"):
+            more.Person.select().update(grade=1)
+    with db_session:
+        assert sorted((p.name, p.score, getattr(p, "grade", None)) for p in more.Person.select()) == \
+            [("ann", 5, None), ("bob", 5, 11), ("cid", 0, 12)]
+
+
+def test_composite_key_rows_selected_through_a_relation(more):
+    with db_session:
+        course = more.Course.get(code="m", term=1)
+        assert course.seats == 10
+        count = select(c for c in more.Course if c.teacher.name == "ann" and c.code == "m").update(
+            seats=lambda c: c.seats + c.term)
+        assert count == 1
+        assert course.seats == 11
+    with db_session:
+        assert sorted((c.code, c.term, c.seats) for c in more.Course.select()) == \
+            [("m", 1, 11), ("m", 2, 20), ("p", 1, 30)]
+
+
+def test_query_text_form(more):
+    wanted, Person = "bob", more.Person
+    with db_session:
+        assert update("p for p in Person if p.name == wanted", score=7) == 1
+        assert wanted and Person  # read by the query text above
+    with db_session:
+        assert more.Person.get(name="bob").score == 7
