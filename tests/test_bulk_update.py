@@ -359,6 +359,20 @@ def test_lambdas_of_the_wrong_type_or_shape_are_refused(data, value, error, mess
     assert table(data) == before
 
 
+def test_computed_string_longer_than_max_len_is_refused_before_writing(data):
+    before = table(data)
+    with db_session:
+        data.merge_local_stats()
+        with pytest.raises(ValueError) as info:
+            data.Product.select().update(name=lambda p: p.name + "-extended")  # "hammer-extended" > 10
+        assert str(info.value) == ("Value `p.name + '-extended'` is too long for attribute Product.name in "
+                                   "some rows. Max length is 10")
+        assert statements(data, "UPDATE") == 0
+        assert data.Product.select(lambda p: p.stock == 0).update(name=lambda p: p.name + "!") == 2
+    assert {name for name in table(data)} == {"hammer!", "saw", "ball!", "doll"}
+    assert before["saw"] == table(data)["saw"]
+
+
 def test_required_attribute_set_to_none_by_a_lambda(data):
     with db_session, pytest.raises(ValueError, match="Attribute Product.name is required"):
         data.Product.select().update(name=lambda p: None)

@@ -55,6 +55,7 @@ def bulk_update(query: Any, values: dict) -> int:
     cache = current_cache(database)
     if cache.dirty:
         database._flush_cache(cache)  # new objects get their keys; changes are not overwritten
+    _check_lengths(query, translation, cache)
     key = ("bulk_update", tuple(plain))
     compiled = translation.compiled.get(key)
     if compiled is None:
@@ -108,6 +109,27 @@ def _validated(query: Any, attr: Any, value: Any) -> Any:
     return value
 
 
+def _check_lengths(query: Any, translation: Any, cache: Any) -> None:
+    """A computed string longer than its attribute's max_len is refused before anything is
+    written, alike on every backend (SQLite would store it as it is): one SELECT per such value."""
+    for attr, nodes, src in getattr(translation.translator, "update_assignments", ()):
+        max_len = getattr(attr.converters[0], "max_len", None) if attr.is_string else None
+        if max_len is None:
+            continue
+        key = ("bulk_update_length", attr)
+        compiled = translation.compiled.get(key)
+        if compiled is None:
+            select = translation.select
+            too_long = ast.BinOp(">", ast.Length(nodes[0]), ast.Value(max_len))
+            check = select.replace(columns=(ast.Value(1),), where=ast.and_(select.where, too_long), order_by=(),
+                                   distinct=False, limit=ast.Value(1))
+            compiled = translation.compiled[key] = cache.provider.compiler.compile(check)
+        arguments = compiled.arguments(query._arguments) if compiled.param_keys else None
+        cursor, _ = cache.execute(compiled.sql, arguments)
+        if cursor.fetchall():
+            raise ValueError(f"Value `{src}` is too long for attribute {attr} in some rows. Max length is {max_len}")
+
+
 # --- the UPDATE statement ------------------------------------------------------------------------
 
 
@@ -121,7 +143,7 @@ def _update_node(translation: Any, entity: Any, plain: tuple, provider: Any) -> 
         for column in attr.columns:
             assignments.append((column, ast.Param(("bulk_set", index))))
             index += 1
-    for attr, nodes in getattr(translation.translator, "update_assignments", ()):
+    for attr, nodes, _ in getattr(translation.translator, "update_assignments", ()):
         for column, node in zip(attr.columns, nodes):
             assignments.append((column, requalify(node, alias, qualifier)))
     return ast.Update(table, tuple(assignments), _where(translation, entity, alias, qualifier, provider))
@@ -200,7 +222,7 @@ def _set_step(tr: Any, step: chain.Step, start: int) -> None:
             "aggregate. Use the object's own attributes, or a subquery such as select(...).max()")
     nodes = assignment_nodes(tr, attr, expr, src)
     assignments = tr.__dict__.setdefault("update_assignments", [])
-    assignments.append((attr, nodes))
+    assignments.append((attr, nodes, src))
 
 
 def assignment_nodes(tr: Any, attr: Any, expr: Any, src: str) -> tuple:
