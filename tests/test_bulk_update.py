@@ -231,6 +231,18 @@ def test_objects_in_the_session_see_the_new_values(data):
         assert again["saw"] == (Decimal("40.00"), "new")
 
 
+def test_unique_key_lookups_in_the_session_follow_the_update(data):
+    with db_session:
+        data.Product.get(name="hammer").code = "h1"
+    with db_session:
+        hammer = data.Product.get(code="h1")
+        assert hammer.name == "hammer"
+        data.Product.select(lambda p: p.stock == 0).update(code=lambda p: p.name)
+        assert data.Product.get(code="h1") is None
+        assert data.Product.get(code="hammer") is hammer
+        assert hammer.code == "hammer"
+
+
 def test_pending_changes_are_flushed_before_the_update(data):
     with db_session:
         hammer = data.Product.get(name="hammer")
