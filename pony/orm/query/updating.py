@@ -157,7 +157,7 @@ def _where(translation: Any, entity: Any, alias: str, qualifier: str, provider: 
     single_table = len(sources) == 1 and isinstance(sources[0], ast.Table) and sources[0].alias == alias
     plain = not (select.group_by or select.having is not None or select.limit is not None
                  or select.offset is not None)
-    self_reading = provider.dialect == "MySQL" and _reads_table(select.where, entity._table_)
+    self_reading = not provider.UPDATE_READS_OWN_TABLE and _reads_table(select.where, entity._table_)
     if single_table and plain and not self_reading:
         return requalify(select.where, alias, qualifier) if select.where is not None else None
     pk_columns = [c for attr in entity._root_._pk_attrs_ for c in attr.columns]
@@ -243,8 +243,8 @@ def assignment_nodes(tr: Any, attr: Any, expr: Any, src: str) -> tuple:
         raise TypeError(f"`{src}` may not be a whole number; attribute {attr} is an int: use round() or int()")
     node = expr.columns()[0]
     scale = getattr(attr.converters[0], "scale", None) if attr.converters else None
-    if scale is not None and tr.provider.dialect == "SQLite":
-        node = ast.Func("round", node, ast.Value(scale))  # the other databases round to the column's scale
+    if scale is not None and not tr.provider.DECIMAL_COLUMNS_ROUND:
+        node = ast.Func("round", node, ast.Value(scale))
     return (node,)
 
 
