@@ -158,6 +158,20 @@ def test_lambda_values_may_use_a_subquery(data):
     assert {name: row[1] for name, row in table(data).items()} == {"hammer": 2, "saw": 2, "ball": 1, "doll": 3}
 
 
+def test_subquery_loop_variable_named_like_the_table_is_not_confused_with_it(data):
+    Product = data.Product
+    with db_session:
+        data.Product.select(lambda p: p.category is not None).update(
+            stock=lambda p: count(product for product in Product if product.category == p.category))
+        select(product for product in Product if product.category is None).update(
+            stock=lambda product: count(p for p in Product if p.price <= product.price))
+    assert {name: row[1] for name, row in table(data).items()} == {"hammer": 2, "saw": 2, "ball": 1, "doll": 2}
+    with db_session:
+        assert select(p for p in Product if p.price == max(product.price for product in Product)).update(
+            note="dearest") == 1
+    assert {name for name, row in table(data).items() if row[3] == "dearest"} == {"saw"}
+
+
 def test_lambda_may_set_none_on_an_optional_attribute(data):
     with db_session:
         data.Product.select().update(note="n")

@@ -169,19 +169,51 @@ def _where(translation: Any, entity: Any, alias: str, qualifier: str, provider: 
 
 def requalify(node: Any, old: str, new: str) -> Any:
     """``node`` with every column of alias ``old`` qualified by ``new`` instead (the table name:
-    an UPDATE has no alias), subqueries included."""
+    an UPDATE has no alias), subqueries included. A subquery's own alias that reads like ``new``
+    (a loop variable named like the table) is renamed first, so it cannot capture those columns."""
+    taken = _aliases(node)
+    renames = {old: new}
+    for alias in taken:
+        if alias != old and alias.casefold() == new.casefold():
+            fresh, n = f"{alias}_", 1
+            while fresh.casefold() in {a.casefold() for a in taken} | {new.casefold()}:
+                n += 1
+                fresh = f"{alias}_{n}"
+            renames[alias] = fresh
+    return _renamed(node, renames)
+
+
+def _renamed(node: Any, renames: dict) -> Any:
     if isinstance(node, ast.Column):
-        return ast.Column(new, node.name) if node.alias == old else node
+        return ast.Column(renames[node.alias], node.name) if node.alias in renames else node
+    if isinstance(node, (ast.Table, ast.SubqueryTable)) and node.alias in renames:
+        clone = type(node)(node.name if isinstance(node, ast.Table) else _renamed(node.select, renames),
+                           renames[node.alias])
+        return clone
     if isinstance(node, ast.Node):
         clone = object.__new__(type(node))
         for name in _slots(type(node)):
-            object.__setattr__(clone, name, requalify(getattr(node, name), old, new))
+            object.__setattr__(clone, name, _renamed(getattr(node, name), renames))
         return clone
     if isinstance(node, tuple):
-        return tuple(requalify(item, old, new) for item in node)
+        return tuple(_renamed(item, renames) for item in node)
     if isinstance(node, list):
-        return [requalify(item, old, new) for item in node]
+        return [_renamed(item, renames) for item in node]
     return node
+
+
+def _aliases(node: Any) -> set:
+    """The aliases of every table and derived table in ``node``."""
+    found: set = set()
+    if isinstance(node, (ast.Table, ast.SubqueryTable)) and node.alias:
+        found.add(node.alias)
+    if isinstance(node, ast.Node):
+        for name in _slots(type(node)):
+            found |= _aliases(getattr(node, name))
+    elif isinstance(node, (tuple, list)):
+        for item in node:
+            found |= _aliases(item)
+    return found
 
 
 def _slots(cls: type) -> tuple:
