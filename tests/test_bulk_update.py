@@ -399,6 +399,13 @@ def test_computed_string_longer_than_max_len_is_refused_before_writing(data):
     assert before["saw"] == table(data)["saw"]
 
 
+def test_a_class_attribute_as_value_asks_for_a_lambda(data):
+    with db_session, pytest.raises(TypeError) as info:
+        data.Product.select().update(note=data.Product.name)
+    assert str(info.value) == \
+        "update() takes values or lambdas: write note=lambda x: x.name instead of note=Product.name"
+
+
 def test_required_attribute_set_to_none_by_a_lambda(data):
     with db_session, pytest.raises(ValueError, match="Attribute Product.name is required"):
         data.Product.select().update(name=lambda p: None)

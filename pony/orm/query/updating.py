@@ -15,6 +15,7 @@ import types
 from typing import Any
 
 from .. import errors
+from ..model.attributes import Attribute
 from ..session.forgetting import forget_updated_values
 from ..session.loading import raw_value
 from ..session.objects import current_cache
@@ -101,6 +102,9 @@ def _settable_attr(entity: Any, name: str) -> Any:
 
 def _validated(query: Any, attr: Any, value: Any) -> Any:
     """``value`` checked and normalised as ``obj.attr = value`` would do it."""
+    if isinstance(value, Attribute):
+        raise TypeError(f"update() takes values or lambdas: write {attr.name}=lambda x: x.{value.name} "
+                        f"instead of {attr.name}={value}")
     value = attr.validate(value, None)
     if value is not None and attr.is_relation:
         cache = current_cache(query._database)
