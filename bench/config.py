@@ -41,6 +41,7 @@ TESTS: tuple[TestDef, ...] = (
     TestDef("H", "filter_tuple", "query", False),
     TestDef("I", "update_whole", "row", True),
     TestDef("J", "update_partial", "row", True),
+    TestDef("J2", "update_bulk", "row", True),  # one UPDATE statement, no objects loaded (where there is one)
     TestDef("K", "delete", "row", True),
     TestDef("L", "count", "query", False),
     TestDef("M", "cold_translate", "query", False),

@@ -116,7 +116,7 @@ def expected_write(test: str, plan: Plan) -> tuple[int, int, int]:
         rows = [upserted.pop(r[0], r) for r in rows] + list(upserted.values())
     elif test == "I":
         rows = [(i, NEW_LEVEL, UPDATED_TEXT) if lv == CHILD_LEVEL else (i, lv, t) for i, lv, t in rows]
-    elif test == "J":
+    elif test in ("J", "J2"):
         rows = [(i, NEW_LEVEL, t) if lv == CHILD_LEVEL else (i, lv, t) for i, lv, t in rows]
     elif test == "K":
         rows = [r for r in rows if r[1] != CHILD_LEVEL]

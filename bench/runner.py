@@ -45,6 +45,7 @@ def ops_per_round(test: TestDef, plan: Plan) -> int:
         "A": sizes.insert_single, "B": sizes.insert_batch, "C": sizes.insert_bulk, "U": sizes.upsert_bulk,
         "D": sizes.repetitions, "D2": plan.rows, "E": sizes.pages, "F": sizes.gets, "F2": sizes.gets,
         "G": sizes.repetitions, "H": sizes.repetitions, "I": plan.rows // 5, "J": plan.rows // 5,
+        "J2": plan.rows // 5,
         "K": plan.rows // 5, "L": sizes.counts, "M": len(shapes.SHAPES), "R": plan.rows // 5,
         "X": sizes.repetitions,
     }[test.id]

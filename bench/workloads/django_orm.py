@@ -163,6 +163,13 @@ def update_partial(t: Round) -> None:
     t.touched(len(journals))
 
 
+@tests("J2")
+def update_bulk(t: Round) -> None:
+    with t, transaction.atomic():
+        count = Journal.objects.filter(level=CHILD_LEVEL).update(level=NEW_LEVEL)
+    t.touched(count)
+
+
 @tests("K")
 def delete_each(t: Round) -> None:
     journals = list(Journal.objects.filter(level=CHILD_LEVEL))

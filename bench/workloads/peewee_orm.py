@@ -185,6 +185,13 @@ def update_partial(t: Round) -> None:
     t.touched(len(journals))
 
 
+@tests("J2")
+def update_bulk(t: Round) -> None:
+    with t, database.atomic():
+        count = Journal.update(level=NEW_LEVEL).where(Journal.level == CHILD_LEVEL).execute()
+    t.touched(count)
+
+
 @tests("K")
 def delete_each(t: Round) -> None:
     journals = list(Journal.select().where(Journal.level == CHILD_LEVEL))

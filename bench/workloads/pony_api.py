@@ -14,6 +14,7 @@ from bench.config import DbConfig
 from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows, upsert_rows
 from bench.harness import NotApplicable, Round, Shapes, Tests
 from pony.orm import *
+from pony.orm.core import Query
 
 db = Database()
 
@@ -218,6 +219,27 @@ def update_partial(t: Round) -> None:
                 j.level = NEW_LEVEL
             commit()
     t.touched(len(journals))
+
+
+@tests("J2")
+def update_bulk(t: Round) -> None:
+    """J as one statement: this project's ``Query.update()``. Pony 0.7 has no bulk update; its
+    nearest equivalent is J's loop, timed here with the SELECT that finds the rows."""
+    with db_session:
+        if callable(getattr(Query, "update", None)):
+            with t:
+                count = select(j for j in Journal if j.level == CHILD_LEVEL).update(level=NEW_LEVEL)
+                commit()
+            t.note = "bulk API found: Query.update"
+        else:
+            with t:
+                journals = select(j for j in Journal if j.level == CHILD_LEVEL)[:]
+                for j in journals:
+                    j.level = NEW_LEVEL
+                commit()
+            count = len(journals)
+            t.note = "no bulk update in Pony 0.7: select, assign, commit"
+    t.touched(count)
 
 
 @tests("K")

@@ -192,6 +192,16 @@ def update_partial(t: Round) -> None:
     t.touched(len(params))
 
 
+@tests("J2")
+def update_bulk(t: Round) -> None:
+    with t:
+        cur.execute("begin")
+        cur.execute(sql("update journal set level = ? where level = ?"), (NEW_LEVEL, CHILD_LEVEL))
+        count = cur.rowcount
+        cur.execute("commit")
+    t.touched(count)
+
+
 @tests("K")
 def delete_each(t: Round) -> None:
     params = [(id,) for id in _ids_of_level()]

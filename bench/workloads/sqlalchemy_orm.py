@@ -16,6 +16,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    update,
 )
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, joinedload, mapped_column, relationship
@@ -213,6 +214,15 @@ def update_partial(t: Round) -> None:
                 j.level = NEW_LEVEL
             session.commit()
     t.touched(len(journals))
+
+
+@tests("J2")
+def update_bulk(t: Round) -> None:
+    with Session(engine) as session:
+        with t:
+            result = session.execute(update(Journal).where(Journal.level == CHILD_LEVEL).values(level=NEW_LEVEL))
+            session.commit()
+    t.touched(result.rowcount)
 
 
 @tests("K")

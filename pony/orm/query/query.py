@@ -533,6 +533,14 @@ class Query:
 
         return bulk_delete(self, entity)
 
+    def update(self, /, **values: Any) -> int:
+        """Beyond Pony: set attributes of every selected row with one UPDATE, without loading
+        objects; a value may be a lambda of the object (``price=lambda p: p.price * 2``).
+        Returns the number of rows matched. See docs/bulk-update.md."""
+        from .updating import bulk_update
+
+        return bulk_update(self, values)
+
     def show(self, width: int | None = None, stream: Any = None) -> None:
         from .show import show_query
 

@@ -67,6 +67,10 @@ class DBAPIProvider:
     IMPLICIT_TRANSACTIONS = False
     # Can one INSERT take several VALUES rows and return their generated keys in row order?
     INSERT_ROWS_RETURNING = False
+    # May an UPDATE read its own table in a subquery of its WHERE clause (MySQL: error 1093)?
+    UPDATE_READS_OWN_TABLE = True
+    # Does a DECIMAL(precision, scale) column round what it stores to its scale (SQLite: no)?
+    DECIMAL_COLUMNS_ROUND = True
     # Between transactions, does a statement commit by itself (autocommit), so a flush of one
     # statement at commit time may skip BEGIN and COMMIT?
     AUTOCOMMIT_WRITES = False

@@ -45,6 +45,7 @@ class MySQLProvider(DBAPIProvider):
     INDEX_IF_NOT_EXISTS = False  # MariaDB only: set at connect time
     FRESH_READS = False  # REPEATABLE READ: a session reads from its first statement's snapshot
     IMPLICIT_TRANSACTIONS = True
+    UPDATE_READS_OWN_TABLE = False  # "You can't specify target table for update in FROM clause"
     NAME_CASE = "lower"
     VARCHAR_DEFAULT_MAX_LEN = 255
     # Is the server MariaDB (its JSON, index and locking syntax differ a little)?

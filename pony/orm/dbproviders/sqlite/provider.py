@@ -110,6 +110,7 @@ class SQLiteProvider(DBAPIProvider):
     SUPPORTS_SKIP_LOCKED = False
     UNSIGNED_BIGINT = False
     TRANSACTIONAL_DDL = True
+    DECIMAL_COLUMNS_ROUND = False  # NUMERIC affinity: a computed 1.6666 is stored as it is
     KEEPS_DATETIME_OFFSET = True  # stored as ISO text with its offset
 
     # One lock per database file: SQLite allows one writer, and in-process writers that wait
