@@ -161,6 +161,8 @@ def status(project: Project) -> int:
 
 
 def sql(project: Project, target: str | None = None, offline: bool = False) -> int:
+    """Print the SQL ``apply`` would run (a name the database chooses itself, read at ``apply``
+    time, is printed as a comment saying what that statement does)."""
     migrations = project.migrations()
     records: dict = {}
     if not offline:

@@ -129,6 +129,9 @@ class Runner:
                     self.con.autocommit(True)
             elif statement.action is not None:
                 statement.action(self.execute)
+            elif statement.resolve is not None:
+                for sql in statement.resolve(self.execute):
+                    self.execute(sql)
             elif statement.sql.startswith("CREATE INDEX CONCURRENTLY"):
                 deferred.append(statement)
             else:
