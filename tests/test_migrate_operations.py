@@ -616,3 +616,38 @@ def test_failed_migration_resumes_with_the_remaining_operations(lab, backend):
         assert names(E, "Note", "body") == ["once"]  # the fixed step ran exactly once
     lab.rollback()
     assert columns() == ["id", "body"] or sorted(columns()) == ["body", "id"]
+
+
+def test_check_compares_defaults_uniques_and_indexes(lab, backend):
+    lab.write("CreateEntity(Entity('Item', [Attr('label', 'Required', str, 40, sql_default=\"'none'\"), "
+              "Attr('code', 'Required', str, 20, unique=True)])),")
+    lab.apply()
+    assert lab.problems(1) == []
+    state = files.replay(files.load(lab.directory))
+    item = state.entity("Item")
+    item.attrs[0].options["sql_default"] = "'other'"
+    item.attrs[1].options.pop("unique")
+    item.attrs[1].options["index"] = True
+    runner = lab.project().runner()
+    with runner.connection():
+        problems = live_differences(runner, state)
+        table = lab.table("Item").name
+        runner.execute(f"CREATE INDEX hand_made ON {runner.provider.ddl_compiler_cls(runner.provider).quote(table)} "
+                       "(label)")
+        hand_made = live_differences(runner, files.replay(files.load(lab.directory)))
+    assert any(p.startswith(f"column {table}.label has default 'none'") and p.endswith("say 'other'")
+               for p in problems), problems
+    assert f"UNIQUE (code) of {table} is not in the migrations" in problems
+    assert f"index on {table} (code) is missing" in problems
+    assert hand_made == [f"index on {table} (label) is not in the migrations"]
+    declared = Database()  # entities as the migrations say, for `check`
+
+    class Item(declared.Entity):
+        label = Required(str, 40, sql_default="'none'")
+        code = Required(str, 20, unique=True)
+    backend.bind(declared)
+    lab.out.clear()
+    assert commands.check(lab.project(declared)) == 1
+    assert f"The live database differs from the applied migrations: index on {table} (label) is not in the " \
+           "migrations" in lab.out
+
