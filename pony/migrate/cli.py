@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -42,19 +43,40 @@ def parser() -> argparse.ArgumentParser:
 
 
 def load_database(spec: str) -> tuple[Any, Path]:
+    """The Database ``MODULE:ATTR`` names, with its entities declared but not mapped, and the
+    default migrations directory (``migrations/`` beside the module)."""
     module_name, _, attr = spec.partition(":")
     if not module_name or not attr:
         raise MigrationError(f"--db {spec!r}: expected MODULE:ATTR, e.g. myapp.models:db")
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
     module = importlib.import_module(module_name)
-    db = getattr(module, attr, None)
-    if db is None or not hasattr(db, "entities"):
-        raise MigrationError(f"--db {spec!r}: {module_name} has no Database named {attr!r}")
+    db = _database_of(module, spec, attr)
+    if getattr(db, "_mapping_generated", False) and module.__file__:
+        # This process already mapped it (a test, a notebook, a page that imported the models):
+        # the mapping changes the declarations, so read them from a private, fresh copy.
+        module = _fresh_copy(module)
+        db = _database_of(module, spec, attr)
     if getattr(db, "_mapping_generated", False):
         raise MigrationError(f"--db {spec!r}: the mapping is already generated; declare the entities without "
                              "calling generate_mapping() at import time")
     return db, Path(module.__file__ or ".").resolve().parent / "migrations"
+
+
+def _database_of(module: Any, spec: str, attr: str) -> Any:
+    db = getattr(module, attr, None)
+    if db is None or not hasattr(db, "entities"):
+        raise MigrationError(f"--db {spec!r}: {module.__name__} has no Database named {attr!r}")
+    return db
+
+
+def _fresh_copy(module: Any) -> Any:
+    """A new module object executed from ``module``'s file, not registered in ``sys.modules``."""
+    spec = importlib.util.spec_from_file_location(module.__name__, module.__file__)
+    assert spec is not None and spec.loader is not None
+    copy = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(copy)
+    return copy
 
 
 def _ask(question: str) -> bool:

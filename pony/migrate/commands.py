@@ -136,6 +136,9 @@ def rollback(project: Project, target: str | None = None) -> int:
                 ops, states = reverse_plan(migration, files.replay(migrations, i), records[migration.name].ops_done)
                 runner.run_migration(migration, ops, states, 0, migration.name, forward=False)
                 project.echo(f"Rolled back {migration.name}")
+    now = [migrations[i].name for i in applied if i <= keep]
+    project.echo(f"The database is now at {now[-1]}." if now else "No migration is applied now.")
+    project.echo("Run `apply` to upgrade again.")
     return 0
 
 
@@ -161,6 +164,8 @@ def status(project: Project) -> int:
 
 
 def sql(project: Project, target: str | None = None, offline: bool = False) -> int:
+    """Print the SQL ``apply`` would run (a name the database chooses itself, read at ``apply``
+    time, is printed as a comment saying what that statement does)."""
     migrations = project.migrations()
     records: dict = {}
     if not offline:

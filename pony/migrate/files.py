@@ -7,9 +7,9 @@ recorded as applied without running it).
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
+import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,13 +48,14 @@ def load(directory: Path) -> list[Migration]:
 
 
 def _load_file(path: Path) -> Migration:
+    # Executed from its source, never from a cached .pyc: a file edited twice within the same
+    # second (a fixed migration run again) could otherwise run its old bytecode.
     module_name = f"pony_migration_{abs(hash(str(path.resolve())))}_{path.stem}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
+    module = types.ModuleType(module_name)
+    module.__file__ = str(path)
     sys.modules[module_name] = module
     try:
-        spec.loader.exec_module(module)
+        exec(compile(path.read_text(), str(path), "exec"), module.__dict__)
     except Exception as exc:
         raise ImportError(f"Cannot load migration {path}: {type(exc).__name__}: {exc}") from exc
     operations = getattr(module, "operations", None)

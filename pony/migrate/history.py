@@ -62,27 +62,53 @@ class LockTimeout(Exception):
     """Another process holds the migration lock for longer than the lock timeout."""
 
 
-def acquire_lock(provider: Any, execute: Any, timeout: float) -> None:
-    """Take the server-wide migration lock (PostgreSQL advisory lock, MySQL GET_LOCK).
-    SQLite needs none: each migration runs in a BEGIN IMMEDIATE transaction."""
+def acquire_lock(provider: Any, execute: Any, timeout: float) -> Any:
+    """Take the migration lock (PostgreSQL advisory lock, MySQL GET_LOCK, on SQLite an exclusive
+    lock on the file ``<database>.migrate-lock``) and return what ``release_lock`` needs."""
     name = provider.provider_name
+    message = f"Another migration holds the lock (waited {timeout:g}s); try again when it has finished"
     if name == "postgres":
         deadline = time.monotonic() + timeout
         while not execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:
             if time.monotonic() > deadline:
-                raise LockTimeout(f"Another migration holds the lock (waited {timeout:g}s); try again later")
+                raise LockTimeout(message)
             time.sleep(0.2)
         execute(f"SET lock_timeout = '{int(timeout * 1000)}ms'")
     elif name == "mysql":
         got = execute("SELECT GET_LOCK(%s, %s)", (LOCK_NAME, int(timeout))).fetchone()[0]
         if got != 1:
-            raise LockTimeout(f"Another migration holds the lock (waited {timeout:g}s); try again later")
+            raise LockTimeout(message)
         execute(f"SET SESSION lock_wait_timeout = {max(1, int(timeout))}")
+    elif name == "sqlite":
+        execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        return _lock_file(f"{provider.pool.filename}.migrate-lock", timeout, message)
+    return None
 
 
-def release_lock(provider: Any, execute: Any) -> None:
+def _lock_file(path: str, timeout: float, message: str) -> Any:
+    """An open file holding an exclusive ``flock`` (released by the OS if the process dies)."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): each migration still runs in BEGIN IMMEDIATE
+        return None
+    handle = open(path, "a")  # noqa: SIM115 - kept open while the lock is held
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                handle.close()
+                raise LockTimeout(message) from None
+            time.sleep(0.1)
+
+
+def release_lock(provider: Any, execute: Any, handle: Any = None) -> None:
     name = provider.provider_name
     if name == "postgres":
         execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
     elif name == "mysql":
         execute("SELECT RELEASE_LOCK(%s)", (LOCK_NAME,))
+    elif handle is not None:
+        handle.close()  # closing the file releases its flock

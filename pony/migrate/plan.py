@@ -52,7 +52,7 @@ def operation_steps(op: Operation, state: ModelState, provider: Any,
     if isinstance(op, AddAttr) and type(op) is AddAttr:
         fill = op.fill if op.fill is not _MISSING else _empty_value(op, state, provider)
         if fill is not _MISSING:
-            return _add_with_fill(op, state, provider, fill)
+            return _add_with_fill(op, state, provider, fill, concurrently)
     return schema_statements(state, op.apply(state), provider, op.renames(), concurrently)
 
 
@@ -67,7 +67,8 @@ def _empty_value(op: AddAttr, state: ModelState, provider: Any) -> Any:
     return op.attr.options.get("default", attr.default)
 
 
-def _add_with_fill(op: AddAttr, state: ModelState, provider: Any, fill: Any) -> list[Statement]:
+def _add_with_fill(op: AddAttr, state: ModelState, provider: Any, fill: Any,
+                   concurrently: bool = False) -> list[Statement]:
     """Add the column nullable, give the existing rows the ``fill`` value, then make it Required."""
     loose = AttrState(op.attr.name, "Optional", op.attr.py_type, *op.attr.args,
                       **{**op.attr.options, "nullable": True})
@@ -81,5 +82,5 @@ def _add_with_fill(op: AddAttr, state: ModelState, provider: Any, fill: Any) -> 
         raise NotImplementedError(f"fill= needs a single-column attribute ({op.entity}.{op.attr.name})")
     update = Statement(f"UPDATE {q(entity._table_)} SET {q(columns[0])} = {renderer.placeholder()} "
                        f"WHERE {q(columns[0])} IS NULL", (fill,))
-    return [*schema_statements(state, middle, provider, []), update,
-            *schema_statements(middle, final, provider, [])]
+    return [*schema_statements(state, middle, provider, [], concurrently), update,
+            *schema_statements(middle, final, provider, [], concurrently)]

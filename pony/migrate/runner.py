@@ -71,11 +71,11 @@ class Runner:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        acquire_lock(self.provider, self.execute, self.options.lock_timeout)
+        handle = acquire_lock(self.provider, self.execute, self.options.lock_timeout)
         try:
             yield
         finally:
-            release_lock(self.provider, self.execute)
+            release_lock(self.provider, self.execute, handle)
 
     # --- transactions ---------------------------------------------------------------------------
 
@@ -129,6 +129,9 @@ class Runner:
                     self.con.autocommit(True)
             elif statement.action is not None:
                 statement.action(self.execute)
+            elif statement.resolve is not None:
+                for sql in statement.resolve(self.execute):
+                    self.execute(sql)
             elif statement.sql.startswith("CREATE INDEX CONCURRENTLY"):
                 deferred.append(statement)
             else:
@@ -140,6 +143,7 @@ class Runner:
         history = self.history()
         deferred: list[Statement] = []
         self.begin()
+        i = skip
         try:
             for i, op in enumerate(ops):
                 if i < skip:
@@ -154,11 +158,28 @@ class Runner:
             else:
                 history.delete(name_for_record)
             self.commit()
+        except Exception as exc:
+            self.rollback()
+            raise MigrationError(self.failure_message(migration, ops, i, exc, forward)) from exc
         except BaseException:
             self.rollback()
             raise
         for statement in deferred:
             self.execute(statement.sql)
+
+    def failure_message(self, migration: Migration, ops: list[Operation], failed: int, exc: Exception,
+                        forward: bool) -> str:
+        """What failed, what state the database is in, and what to do next."""
+        command = "apply" if forward else "rollback"
+        head = (f"{migration.name}: {'' if forward else 'rolling back '}operation {failed + 1} of {len(ops)} "
+                f"({ops[failed].describe() if failed < len(ops) else 'recording it'}) failed: "
+                f"{type(exc).__name__}: {exc}".rstrip())
+        if self.kind != "mysql":
+            return (f"{head}. The migration was rolled back: the database is as it was before it. Fix the "
+                    f"cause, then run `{command}` again.")
+        return (f"{head}. MySQL/MariaDB cannot roll back schema changes: the {failed} operation(s) before it stay "
+                f"done and recorded (see `status`). Fix the cause, then run `{command}` again to continue "
+                f"from operation {failed + 1}.")
 
 
 def check_allowed(migration: Migration, reverse: bool = False) -> None:

@@ -17,11 +17,15 @@ from ..diff import SchemaChanges, TableChanges
 
 @dataclass
 class Statement:
-    """One statement to run: SQL text with bound parameters, or a callable given the executor."""
+    """One statement to run: SQL text with bound parameters, or a callable given the executor.
+
+    ``resolve(execute)`` returns the SQL to run when it depends on the live database (a constraint
+    name the database chose); ``sql`` then only describes it, for ``sql --offline``."""
 
     sql: str
     params: tuple | None = None
     action: Callable[[Any], None] | None = None
+    resolve: Callable[[Any], list[str]] | None = None
 
     def __str__(self) -> str:
         return self.sql
@@ -53,7 +57,7 @@ class AlterRenderer:
             out += [self.drop_index_sql(index, table.old) for index in table.drop_indexes]
         for table in changes.tables:
             if table.renamed:
-                out.append(self.rename_table_sql(table.old.name, table.new.name))
+                out += self.rename_table_statements(table.old.name, table.new.name)
         for new in changes.create_tables:
             out += self.ddl.create_table_commands(new)
         for table in changes.tables:
@@ -74,9 +78,9 @@ class AlterRenderer:
             out += [self.ddl.add_foreign_key_sql(fk) for fk in self.ddl.sorted_fks(new)]
         return out
 
-    def column_statements(self, table: TableChanges) -> list[str]:
+    def column_statements(self, table: TableChanges) -> list[str | Statement]:
         name = self.q(table.new.name)
-        out = [self.rename_column_sql(name, old, new) for old, new in table.rename_columns]
+        out: list[str | Statement] = [self.rename_column_sql(name, old, new) for old, new in table.rename_columns]
         for col in table.add_columns:
             if col.name in table.fill:
                 literal = sql_literal(table.fill[col.name])
@@ -100,6 +104,9 @@ class AlterRenderer:
             parts.append("NOT NULL")
         return " ".join(parts)
 
+    def rename_table_statements(self, old: Any, new: Any) -> list[str | Statement]:
+        return [self.rename_table_sql(old, new)]
+
     def rename_table_sql(self, old: Any, new: Any) -> str:
         return f"ALTER TABLE {self.q(old)} RENAME TO {self.q(new)}"
 
@@ -118,7 +125,7 @@ class AlterRenderer:
             return f"ALTER TABLE {table} ADD CONSTRAINT {self.q(index.name)} UNIQUE ({columns})"
         return self.ddl.create_index_sql(index)
 
-    def drop_index_sql(self, index: DBIndex, table: Table) -> str:
+    def drop_index_sql(self, index: DBIndex, table: Table) -> str | Statement:
         raise NotImplementedError
 
     def drop_fk_sql(self, fk: ForeignKey) -> str:

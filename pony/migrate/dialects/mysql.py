@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...orm.sql.schema import Column, DBIndex, ForeignKey, Table
-from .base import AlterRenderer
+from .base import AlterRenderer, Statement
+from .livenames import live_unique_name
 
 
 class MySQLRenderer(AlterRenderer):
@@ -15,10 +16,19 @@ class MySQLRenderer(AlterRenderer):
     def rename_table_sql(self, old: Any, new: Any) -> str:
         return f"RENAME TABLE {self.q(old)} TO {self.q(new)}"
 
-    def drop_index_sql(self, index: DBIndex, table: Table) -> str:
-        # A single-column UNIQUE written inline is an index named after its column.
-        name = index.columns[0].name if index.is_unique and len(index.columns) == 1 else index.name
-        return f"ALTER TABLE {self.q(table.name)} DROP INDEX {self.q(name)}"
+    def drop_index_sql(self, index: DBIndex, table: Table) -> str | Statement:
+        quoted = self.q(table.name)
+        if not (index.is_unique and len(index.columns) == 1):
+            return f"ALTER TABLE {quoted} DROP INDEX {self.q(index.name)}"
+        # A single-column UNIQUE written inline is an index the server names (after its column,
+        # with a suffix when that name is taken): read its name from the database.
+        columns = index.col_names
+
+        def resolve(execute: Any) -> list[str]:
+            return [f"ALTER TABLE {quoted} DROP INDEX "
+                    f"{self.q(live_unique_name(self.provider, execute, table.name, columns))}"]
+        return Statement(f"-- drop the UNIQUE index on {quoted} ({', '.join(columns)}), named by the database",
+                         resolve=resolve)
 
     def drop_fk_sql(self, fk: ForeignKey) -> str:
         return f"ALTER TABLE {self.q(fk.child_table.name)} DROP FOREIGN KEY {self.q(fk.name)}"

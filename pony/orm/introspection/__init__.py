@@ -65,8 +65,8 @@ class SchemaInfo:
     tables: dict[str, TableInfo] = field(default_factory=dict)
 
     def signature(self, ignore: tuple[str, ...] = ()) -> dict:
-        """A comparable summary: per table the columns by name (name, type, nullability, sizes; column
-        order left out, since ALTER TABLE adds columns at the end), the key, the
+        """A comparable summary: per table the columns by name (name, type, nullability, sizes,
+        default; column order left out, since ALTER TABLE adds columns at the end), the key, the
         sets of unique and plain index column lists and of foreign keys (names left out, since
         databases name inline constraints themselves)."""
         result = {}
@@ -74,7 +74,8 @@ class SchemaInfo:
             if name in ignore:
                 continue
             result[name] = {
-                "columns": sorted((c.name, c.type, c.nullable, c.size, c.precision, c.scale) for c in table.columns),
+                "columns": sorted((c.name, c.type, c.nullable, c.size, c.precision, c.scale, c.default or "")
+                                  for c in table.columns),
                 "primary_key": table.primary_key,
                 "uniques": sorted(u.columns for u in table.uniques),
                 "indexes": sorted(i.columns for i in table.indexes),
