@@ -9,7 +9,7 @@ translation, so a repeated query only binds parameters.
 from __future__ import annotations
 
 import random as random_module
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from .. import errors
@@ -292,6 +292,11 @@ class Query:
 
     def __len__(self) -> int:
         return len(self._fetch(self._limit, self._offset))
+
+    def __aiter__(self) -> AsyncIterator:
+        """``async for x in query``: the results, fetched without blocking the event loop."""
+        from ..aio.api import iterate
+        return iterate(self).__aiter__()
 
     def fetch(self, limit: int | None = None, offset: int | None = None) -> QueryResult:
         return QueryResult(self._fetch(limit, offset), self)

@@ -15,6 +15,7 @@ from typing import Any
 
 from ... import errors
 from ...log import debug_flags, log_orm, log_sql, log_sql_many
+from ...aio.connections import BridgeConnection
 from ...sql.compiler import SQLCompiler
 from ...sql.ddl import DDLCompiler
 from .converters import BASE_CONVERTERS, Converter
@@ -145,10 +146,10 @@ class DBAPIProvider:
         return con
 
     def release(self, con: Any) -> None:
-        self.pool.release(con)
+        (con.pool if isinstance(con, BridgeConnection) else self.pool).release(con)
 
     def drop(self, con: Any) -> None:
-        self.pool.drop(con)
+        (con.pool if isinstance(con, BridgeConnection) else self.pool).drop(con)
 
     def disconnect(self) -> None:
         self.pool.disconnect()
