@@ -8,8 +8,7 @@ from typing import Any
 
 from ..dbproviders.base.errors import raise_wrapped
 from .bridge import await_only
-from .connections import (BridgeConnection, MySQLBridgeConnection, PGBridgeConnection,
-                          ThreadedConnection)
+from .connections import BridgeConnection, MySQLBridgeConnection, PGBridgeConnection, ThreadedConnection
 from .pool import AsyncPool, pool_for
 
 

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import errors
-from ...log import debug_flags, log_orm, log_sql, log_sql_many
 from ...aio.connections import BridgeConnection
+from ...log import debug_flags, log_orm, log_sql, log_sql_many
 from ...sql.compiler import SQLCompiler
 from ...sql.ddl import DDLCompiler
 from .converters import BASE_CONVERTERS, Converter
