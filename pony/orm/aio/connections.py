@@ -116,6 +116,14 @@ class PGBridgeConnection(BridgeConnection):
     def autocommit(self, value: bool) -> None:
         self._wait(self.raw.set_autocommit(value))
 
+    async def aclose(self) -> None:
+        if self.broken:  # stop the interrupted statement on the server (its locks go with it)
+            try:
+                await self.raw.cancel_safe(timeout=5.0)
+            except Exception:
+                pass
+        await self.raw.close()
+
     def prepared_cursor(self) -> BridgeCursor:
         """A server-side binding cursor (psycopg prepares statements sent often)."""
         import psycopg
@@ -128,8 +136,28 @@ class MySQLBridgeConnection(BridgeConnection):
     def cursor(self) -> BridgeCursor:
         return BridgeCursor(self, self._wait(self.raw.cursor()))
 
+    def __init__(self, raw: Any, pool: Any, connect_kwargs: dict) -> None:
+        super().__init__(raw, pool)
+        self.connect_kwargs = connect_kwargs
+
     async def aclose(self) -> None:
+        if self.broken:
+            await self._kill_on_server()
         self.raw.close()
+
+    async def _kill_on_server(self) -> None:
+        """Closing the socket does not stop a running statement (nor free its locks) on the server:
+        KILL it from a short-lived second connection."""
+        import aiomysql
+        try:
+            killer = await aiomysql.connect(**self.connect_kwargs)
+            try:
+                async with killer.cursor() as cursor:
+                    await cursor.execute("KILL %s", (self.raw.thread_id(),))
+            finally:
+                killer.close()
+        except Exception:
+            pass
 
 
 class ThreadedConnection(BridgeConnection):

@@ -32,15 +32,17 @@ class AsyncPool:
         self.slots = asyncio.Semaphore(size)
         self.idle: list[BridgeConnection] = []
         self.open_count = 0  # open connections, in use or idle
+        self.closing: set[asyncio.Task] = set()  # dropped connections being closed
         # Started on first use, then left suspended: the loop's shutdown_asyncgens() (run by
         # asyncio.run at its end) finalizes it, which closes the idle connections.
-        self._closer: AsyncIterator[None] | None = _close_at_shutdown(self)
+        self._closer = _close_at_shutdown(self)
+        self._closer_started = False
 
     async def acquire(self) -> tuple[BridgeConnection, bool]:
         """A free connection and whether it is new (needs the provider's set-up)."""
-        if self._closer is not None:
-            closer, self._closer = self._closer, None
-            await closer.__anext__()
+        if not self._closer_started:
+            self._closer_started = True  # the loop holds it weakly: self._closer keeps it alive
+            await self._closer.__anext__()
         try:
             if self.slots.locked():
                 await asyncio.wait_for(self.slots.acquire(), self.timeout)
@@ -80,17 +82,17 @@ class AsyncPool:
         self.open_count -= 1
         self.slots.release()
         task = asyncio.get_running_loop().create_task(_quiet_close(con))
-        _closing.add(task)
-        task.add_done_callback(_closing.discard)
+        self.closing.add(task)
+        task.add_done_callback(self.closing.discard)
 
     async def close_idle(self) -> None:
+        """Close the idle connections, and wait for those being closed."""
         idle, self.idle = self.idle, []
         self.open_count -= len(idle)
         for con in idle:
             await _quiet_close(con)
-
-
-_closing: set = set()
+        if self.closing:
+            await asyncio.gather(*self.closing, return_exceptions=True)
 
 
 async def _quiet_close(con: BridgeConnection) -> None:

@@ -56,7 +56,7 @@ async def _open_mysql(pool: AsyncPool, provider: Any) -> BridgeConnection:
         if old in kwargs:
             kwargs[new] = kwargs.pop(old)
     raw = await aiomysql.connect(**kwargs)
-    return MySQLBridgeConnection(raw, pool)
+    return MySQLBridgeConnection(raw, pool, kwargs)
 
 
 async def _open_sqlite(pool: AsyncPool, provider: Any) -> BridgeConnection:
