@@ -125,7 +125,9 @@ def pool_for(provider: Any, opener: Callable[[AsyncPool], Awaitable[BridgeConnec
         options = provider.__dict__.get("async_pool_options", {})
         size = options.get("pool_size", DEFAULT_POOL_SIZE)
         timeout = options.get("pool_timeout", DEFAULT_POOL_TIMEOUT)
-        if getattr(provider, "filename", None) == ":memory:":
-            size = 1  # one private in-memory database: every session shares its one connection
+        if getattr(provider, "filename", None) in (":memory:", ":sharedmemory:"):
+            # A private in-memory database is one connection; a shared-cache one has table locks
+            # that do not wait (busy timeout), so its sessions take turns.
+            size = 1
         pool = pools[loop] = AsyncPool(provider, opener, size, timeout, provider.dialect)
     return pool
