@@ -490,3 +490,23 @@ def test_sync_sessions_are_unchanged_inside_the_loop(db):
             return db.Person.get(name="Ann").age
 
     assert asyncio.run(main()) == 30
+
+
+def test_without_greenlet_coroutines_fall_back_to_suspended_sessions(db, monkeypatch):
+    import pony.orm.aio.session as aio_session
+    monkeypatch.setattr(aio_session, "HAVE_GREENLET", False)
+    with pytest.raises(TypeError, match="^db_session with `retry` option cannot be applied to a coroutine function "
+                                        "without the async extra"):
+        @db_session(retry=2)
+        async def retried():
+            pass
+
+    @db_session
+    async def pending():
+        db.Person(name="Pending", age=1)
+        await asyncio.sleep(0)
+
+    with pytest.raises(TransactionError, match=r"^You need to manually commit\(\) changes before suspending the "
+                                               r"coroutine$"):
+        asyncio.run(pending())
+    assert names(db) == ["Ann", "Bob"]
