@@ -19,7 +19,9 @@ T = TypeVar("T")
 
 async def call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run any synchronous Pony code ``func(*args, **kwargs)`` without blocking the loop."""
-    return await run_in_bridge(functools.partial(func, *args, **kwargs) if kwargs else func, *args)
+    if kwargs:
+        return await run_in_bridge(functools.partial(func, *args, **kwargs))
+    return await run_in_bridge(func, *args)
 
 
 def _query(source: Any) -> Any:
