@@ -493,7 +493,7 @@ def test_sync_sessions_are_unchanged_inside_the_loop(db):
 
 
 def test_without_greenlet_coroutines_fall_back_to_suspended_sessions(db, monkeypatch):
-    import pony.orm.aio.session as aio_session
+    import pony.orm.session.async_session as aio_session
     monkeypatch.setattr(aio_session, "HAVE_GREENLET", False)
     with pytest.raises(TypeError, match="^db_session with `retry` option cannot be applied to a coroutine function "
                                         "without the async extra"):

@@ -7,6 +7,7 @@ it never imports greenlet's users or a driver before they are needed.
 
 from __future__ import annotations
 
+from ..dbproviders.aio.errors import AsyncBridgeError, PoolTimeoutError
 from .api import (
                   call,
                   commit,
@@ -24,7 +25,6 @@ from .api import (
                   rollback,
                   run,
 )
-from .errors import AsyncBridgeError, PoolTimeoutError
 
 __all__ = ["AsyncBridgeError", "PoolTimeoutError", "call", "commit", "configure", "count", "create_task",
            "disconnect", "exists", "fetch", "first", "flush", "get", "install", "iterate", "rollback", "run"]

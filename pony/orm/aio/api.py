@@ -12,7 +12,7 @@ import functools
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any, TypeVar
 
-from .bridge import drive_in_bridge, require_greenlet, run_in_bridge
+from ..dbproviders.aio.bridge import drive_in_bridge, require_greenlet, run_in_bridge
 
 T = TypeVar("T")
 
@@ -38,10 +38,9 @@ async def fetch(query: Any, limit: int | None = None, offset: int | None = None)
     return await call(lambda: _query(query).fetch(limit, offset))
 
 
-async def iterate(query: Any) -> AsyncIterator[Any]:
+def iterate(query: Any) -> AsyncIterator[Any]:
     """``async for x in aio.iterate(query)`` (also ``async for x in query``): fetches, then yields."""
-    for item in await fetch(query):
-        yield item
+    return _query(query).__aiter__()
 
 
 async def get(source: Any, *args: Any, **kwargs: Any) -> Any:

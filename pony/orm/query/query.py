@@ -293,10 +293,12 @@ class Query:
     def __len__(self) -> int:
         return len(self._fetch(self._limit, self._offset))
 
-    def __aiter__(self) -> AsyncIterator:
-        """``async for x in query``: the results, fetched without blocking the event loop."""
-        from ..aio.api import iterate
-        return iterate(self).__aiter__()
+    async def __aiter__(self) -> AsyncIterator:
+        """``async for x in query``: the results, fetched (all at once) without blocking the event
+        loop, then yielded."""
+        from ..dbproviders.aio.bridge import run_in_bridge
+        for item in await run_in_bridge(self.fetch):
+            yield item
 
     def fetch(self, limit: int | None = None, offset: int | None = None) -> QueryResult:
         return QueryResult(self._fetch(limit, offset), self)

@@ -63,7 +63,7 @@ class SessionCache:
         con = self.connection
         if con is None:
             if self.session.is_async:
-                from ..aio.providers import connect_bridged
+                from ..dbproviders.aio.providers import connect_bridged
                 con = self.connection = connect_bridged(self.provider)
             else:
                 con = self.connection = self.provider.connect()

@@ -99,11 +99,11 @@ class DBSessionContextManager:
         return False
 
     async def __aenter__(self) -> DBSessionContextManager:
-        from ..aio.session import aenter
+        from .async_session import aenter
         return await aenter(self)
 
     async def __aexit__(self, exc_type: Any = None, exc: Any = None, tb: Any = None) -> bool:
-        from ..aio.session import aexit
+        from .async_session import aexit
         await aexit(self, exc)
         return False
 
@@ -151,7 +151,7 @@ class DBSessionContextManager:
         if inspect.isasyncgenfunction(func):
             raise TypeError("@db_session does not support async generator functions")
         if inspect.iscoroutinefunction(func):
-            from ..aio.session import wrap_coroutine
+            from .async_session import wrap_coroutine
             return functools.wraps(func)(wrap_coroutine(self, func))
         if inspect.isgeneratorfunction(func):
             for option in ("ddl", "retry", "serializable"):

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import errors
-from ...aio.connections import BridgeConnection
 from ...log import debug_flags, log_orm, log_sql, log_sql_many
 from ...sql.compiler import SQLCompiler
 from ...sql.ddl import DDLCompiler
+from ..aio.connections import BridgeConnection
 from .converters import BASE_CONVERTERS, Converter
 from .errors import raise_wrapped, wrap_dbapi_exceptions
 from .pool import Pool

@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ...aio.connections import BridgeConnection
 from ...log import log_orm, log_sql_many
+from ..aio.connections import BridgeConnection
 from ..base.errors import raise_wrapped, sqlstate, wrap_dbapi_exceptions
 from ..base.pool import Pool
 from ..base.provider import DBAPIProvider

@@ -9,9 +9,9 @@ import threading
 from typing import Any
 
 from ... import errors
-from ...aio.connections import BridgeConnection
 from ...callers import user_frame
 from ...log import log_orm
+from ..aio.connections import BridgeConnection
 from ..base.errors import raise_wrapped
 from ..base.pool import Pool
 from ..base.provider import DBAPIProvider

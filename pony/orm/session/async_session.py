@@ -1,8 +1,8 @@
 """Async sessions: ``@db_session async def`` and ``async with db_session``.
 
-An async session gets its connection from the async pool (see ``pool.py``) and keeps it, with its
+An async session gets its connection from the async pool (see ``dbproviders/aio/pool.py``) and keeps it, with its
 pending changes, across the coroutine's ``await``s until it ends. Its synchronous ORM code runs
-in bridge greenlets (see ``bridge.py``), so each database call suspends only its own task.
+in bridge greenlets (see ``dbproviders/aio/bridge.py``), so each database call suspends only its own task.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from .. import errors
-from ..session.context import current_session
-from ..session.db_session import _enter_stack
-from .bridge import HAVE_GREENLET, drive_in_bridge, run_in_bridge
+from ..dbproviders.aio.bridge import HAVE_GREENLET, drive_in_bridge, run_in_bridge
+from .context import current_session
+from .db_session import _enter_stack
 
 
 def _session_of_this_task() -> Any:
@@ -91,7 +91,7 @@ def _legacy_wrapper(manager: Any, func: Callable) -> Callable:
         if getattr(manager, option):
             raise TypeError(f"db_session with `{option}` option cannot be applied to a coroutine function "
                             "without the async extra: pip install 'pony[async]'")
-    from ..session.suspended import wrap_coroutine as wrap_suspended
+    from .suspended import wrap_coroutine as wrap_suspended
     return wrap_suspended(manager, func)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .. import errors
+from ... import errors
 from .bridge import await_only
 
 
@@ -185,13 +185,27 @@ class ThreadedConnection(BridgeConnection):
 
     async def aclose(self) -> None:
         loop = asyncio.get_running_loop()
+        if self.broken:
+            try:
+                self.raw.interrupt()  # thread-safe: stops the statement the worker is running
+            except Exception:
+                pass
         try:
-            if self.on_close is not None:
+            if self.on_close is not None:  # a borrowed connection goes back clean
+                await loop.run_in_executor(self.executor, _rollback_quietly, self.raw)
                 self.on_close(self.raw)
             else:
                 await loop.run_in_executor(self.executor, self.raw.close)
         finally:
             self.executor.shutdown(wait=False)
+
+
+def _rollback_quietly(raw: Any) -> None:
+    try:
+        if raw.in_transaction:
+            raw.rollback()
+    except Exception:
+        pass
 
 
 class ThreadedCursor(BridgeCursor):

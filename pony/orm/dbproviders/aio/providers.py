@@ -6,7 +6,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ..dbproviders.base.errors import raise_wrapped
+from ..base.errors import raise_wrapped
 from .bridge import await_only
 from .connections import BridgeConnection, MySQLBridgeConnection, PGBridgeConnection, ThreadedConnection
 from .pool import AsyncPool, pool_for

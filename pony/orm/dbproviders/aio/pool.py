@@ -13,7 +13,8 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from ..log import log_orm
+from ...log import log_orm
+from .bridge import await_only, in_bridge
 from .connections import BridgeConnection
 from .errors import PoolTimeoutError
 
@@ -80,7 +81,12 @@ class AsyncPool:
         """Close ``con`` (its server rolls back what it had not committed) and free its slot."""
         log_orm("CLOSE CONNECTION")
         self.open_count -= 1
-        self.slots.release()
+        try:
+            if in_bridge():  # the session's own code: wait for the close (a rollback on the server)
+                await_only(_quiet_close(con))
+                return
+        finally:
+            self.slots.release()
         task = asyncio.get_running_loop().create_task(_quiet_close(con))
         self.closing.add(task)
         task.add_done_callback(self.closing.discard)
