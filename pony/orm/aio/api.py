@@ -46,7 +46,8 @@ def iterate(query: Any) -> AsyncIterator[Any]:
 async def get(source: Any, *args: Any, **kwargs: Any) -> Any:
     """``Entity.get(...)`` for an entity class, ``query.get()`` for a query or generator."""
     if isinstance(source, type) and hasattr(source, "_pk_attrs_"):
-        return await call(source.get, *args, **kwargs)
+        entity: Any = source
+        return await call(entity.get, *args, **kwargs)
     return await call(lambda: _query(source).get())
 
 
@@ -89,14 +90,14 @@ def create_task(coro: Coroutine[Any, Any, T], **kwargs: Any) -> asyncio.Task[T]:
     return asyncio.get_running_loop().create_task(drive_in_bridge(coro), **kwargs)
 
 
-def _task_factory(loop: asyncio.AbstractEventLoop, coro: Coroutine, **kwargs: Any) -> asyncio.Task:
+def _task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task:
     return asyncio.Task(drive_in_bridge(coro), loop=loop, **kwargs)
 
 
 def install(loop: asyncio.AbstractEventLoop | None = None) -> None:
     """Run every task created from now on in ``loop`` (default: the running one) under the bridge."""
     require_greenlet()
-    (loop or asyncio.get_running_loop()).set_task_factory(_task_factory)
+    (loop or asyncio.get_running_loop()).set_task_factory(_task_factory)  # type: ignore[arg-type]
 
 
 def run(main: Coroutine[Any, Any, T], *, debug: bool | None = None) -> T:

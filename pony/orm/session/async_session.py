@@ -36,7 +36,7 @@ def _start(manager: Any) -> bool:
     outer = _session_of_this_task() is None
     manager._enter()
     if outer:
-        session = current_session.get()
+        session: Any = current_session.get()
         session.is_async = True
         session.task = asyncio.current_task()
     return outer
