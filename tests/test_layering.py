@@ -45,6 +45,7 @@ LAYERS: list[tuple[str, int, str]] = [
     ("orm/serialization.py", 7, "L7"),
     ("orm/integration/", 7, "L7"),
     ("orm/examples/", 7, "L7"),
+    ("orm/aio/", 7, "L7 async API"),
     ("orm/tests/", 7, "L7"),
     ("flask/", 7, "L7"),
     ("orm/mypy.py", 7, "L7 mypy plugin"),

@@ -9,7 +9,7 @@ translation, so a repeated query only binds parameters.
 from __future__ import annotations
 
 import random as random_module
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from .. import errors
@@ -310,6 +310,13 @@ class Query:
 
     def __len__(self) -> int:
         return len(self._fetch(self._limit, self._offset))
+
+    async def __aiter__(self) -> AsyncIterator:
+        """``async for x in query``: the results, fetched (all at once) without blocking the event
+        loop, then yielded."""
+        from ..dbproviders.aio.bridge import run_in_bridge
+        for item in await run_in_bridge(self.fetch):
+            yield item
 
     def fetch(self, limit: int | None = None, offset: int | None = None) -> QueryResult:
         return QueryResult(self._fetch(limit, offset), self._clone(limit=limit, offset=offset))

@@ -64,7 +64,11 @@ class SessionCache:
             raise errors.DatabaseSessionIsOver("The database session is over")
         con = self.connection
         if con is None:
-            con = self.connection = self.provider.connect()
+            if self.session.is_async:
+                from ..dbproviders.aio.providers import connect_bridged
+                con = self.connection = connect_bridged(self.provider)
+            else:
+                con = self.connection = self.provider.connect()
             if self.immediate:
                 self.begin()
         return con

@@ -98,6 +98,15 @@ class DBSessionContextManager:
         self._exit(exc)
         return False
 
+    async def __aenter__(self) -> DBSessionContextManager:
+        from .async_session import aenter
+        return await aenter(self)
+
+    async def __aexit__(self, exc_type: Any = None, exc: Any = None, tb: Any = None) -> bool:
+        from .async_session import aexit
+        await aexit(self, exc)
+        return False
+
     def _enter(self) -> None:
         session = current_session.get()
         saved_flags = (debug_flags.debug, debug_flags.show_values)
@@ -141,15 +150,16 @@ class DBSessionContextManager:
     def _decorate(self, func: Callable) -> Callable:
         if inspect.isasyncgenfunction(func):
             raise TypeError("@db_session does not support async generator functions")
-        if inspect.isgeneratorfunction(func) or inspect.iscoroutinefunction(func):
+        if inspect.iscoroutinefunction(func):
+            from .async_session import wrap_coroutine
+            return functools.wraps(func)(wrap_coroutine(self, func))
+        if inspect.isgeneratorfunction(func):
             for option in ("ddl", "retry", "serializable"):
                 if getattr(self, option):
                     raise TypeError(f"db_session with `{option}` option cannot be applied to generator "
                                     "function")
-            from .suspended import wrap_coroutine, wrap_generator
-            wrapper = wrap_coroutine(self, func) if inspect.iscoroutinefunction(func) \
-                else wrap_generator(self, func)
-            return functools.wraps(func)(wrapper)
+            from .suspended import wrap_generator
+            return functools.wraps(func)(wrap_generator(self, func))
 
         manager = self
 

@@ -11,6 +11,11 @@ from .cache import SessionCache
 
 
 class Session:
+    # Opened by ``async with db_session`` / ``@db_session async def``: connections come from the
+    # async pool and are waited for through the greenlet bridge (pony/orm/aio).
+    is_async = False
+    task: Any = None  # the asyncio task of an async session
+
     def __init__(self, immediate: bool = False, serializable: bool = False, optimistic: bool = True,
                  strict: bool = False, ddl: bool = False) -> None:
         self.immediate = immediate or ddl or serializable or not optimistic

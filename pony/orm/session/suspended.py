@@ -10,10 +10,10 @@ from .context import current_session
 from .session import Session
 
 
-def _check_no_session(func: Callable) -> None:
+def _check_no_session(func: Callable, kind: str = "generator") -> None:
     if current_session.get() is not None:
         raise errors.TransactionError(
-            "@db_session-wrapped generator cannot be used inside another db_session")
+            f"@db_session-wrapped {kind} cannot be used inside another db_session")
 
 
 def _new_session(manager: Any) -> Session:
@@ -22,17 +22,18 @@ def _new_session(manager: Any) -> Session:
     return session
 
 
-def _suspend(session: Session) -> None:
+def _suspend(session: Session, kind: str = "generator") -> None:
     """Release connections at a ``yield``; uncommitted changes may not cross it."""
     for cache in session.caches.values():
         if cache.in_transaction or cache.dirty or cache.objects_to_save:
             session.close(commit=False)
             raise errors.TransactionError(
-                "You need to manually commit() changes before suspending the generator")
+                f"You need to manually commit() changes before suspending the {kind}")
         cache.release()
 
 
-def _step(manager: Any, session: Session, inner: Any, to_send: Any, to_throw: BaseException | None) -> tuple:
+def _step(manager: Any, session: Session, inner: Any, to_send: Any, to_throw: BaseException | None,
+          kind: str = "generator") -> tuple:
     """Run the wrapped generator or coroutine inside ``session`` up to its next suspension.
 
     Returns ``(True, result)`` when it finished (the session is committed and closed), or
@@ -54,7 +55,7 @@ def _step(manager: Any, session: Session, inner: Any, to_send: Any, to_throw: Ba
             current_session.reset(token)
         raise
     try:
-        _suspend(session)
+        _suspend(session, kind)
     except BaseException:
         inner.close()
         raise
@@ -99,16 +100,16 @@ class _Suspend:
 
 
 def wrap_coroutine(manager: Any, func: Callable) -> Callable:
-    # The coroutine is driven step by step, like a generator, so that the session is suspended
-    # (and checked for uncommitted changes) exactly where it really waits.
+    # Without greenlet (pony/orm/aio): the coroutine is driven step by step, like a generator, so
+    # that the session is suspended (and checked for uncommitted changes) where it really waits.
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _check_no_session(func)
+        _check_no_session(func, "coroutine")
         coro = func(*args, **kwargs)
         session = _new_session(manager)
         to_send: Any = None
         to_throw: BaseException | None = None
         while True:
-            finished, value = _step(manager, session, coro, to_send, to_throw)
+            finished, value = _step(manager, session, coro, to_send, to_throw, "coroutine")
             if finished:
                 return value
             try:

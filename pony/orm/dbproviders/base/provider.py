@@ -17,6 +17,7 @@ from ... import errors
 from ...log import debug_flags, log_orm, log_sql, log_sql_many
 from ...sql.compiler import SQLCompiler
 from ...sql.ddl import DDLCompiler
+from ..aio.connections import BridgeConnection
 from .converters import BASE_CONVERTERS, Converter
 from .errors import raise_wrapped, wrap_dbapi_exceptions
 from .pool import Pool
@@ -158,10 +159,10 @@ class DBAPIProvider:
         return con
 
     def release(self, con: Any) -> None:
-        self.pool.release(con)
+        (con.pool if isinstance(con, BridgeConnection) else self.pool).release(con)
 
     def drop(self, con: Any) -> None:
-        self.pool.drop(con)
+        (con.pool if isinstance(con, BridgeConnection) else self.pool).drop(con)
 
     def disconnect(self) -> None:
         self.pool.disconnect()

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from ...log import log_orm, log_sql_many
+from ..aio.connections import BridgeConnection
 from ..base.errors import raise_wrapped, sqlstate, wrap_dbapi_exceptions
 from ..base.pool import Pool
 from ..base.provider import DBAPIProvider
@@ -87,6 +88,8 @@ class PGProvider(DBAPIProvider):
         # connection), which saves the server's parse and plan of every primary-key SELECT.
         if not self.is_psycopg3:
             return self.cursor(con)
+        if isinstance(con, BridgeConnection):
+            return con.prepared_cursor()
         try:
             return self.dbapi_module.Cursor(con)
         except Exception as exc:

@@ -11,6 +11,7 @@ from typing import Any
 from ... import errors
 from ...callers import user_frame
 from ...log import log_orm
+from ..aio.connections import BridgeConnection
 from ..base.errors import raise_wrapped
 from ..base.pool import Pool
 from ..base.provider import DBAPIProvider
@@ -150,6 +151,12 @@ class SQLiteProvider(DBAPIProvider):
     # --- transactions: reads in autocommit, BEGIN IMMEDIATE at the first write ---------------
 
     def begin(self, con: Any, immediate: bool = False, serializable: bool = False) -> None:
+        if isinstance(con, BridgeConnection):
+            # An async session's connection waits for the file lock in its own thread (busy
+            # timeout); the in-process lock would block the event loop's thread.
+            log_orm("BEGIN IMMEDIATE TRANSACTION")
+            con.execute("BEGIN IMMEDIATE TRANSACTION")
+            return
         self.write_lock.acquire()
         log_orm("BEGIN IMMEDIATE TRANSACTION")
         try:
@@ -172,7 +179,8 @@ class SQLiteProvider(DBAPIProvider):
             except Exception as exc:
                 raise_wrapped(exc)
         finally:
-            self._release_write_lock()
+            if not isinstance(con, BridgeConnection):
+                self._release_write_lock()
 
     def _release_write_lock(self) -> None:
         try:
@@ -191,7 +199,7 @@ class SQLiteProvider(DBAPIProvider):
             in_transaction = con.in_transaction
         except sqlite3.ProgrammingError:  # already closed
             in_transaction = True
-        if in_transaction:
+        if in_transaction and not isinstance(con, BridgeConnection):
             self._release_write_lock()
         super().drop(con)
 
