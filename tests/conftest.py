@@ -127,7 +127,8 @@ def wipe_mysql() -> None:
         tables = [row[0] for row in cur.fetchall()]
         if tables:
             cur.execute("SET FOREIGN_KEY_CHECKS = 0")
-            cur.execute("DROP TABLE IF EXISTS " + ", ".join(f"`{t}`" for t in tables))
+            quoted = ("`" + t.replace("`", "``") + "`" for t in tables)
+            cur.execute("DROP TABLE IF EXISTS " + ", ".join(quoted))
             cur.execute("SET FOREIGN_KEY_CHECKS = 1")
     finally:
         con.close()
