@@ -78,3 +78,17 @@ def test_non_empty_parameter_still_filters(db):
     with db_session:
         assert names(select(i for i in db.Item if i.name in wanted)) == ["a", "c"]
         assert names(select(i for i in db.Item if i.name not in wanted)) == ["b"]
+
+
+@pytest.mark.parametrize("negated, expected", [(False, []), (True, ALL)])
+def test_sql_in_node_with_no_items(db, negated, expected):
+    # The ORM builds IN lists itself (loading by keys, prefetching, deleting): one that ends up empty
+    # must select nothing, and its NOT IN everything, as the dialect compiles it.
+    from pony.orm.sql import ast
+    table = db.Item._table_
+    node = ast.Select((ast.Column("i", "name"),), (ast.Table(table, "i"),),
+                      where=ast.In(ast.Column("i", "name"), (), negated=negated))
+    compiled = db.provider.compiler.compile(node)
+    with db_session:
+        rows = db.select(compiled.sql)
+    assert sorted(rows) == expected
