@@ -8,6 +8,7 @@ elsewhere its tests are skipped with one loud line.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import Counter
@@ -264,11 +265,25 @@ def backend_module(request: pytest.FixtureRequest, tmp_path_factory: Any) -> Ite
     b.wipe()
 
 
+@pytest.fixture(scope="session")
+def offline_db() -> Any:
+    """The tests/query_models.py entities on an empty in-memory SQLite database, unlabelled: for checks
+    that fail while a query is translated, before any statement, so they run once, not once per backend."""
+    from pony.orm import Database
+    from tests.query_models import define_entities
+    db = Database()
+    define_entities(db)
+    db.bind("sqlite", ":memory:")
+    db.generate_mapping(create_tables=True)
+    return db
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     drop_own_databases()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    count_provider_statements()
     create_own_databases()
     for name in selected_backends():
         reason = unreachable_reason(name)
@@ -278,6 +293,66 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             print("\n" + "!" * len(line) + "\n" + line + "\n" + "!" * len(line))
 
 
+# --- which backend a test really used ------------------------------------------------------------
+# A test counts for a backend in the summary only when that backend's provider sent at least one
+# statement during the test's setup or call; one that passed without any is counted as "no-db".
+# Counting wraps the provider methods every statement goes through (an extra call per statement).
+
+STATEMENTS: Counter = Counter()  # statements sent per backend name by this process
+_DIALECT_BACKENDS = {"SQLite": "sqlite", "PostgreSQL": "postgres", "MySQL": "mysql"}
+_STATEMENT_METHODS = ("execute", "executemany", "insert_rows", "insert_rows_returning", "execute_returning_keys")
+_backend_used: dict[str, bool] = {}  # nodeid -> its backend's provider sent a statement
+
+
+def _counting(method: Callable) -> Callable:
+    @functools.wraps(method)
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        STATEMENTS[_DIALECT_BACKENDS.get(self.dialect, self.dialect)] += 1
+        return method(self, *args, **kwargs)
+    counted.__wrapped_for_counting__ = True  # type: ignore[attr-defined]
+    return counted
+
+
+def count_provider_statements() -> None:
+    import importlib
+    classes = [importlib.import_module("pony.orm.dbproviders.base.provider").DBAPIProvider]
+    classes += [importlib.import_module(f"pony.orm.dbproviders.{name}").provider_cls for name in ALL_BACKENDS]
+    for cls in classes:
+        for name in _STATEMENT_METHODS:
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "__wrapped_for_counting__", False):
+                setattr(cls, name, _counting(method))
+
+
+def backend_of(item: Any) -> str | None:
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return params.get("backend") or params.get("backend_module")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: Any) -> Iterator[None]:
+    item._statements_before = STATEMENTS[backend_of(item)]
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: Any) -> Iterator[None]:
+    outcome = yield
+    name = backend_of(item)
+    if name is not None and outcome.excinfo is None:
+        _backend_used[item.nodeid] = STATEMENTS[name] > item._statements_before
+
+
+def _summary_label(report: Any) -> str:
+    nodeid = getattr(report, "nodeid", "")
+    match = _BACKEND_RE.search(nodeid)
+    if match is None:
+        return "no-db"
+    if report.outcome == "passed" and not _backend_used.get(nodeid, True):
+        return "no-db"
+    return match.group(1)
+
+
 _BACKEND_RE = re.compile(r"\[(?:[^\]]*-)?(sqlite|postgres|mysql)(?:-[^\]]*)?\]")
 
 
@@ -285,18 +360,22 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     counts: dict[str, Counter] = {}
     for outcome in ("passed", "failed", "skipped", "error"):
         for report in terminalreporter.stats.get(outcome, []):
-            nodeid = getattr(report, "nodeid", "")
             if outcome != "error" and getattr(report, "when", "call") not in ("call", "setup"):
                 continue
             if outcome == "passed" and report.when != "call":
                 continue
-            match = _BACKEND_RE.search(nodeid)
-            name = match.group(1) if match else "no-db"
-            counts.setdefault(name, Counter())[outcome] += 1
+            counts.setdefault(_summary_label(report), Counter())[outcome] += 1
     if counts:
-        terminalreporter.write_sep("-", "tests per backend")
+        terminalreporter.write_sep("-", "tests per backend (that executed statements on it)")
         for name in (*ALL_BACKENDS, "no-db"):
             c = counts.get(name)
             if c:
                 terminalreporter.write_line(
                     f"{name:>9}: {c['passed']} passed, {c['failed'] + c['error']} failing, {c['skipped']} skipped")
+    unused = sorted(nodeid for nodeid, used in _backend_used.items() if not used)
+    if unused:
+        terminalreporter.write_line(f"{len(unused)} tests took a backend but sent it no statement (counted as no-db)"
+                                    + ("" if os.environ.get("PONY_LIST_NODB") else "; PONY_LIST_NODB=1 lists them"))
+        if os.environ.get("PONY_LIST_NODB"):
+            for nodeid in unused:
+                terminalreporter.write_line(f"  {nodeid}")
