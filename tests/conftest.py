@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -329,9 +328,15 @@ def backend_of(item: Any) -> str | None:
     return params.get("backend") or params.get("backend_module")
 
 
+_backend_label: dict[str, str] = {}  # nodeid -> the backend its fixture gave it
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item: Any) -> Iterator[None]:
-    item._statements_before = STATEMENTS[backend_of(item)]
+    name = backend_of(item)
+    if name is not None:
+        _backend_label[item.nodeid] = name
+    item._statements_before = STATEMENTS[name]
     yield
 
 
@@ -344,16 +349,13 @@ def pytest_runtest_call(item: Any) -> Iterator[None]:
 
 
 def _summary_label(report: Any) -> str:
+    """The backend a test counts for: the one its fixture gave it (a parameter merely named after a
+    database does not count), and for a passed test only if it sent that backend a statement."""
     nodeid = getattr(report, "nodeid", "")
-    match = _BACKEND_RE.search(nodeid)
-    if match is None:
+    name = _backend_label.get(nodeid)
+    if name is None or (report.outcome == "passed" and not _backend_used.get(nodeid, False)):
         return "no-db"
-    if report.outcome == "passed" and not _backend_used.get(nodeid, True):
-        return "no-db"
-    return match.group(1)
-
-
-_BACKEND_RE = re.compile(r"\[(?:[^\]]*-)?(sqlite|postgres|mysql)(?:-[^\]]*)?\]")
+    return name
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
