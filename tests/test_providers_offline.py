@@ -168,3 +168,17 @@ def test_the_fake_driver_refuses_what_oracle_refuses():
     for sql, params, code in refused:
         with pytest.raises(fake_oracledb.DatabaseError, match=code):
             cursor.execute(sql, params)
+
+
+def test_string_parameter_equal_to_empty_string_matches_null(oracle):
+    # Oracle binds '' as NULL: the comparison must also hold where both are NULL.
+    for wanted in ("", "x"):
+        with db_session:
+            select(p for p in oracle.Person if p.nick == wanted)[:]
+            select(p for p in oracle.Person if p.nick != wanted)[:]
+    sent = oracle.statements()
+    assert [sql.split(" WHERE ", 1)[1] for sql, _ in sent[:2]] == [
+        '("p"."NICK" = :1) OR (("p"."NICK" IS NULL) AND (:2 IS NULL))',
+        '("p"."NICK" <> :1) OR ((:2 IS NULL) AND ("p"."NICK" IS NOT NULL))',
+    ]
+    assert [params for _, params in sent] == [["", ""], ["", ""], ["x", "x"], ["x", "x"]]
