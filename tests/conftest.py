@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -329,6 +330,10 @@ def backend_of(item: Any) -> str | None:
 
 
 _backend_label: dict[str, str] = {}  # nodeid -> the backend its fixture gave it
+_backends_sent_to: dict[str, set] = {}  # nodeid -> backends that received statements in setup or call
+# A test without the fixture (e.g. tests/test_parity.py, which binds databases of its own) counts for
+# the backend its id names, when that backend received a statement.
+_NAMED_BACKEND_RE = re.compile(r"\[(?:[^\]]*-)?(sqlite|postgres|mysql)(?:-[^\]]*)?\]")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -336,24 +341,39 @@ def pytest_runtest_setup(item: Any) -> Iterator[None]:
     name = backend_of(item)
     if name is not None:
         _backend_label[item.nodeid] = name
-    item._statements_before = STATEMENTS[name]
+    item._statements_before = dict(STATEMENTS)
     yield
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: Any) -> Iterator[None]:
     outcome = yield
+    before = getattr(item, "_statements_before", {})
+    sent = {name for name, count in STATEMENTS.items() if count > before.get(name, 0)}
+    _backends_sent_to.setdefault(item.nodeid, set()).update(sent)
     name = backend_of(item)
     if name is not None and outcome.excinfo is None:
-        _backend_used[item.nodeid] = STATEMENTS[name] > item._statements_before
+        _backend_used[item.nodeid] = name in sent
+
+
+def credit_backends(nodeid: str, names: set) -> None:
+    """Count the test ``nodeid`` for backends that received statements on its behalf earlier (a result
+    it checks was computed once, by another test's call, and cached)."""
+    _backends_sent_to.setdefault(nodeid, set()).update(names)
 
 
 def _summary_label(report: Any) -> str:
-    """The backend a test counts for: the one its fixture gave it (a parameter merely named after a
-    database does not count), and for a passed test only if it sent that backend a statement."""
+    """The backend a test counts for: the one its fixture gave it, or else the one its id names; a
+    passed test counts for it only if it sent that backend a statement (otherwise it is no-db)."""
     nodeid = getattr(report, "nodeid", "")
     name = _backend_label.get(nodeid)
-    if name is None or (report.outcome == "passed" and not _backend_used.get(nodeid, False)):
+    if name is None:
+        match = _NAMED_BACKEND_RE.search(nodeid)
+        name = match.group(1) if match else None
+        if name is None or name not in _backends_sent_to.get(nodeid, ()):
+            return "no-db"
+        return name
+    if report.outcome == "passed" and not _backend_used.get(nodeid, False):
         return "no-db"
     return name
 
