@@ -8,6 +8,7 @@ elsewhere its tests are skipped with one loud line.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import Counter
@@ -127,7 +128,8 @@ def wipe_mysql() -> None:
         tables = [row[0] for row in cur.fetchall()]
         if tables:
             cur.execute("SET FOREIGN_KEY_CHECKS = 0")
-            cur.execute("DROP TABLE IF EXISTS " + ", ".join(f"`{t}`" for t in tables))
+            quoted = ("`" + t.replace("`", "``") + "`" for t in tables)
+            cur.execute("DROP TABLE IF EXISTS " + ", ".join(quoted))
             cur.execute("SET FOREIGN_KEY_CHECKS = 1")
     finally:
         con.close()
@@ -263,11 +265,25 @@ def backend_module(request: pytest.FixtureRequest, tmp_path_factory: Any) -> Ite
     b.wipe()
 
 
+@pytest.fixture(scope="session")
+def offline_db() -> Any:
+    """The tests/query_models.py entities on an empty in-memory SQLite database, unlabelled: for checks
+    that fail while a query is translated, before any statement, so they run once, not once per backend."""
+    from pony.orm import Database
+    from tests.query_models import define_entities
+    db = Database()
+    define_entities(db)
+    db.bind("sqlite", ":memory:")
+    db.generate_mapping(create_tables=True)
+    return db
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     drop_own_databases()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    count_provider_statements()
     create_own_databases()
     for name in selected_backends():
         reason = unreachable_reason(name)
@@ -277,25 +293,111 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             print("\n" + "!" * len(line) + "\n" + line + "\n" + "!" * len(line))
 
 
-_BACKEND_RE = re.compile(r"\[(?:[^\]]*-)?(sqlite|postgres|mysql)(?:-[^\]]*)?\]")
+# --- which backend a test really used ------------------------------------------------------------
+# A test counts for a backend in the summary only when that backend's provider sent at least one
+# statement during the test's setup or call; one that passed without any is counted as "no-db".
+# Counting wraps the provider methods every statement goes through (an extra call per statement).
+
+STATEMENTS: Counter = Counter()  # statements sent per backend name by this process
+_DIALECT_BACKENDS = {"SQLite": "sqlite", "PostgreSQL": "postgres", "MySQL": "mysql"}
+_STATEMENT_METHODS = ("execute", "executemany", "insert_rows", "insert_rows_returning", "execute_returning_keys")
+_backend_used: dict[str, bool] = {}  # nodeid -> its backend's provider sent a statement
+
+
+def _counting(method: Callable) -> Callable:
+    @functools.wraps(method)
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        STATEMENTS[_DIALECT_BACKENDS.get(self.dialect, self.dialect)] += 1
+        return method(self, *args, **kwargs)
+    counted.__wrapped_for_counting__ = True  # type: ignore[attr-defined]
+    return counted
+
+
+def count_provider_statements() -> None:
+    import importlib
+    classes = [importlib.import_module("pony.orm.dbproviders.base.provider").DBAPIProvider]
+    classes += [importlib.import_module(f"pony.orm.dbproviders.{name}").provider_cls for name in ALL_BACKENDS]
+    for cls in classes:
+        for name in _STATEMENT_METHODS:
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "__wrapped_for_counting__", False):
+                setattr(cls, name, _counting(method))
+
+
+def backend_of(item: Any) -> str | None:
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return params.get("backend") or params.get("backend_module")
+
+
+_backend_label: dict[str, str] = {}  # nodeid -> the backend its fixture gave it
+_backends_sent_to: dict[str, set] = {}  # nodeid -> backends that received statements in setup or call
+# A test without the fixture (e.g. tests/test_parity.py, which binds databases of its own) counts for
+# the backend its id names, when that backend received a statement.
+_NAMED_BACKEND_RE = re.compile(r"\[(?:[^\]]*-)?(sqlite|postgres|mysql)(?:-[^\]]*)?\]")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: Any) -> Iterator[None]:
+    name = backend_of(item)
+    if name is not None:
+        _backend_label[item.nodeid] = name
+    item._statements_before = dict(STATEMENTS)
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: Any) -> Iterator[None]:
+    outcome = yield
+    before = getattr(item, "_statements_before", {})
+    sent = {name for name, count in STATEMENTS.items() if count > before.get(name, 0)}
+    _backends_sent_to.setdefault(item.nodeid, set()).update(sent)
+    name = backend_of(item)
+    if name is not None and outcome.excinfo is None:
+        _backend_used[item.nodeid] = name in sent
+
+
+def credit_backends(nodeid: str, names: set) -> None:
+    """Count the test ``nodeid`` for backends that received statements on its behalf earlier (a result
+    it checks was computed once, by another test's call, and cached)."""
+    _backends_sent_to.setdefault(nodeid, set()).update(names)
+
+
+def _summary_label(report: Any) -> str:
+    """The backend a test counts for: the one its fixture gave it, or else the one its id names; a
+    passed test counts for it only if it sent that backend a statement (otherwise it is no-db)."""
+    nodeid = getattr(report, "nodeid", "")
+    name = _backend_label.get(nodeid)
+    if name is None:
+        match = _NAMED_BACKEND_RE.search(nodeid)
+        name = match.group(1) if match else None
+        if name is None or name not in _backends_sent_to.get(nodeid, ()):
+            return "no-db"
+        return name
+    if report.outcome == "passed" and not _backend_used.get(nodeid, False):
+        return "no-db"
+    return name
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     counts: dict[str, Counter] = {}
     for outcome in ("passed", "failed", "skipped", "error"):
         for report in terminalreporter.stats.get(outcome, []):
-            nodeid = getattr(report, "nodeid", "")
             if outcome != "error" and getattr(report, "when", "call") not in ("call", "setup"):
                 continue
             if outcome == "passed" and report.when != "call":
                 continue
-            match = _BACKEND_RE.search(nodeid)
-            name = match.group(1) if match else "no-db"
-            counts.setdefault(name, Counter())[outcome] += 1
+            counts.setdefault(_summary_label(report), Counter())[outcome] += 1
     if counts:
-        terminalreporter.write_sep("-", "tests per backend")
+        terminalreporter.write_sep("-", "tests per backend (that executed statements on it)")
         for name in (*ALL_BACKENDS, "no-db"):
             c = counts.get(name)
             if c:
                 terminalreporter.write_line(
                     f"{name:>9}: {c['passed']} passed, {c['failed'] + c['error']} failing, {c['skipped']} skipped")
+    unused = sorted(nodeid for nodeid, used in _backend_used.items() if not used)
+    if unused:
+        terminalreporter.write_line(f"{len(unused)} tests took a backend but sent it no statement (counted as no-db)"
+                                    + ("" if os.environ.get("PONY_LIST_NODB") else "; PONY_LIST_NODB=1 lists them"))
+        if os.environ.get("PONY_LIST_NODB"):
+            for nodeid in unused:
+                terminalreporter.write_line(f"  {nodeid}")

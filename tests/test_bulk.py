@@ -65,4 +65,6 @@ def test_insert_many_hostile_text_is_a_parameter(db):
     with db_session:
         db.Student.insert_many([{"name": text[:20]}])
     with db_session:
-        assert db.Student.get(name=text[:20]) is not None
+        found = db.Student.get(name=text[:20])
+        assert found.name == "x'); DROP TABLE stud"
+        assert db.Student.select().count() == 1

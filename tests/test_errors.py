@@ -219,28 +219,54 @@ def db(backend):
     return db
 
 
+# The driver's exception each failure keeps in ``original_exc``: (module, class name, text it contains).
+DRIVER_ERRORS = {
+    "duplicate": {
+        "SQLite": ("sqlite3", "IntegrityError", "UNIQUE constraint failed: item.id"),
+        "PostgreSQL": ("psycopg.errors", "UniqueViolation", "duplicate key value violates unique constraint"),
+        "MySQL": ("pymysql.err", "IntegrityError", "Duplicate entry '1' for key"),
+    },
+    "not null": {
+        "SQLite": ("sqlite3", "IntegrityError", "NOT NULL constraint failed: item.name"),
+        "PostgreSQL": ("psycopg.errors", "NotNullViolation", 'null value in column "name"'),
+        "MySQL": ("pymysql.err", "IntegrityError", "Column 'name' cannot be null"),
+    },
+    "syntax": {
+        "SQLite": ("sqlite3", "OperationalError", "incomplete input"),
+        "PostgreSQL": ("psycopg.errors", "SyntaxError", "syntax error at end of input"),
+        "MySQL": ("pymysql.err", "ProgrammingError", "You have an error in your SQL syntax"),
+    },
+}
+
+
+def assert_driver_error(db, exc, failure):
+    module, name, text = DRIVER_ERRORS[failure][db.provider.dialect]
+    original = exc.original_exc
+    assert (type(original).__module__, type(original).__name__) == (module, name)
+    assert text in str(original)
+    assert exc.args == original.args
+
+
 def test_duplicate_key_raises_integrity_error_with_driver_exception(db):
     with pytest.raises(IntegrityError) as info:
         with db_session:
             db.insert("item", id=1, name="b")
     exc = info.value
     assert isinstance(exc, DatabaseError) and isinstance(exc, DBException)
-    assert exc.original_exc is not None
-    assert type(exc.original_exc).__module__.split(".")[0] != "pony"
-    assert exc.args == exc.original_exc.args
+    assert_driver_error(db, exc, "duplicate")
 
 
 def test_not_null_violation_is_a_database_error(db):
-    with pytest.raises(DatabaseError) as info:
+    with pytest.raises(IntegrityError) as info:
         with db_session:
             db.execute("INSERT INTO item (id, name) VALUES (2, NULL)")
-    assert isinstance(info.value, (IntegrityError, OperationalError))
-    assert info.value.original_exc is not None
+    assert_driver_error(db, info.value, "not null")
 
 
 def test_sql_syntax_error_is_a_database_error(db):
     with pytest.raises(DatabaseError) as info:
         with db_session:
             db.select("* FROM item WHERE")
-    assert isinstance(info.value, (ProgrammingError, OperationalError))
-    assert info.value.original_exc is not None
+    expected = OperationalError if db.provider.dialect == "SQLite" else ProgrammingError
+    assert type(info.value) is expected
+    assert_driver_error(db, info.value, "syntax")

@@ -23,8 +23,9 @@ def test_duplicate_key_is_integrity_error(db):
             db.insert("person", id=1, name="Again")
     exc = info.value
     assert isinstance(exc, DatabaseError) and isinstance(exc, Error) and isinstance(exc, DBException)
-    assert exc.original_exc is not None
-    assert type(exc.original_exc).__name__ != "IntegrityError" or type(exc.original_exc).__module__ != "pony.orm.errors"
+    driver_class = {"SQLite": "sqlite3.IntegrityError", "PostgreSQL": "psycopg.errors.UniqueViolation",
+                    "MySQL": "pymysql.err.IntegrityError"}[db.provider.dialect]
+    assert f"{type(exc.original_exc).__module__}.{type(exc.original_exc).__name__}" == driver_class
     assert exc.args == exc.original_exc.args
     assert exc.__cause__ is exc.original_exc
     with db_session:  # nothing of the failed session was kept
@@ -63,8 +64,14 @@ def test_unreachable_server_is_operational_error(backend, tmp_path):
     kwargs = dict(kwargs, host="127.0.0.1", port=1)  # nothing listens on port 1
     with pytest.raises(OperationalError) as info:
         Database(*args, **kwargs)
-    assert info.value.original_exc is not None
-    assert str(info.value)
+    original = info.value.original_exc
+    if backend.name == "postgres":
+        assert (type(original).__module__, type(original).__name__) == ("psycopg", "OperationalError")
+        assert "port 1 failed: Connection refused" in str(original)
+    else:
+        assert (type(original).__module__, type(original).__name__) == ("pymysql.err", "OperationalError")
+        assert original.args[0] == 2003 and "Can't connect to MySQL server on '127.0.0.1'" in original.args[1]
+    assert str(info.value) == str(original)
 
 
 def test_wrapping_follows_the_driver_class_hierarchy():

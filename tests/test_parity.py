@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import IN_CI, Backend, selected_backends, unreachable_reason
+from conftest import IN_CI, STATEMENTS, Backend, credit_backends, selected_backends, unreachable_reason
 
 sys.path.insert(0, str(Path(__file__).parent / "parity"))
 import runner  # noqa: E402
 
 _results: dict[tuple[str, str], dict[str, Any]] = {}
+_sent_to: dict[tuple[str, str], set] = {}  # backends that received statements while a program ran
 
 
 def _expected(program: str, backend: str) -> dict[str, Any]:
@@ -65,10 +66,12 @@ def _actual(program: str, backend: str, tmp_path_factory: Any) -> dict[str, Any]
         b = Backend(backend, tmp_path_factory.mktemp(backend))
         b.wipe()
         args, kwargs = b.bind_args
+        before = dict(STATEMENTS)
         try:
             _results[key] = runner.run_program(runner.PROGRAMS / f"{program}.py", backend, args, kwargs)
         finally:
             b.wipe()
+            _sent_to[key] = {name for name, count in STATEMENTS.items() if count > before.get(name, 0)}
     return _results[key]
 
 
@@ -79,7 +82,7 @@ def _matches(actual: dict, expected: dict) -> bool:
 
 
 @pytest.mark.parametrize(("program", "backend_name", "case"), _params())
-def test_same_as_pony(program: str, backend_name: str, case: str, tmp_path_factory: Any) -> None:
+def test_same_as_pony(program: str, backend_name: str, case: str, tmp_path_factory: Any, request: Any) -> None:
     reason = unreachable_reason(backend_name)
     if reason is not None:
         if IN_CI:
@@ -87,6 +90,7 @@ def test_same_as_pony(program: str, backend_name: str, case: str, tmp_path_facto
         pytest.skip(f"{backend_name} server unreachable: {reason}")
     expected = _wanted(program, backend_name, case)
     actual = _actual(program, backend_name, tmp_path_factory).get(case, {"error": "case is missing", "mro": []})
+    credit_backends(request.node.nodeid, _sent_to.get((program, backend_name), set()))
     assert _matches(actual, expected), (
         f"\npony 0.7.20: {json.dumps(expected, ensure_ascii=False)}\nthis project: {json.dumps(actual, ensure_ascii=False)}")
 

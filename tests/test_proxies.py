@@ -61,7 +61,8 @@ def test_proxy_of_a_new_object_flushes_first(db):
     with db_session:
         person = db.Person(name="New")
         proxy = make_proxy(person)
-        assert person.id is not None
+        assert person.id == 2  # flushed: the fixture's row has id 1
+        assert db.get("name FROM person WHERE id = 2") == "New"
         assert repr(proxy) == f"<EntityProxy(Person[{person.id}])>"
         cancelled = db.Person(name="gone")
         cancelled.delete()

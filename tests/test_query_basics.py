@@ -115,14 +115,15 @@ def test_entity_select_forms(db):
             Student.select(lambda a, b: a)
 
 
-def test_iterating_entity_outside_query_raises(db):
+def test_iterating_entity_outside_query_raises(offline_db):  # fails while translating: runs once
+    db = offline_db
     with db_session:
         with pytest.raises(TypeError, match="Use select"):
             for _ in db.Student:
                 pass
 
 
-def test_bad_iteration_source(db):
+def test_bad_iteration_source():  # fails while translating, whatever the database: runs once
     with db_session:
         with pytest.raises(TypeError, match="Query can only iterate over entity or another query"):
             select(x for x in [1, 2, 3])

@@ -209,7 +209,8 @@ def test_serializable_and_immediate_sessions_work(db):
     with db_session(serializable=True):
         db.Person(name="ser")
     with db_session(immediate=True):
-        assert db.Person.get(name="ser") is not None
+        assert db.Person.get(name="ser").id == 2  # committed after the fixture's Alice
+        assert names(db) == ["Alice", "ser"]
 
 
 # --- nesting --------------------------------------------------------------------------------
@@ -228,7 +229,8 @@ def test_nested_sessions_join_the_outer_one(db):
             assert inner() is p
         with db_session:
             db.Person(name="inner")
-        assert db.Person.get(name="inner") is not None
+        assert db.Person.get(name="inner").id == 2
+        assert db.select("name FROM person ORDER BY id") == ["Alice", "inner"]
         rollback()  # affects the whole session
     assert names(db) == ["Alice"]
 
@@ -328,7 +330,7 @@ def test_flush_sends_without_committing(db):
     with db_session:
         p = db.Person(name="f")
         flush()
-        assert p.id is not None
+        assert p.id == 2
         assert db.select("name FROM person WHERE id = $(p.id)") == ["f"]
         rollback()
     assert names(db) == ["Alice"]
@@ -377,8 +379,9 @@ def test_several_databases_in_one_session(backend, db, tmp_path):
         db.Person(name="both")
         Note(text="both")
     with db_session:
-        assert db.Person.get(name="both") is not None
-        assert Note.get(text="both") is not None
+        assert (db.Person.get(name="both").id, Note.get(text="both").id) == (2, 1)
+        assert db.select("name FROM person ORDER BY id") == ["Alice", "both"]
+        assert other.select("text FROM Note") == ["both"]
         db.Person(name="neither")
         Note(text="neither")
         rollback()

@@ -77,11 +77,16 @@ class SQLCompiler:
     def join(self, nodes: Any, sep: str = ", ") -> str:
         return sep.join([self.sql(node) for node in nodes])
 
-    def quote(self, name: Any) -> str:
+    def quote_identifier(self, name: Any) -> str:
+        """``name`` quoted as written in SQL (an embedded quote character doubled)."""
         if isinstance(name, tuple):
-            return ".".join(self.quote(part) for part in name)
+            return ".".join(self.quote_identifier(part) for part in name)
         q = self.QUOTE
         return q + name.replace(q, q + q) + q
+
+    def quote(self, name: Any) -> str:
+        """``name`` quoted inside a compiled statement, whose "%" are doubled for the driver."""
+        return self.escape_text(self.quote_identifier(name))
 
     def placeholder(self, index: int) -> str:
         style = self.PARAMSTYLE

@@ -533,7 +533,10 @@ class Translator:
             right = self.json_operand(right)
         elif isinstance(right, JsonExpr) and right.path and not (isinstance(left, JsonExpr) and left.path):
             left = self.json_operand(left)
-        return compare_values(op, left, right)
+        result = compare_values(op, left, right)
+        if op in ("=", "<>") and getattr(self.provider, "EMPTY_STRING_IS_NULL", False):
+            result = _empty_string_parameter(result, left, right)
+        return result
 
     def compare_with_list(self, op: str, left: Value, right: Expr) -> ast.Node:
         """An array attribute compared with a list parameter of its item type (``p.tags == wanted``).
@@ -1012,3 +1015,18 @@ def list_param_type(value: Any) -> str:
         if all(type(v) is str for v in value):
             return "StrArray"
     return type(value).__name__
+
+
+def _empty_string_parameter(result: ast.Node, left: Value, right: Value) -> ast.Node:
+    """Where the database stores and binds '' as NULL (Oracle), a string parameter equal to '' must
+    still match the attribute holding '': ``a = :p OR (a IS NULL AND :p IS NULL)`` (and for ``<>``,
+    ``a <> :p OR (:p IS NULL AND a IS NOT NULL)``). A None parameter never gets here: it is
+    translated as IS NULL."""
+    if not isinstance(result, ast.BinOp):
+        return result
+    for column, param in ((left, right), (right, left)):
+        if param.kind == "str" and isinstance(param.node, ast.Param) and not isinstance(column.node, ast.Param):
+            if result.op == "=":
+                return ast.Or(result, ast.And(ast.IsNull(column.node), ast.IsNull(param.node)))
+            return ast.Or(result, ast.And(ast.IsNull(param.node), ast.IsNotNull(column.node)))
+    return result

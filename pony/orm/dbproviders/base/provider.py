@@ -369,7 +369,7 @@ class DBAPIProvider:
         return name
 
     def quote_name(self, name: Any) -> str:
-        return self.compiler.quote(name)
+        return self.compiler.quote_identifier(name)
 
     def split_table_name(self, table_name: Any) -> tuple:
         if isinstance(table_name, str):

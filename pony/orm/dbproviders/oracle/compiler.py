@@ -2,8 +2,36 @@
 
 from __future__ import annotations
 
+import re
+
 from ...sql import ast
-from ...sql.compiler import SQLCompiler
+from ...sql.compiler import CompiledSQL, SQLCompiler
+from .booleans import oracle_booleans
+
+# String literals and quoted names are kept; what remains is scanned for :N placeholders.
+_PLACEHOLDER_OR_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|:(\d+)")
+
+
+def one_value_per_placeholder(compiled: CompiledSQL) -> CompiledSQL:
+    """Placeholders renumbered :1..:n in order of appearance, with one parameter key per occurrence.
+
+    In plain SQL Oracle binds positional values to placeholders by position, each occurrence of a
+    repeated name taking a value of its own; a compiler method that writes one compiled operand
+    several times (MOD, LISTAGG, JSON_EXISTS ...) would otherwise leave placeholders unbound. A
+    placeholder past the keys (RETURNING ... INTO) keeps its place at the end, without a key."""
+    keys = compiled.param_keys
+    new_keys: list = []
+
+    def renumber(match: re.Match) -> str:
+        if not match.group(1):
+            return match.group(0)
+        number = int(match.group(1))
+        if number <= len(keys):
+            new_keys.append(keys[number - 1])
+        return f":{len(new_keys) + (number > len(keys))}"
+
+    sql = _PLACEHOLDER_OR_QUOTED.sub(renumber, compiled.sql)
+    return CompiledSQL(sql, tuple(new_keys))
 
 
 class OracleCompiler(SQLCompiler):
@@ -23,6 +51,9 @@ class OracleCompiler(SQLCompiler):
 
     def upsert_sql(self, insert_sql: str, conflict_columns: tuple, update_columns: tuple) -> str:
         raise NotImplementedError("upsert() and insert_many(on_conflict=...) are not supported on Oracle")
+
+    def compile(self, node: ast.Node) -> CompiledSQL:
+        return one_value_per_placeholder(super().compile(oracle_booleans(node)))
 
     def select_sql(self, node: ast.Select) -> str:
         if not node.sources:

@@ -103,6 +103,17 @@ class OracleProvider(DBAPIProvider):
             value = out.getvalue()
         return value[0] if isinstance(value, list) else value
 
+    def release_savepoint(self, con: Any, name: str) -> None:
+        """Oracle has no RELEASE SAVEPOINT: a savepoint lasts until the transaction ends."""
+
+    def insert_rows(self, cursor: Any, sql: str, rows: list, returning_id: bool) -> list | None:
+        """Each row's ``INSERT ... RETURNING key INTO :n`` runs with an output variable of its own
+        bound at ``:n`` (the base class's loop binds none and reads ``lastrowid``, which on Oracle is
+        a ROWID, not the key)."""
+        if not (returning_id and " RETURNING " in sql):
+            return super().insert_rows(cursor, sql, rows, returning_id)
+        return [self.execute(cursor, sql, row, returning_id=True) for row in rows]
+
     # --- introspection ------------------------------------------------------------------------
 
     def _owner(self, table_name: Any) -> tuple[str, tuple, str]:
