@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..base.errors import wrap_dbapi_exceptions
 from ..base.pool import Pool
 from ..base.provider import DBAPIProvider
+from ..base.streams import buffer_open_streams
 from .compiler import MariaDBCompiler, MySQLCompiler
 from .converters import MYSQL_CONVERTERS
 from .ddl import MySQLDDLCompiler
@@ -100,6 +102,34 @@ class MySQLProvider(DBAPIProvider):
     def is_driver_connection_error(self, exc: BaseException) -> bool:
         args = getattr(exc, "args", ())
         return bool(args) and isinstance(args[0], int) and args[0] in _CONNECTION_LOST_CODES
+
+    # --- streams: an unbuffered cursor on the session's connection ---------------------------------
+    # PyMySQL would silently drop the rest of an unbuffered result when the connection is used
+    # for anything else, so every statement, commit or rollback reads open streams to the end first.
+
+    def stream_cursor(self, con: Any) -> Any:
+        if self.open_streams:
+            buffer_open_streams(self, con)
+        unbuffered = getattr(getattr(self.dbapi_module, "cursors", None), "SSCursor", None)
+        if unbuffered is None:
+            return super().stream_cursor(con)
+        with wrap_dbapi_exceptions():
+            return con.cursor(unbuffered)
+
+    def cursor(self, con: Any) -> Any:
+        if self.open_streams:
+            buffer_open_streams(self, con)
+        return super().cursor(con)
+
+    def commit(self, con: Any) -> None:
+        if self.open_streams:
+            buffer_open_streams(self, con)
+        super().commit(con)
+
+    def rollback(self, con: Any) -> None:
+        if self.open_streams:
+            buffer_open_streams(self, con)
+        super().rollback(con)
 
     # --- transactions -------------------------------------------------------------------------
 
