@@ -295,7 +295,6 @@ class Entity(metaclass=EntityMeta):
     __slots__ = ("_session_cache_", "_status_", "_pkval_", "_newid_", "_vals_", "_dbvals_", "_rbits_",
                  "_wbits_", "_save_pos_", "_row_", "__weakref__", "__dict__")
 
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         cls = type(self)
         if args:
