@@ -92,7 +92,7 @@ def test_an_empty_result_and_a_window(db):
     with db_session:
         assert list(db.Note.select(lambda n: n.rank > 100).stream()) == []
         window = db.Note.select().order_by(db.Note.id).limit(5, offset=10)
-        assert [n.id for n in window._query.stream(batch_size=2)] == list(range(11, 16))
+        assert [n.id for n in window.stream(batch_size=2)] == list(range(11, 16))
 
 
 def test_bad_batch_sizes_are_refused(db):

@@ -716,6 +716,12 @@ class QueryResult:
     def to_list(self) -> list:
         return list(self._get_items())
 
+    def stream(self, batch_size: int = 1000) -> Iterator:
+        """``query.limit(n).stream()``: the window's rows read a batch at a time (see Query.stream)."""
+        if self._query is None:
+            raise TypeError("This QueryResult has no query to stream")
+        return self._query.stream(batch_size)
+
     def sort(self, *args: Any, **kwargs: Any) -> None:
         self._get_items().sort(*args, **kwargs)
 

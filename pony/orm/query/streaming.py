@@ -52,6 +52,7 @@ def _stream(query: Any, batch_size: int) -> Iterator:
             objs = _objects_of(items)
             del items
             evict_unreferenced(cache, objs)
+            del objs
     finally:
         stream.close()
 

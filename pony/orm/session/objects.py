@@ -513,7 +513,7 @@ def _compile_fast_reader(reader: RowReader) -> Any:
         width, offset = reader.width, reader.end - reader.width
         if not conversions and offset == 0:
             # the driver's row itself when it holds just this entity's columns
-            row_value = f"(row if len(row) == {width} and type(row) is tuple else tuple(row[:{width}]))"
+            row_value = f"(row if len(row) == {width} and type(row) is tuple else tuple(row)[:{width}])"
         else:
             row_value = f"({', '.join(values)},)"
         store = f"            obj._row_ = {row_value}"
