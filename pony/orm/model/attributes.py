@@ -239,10 +239,10 @@ class Attribute(Generic[T]):
             except KeyError:
                 return Attribute.access.get(obj, self)
         else:
-            pos = self.row_pos
-            if pos is None:
+            try:
+                value = row[self.row_pos]
+            except TypeError:  # not in the row (a lazy attribute): row_pos is None
                 return Attribute.access.get(obj, self)
-            value = row[pos]
         obj._rbits_ |= self.bit
         return value
 

@@ -202,7 +202,8 @@ def load_attribute(cache: SessionCache, obj: Any, attr: Any) -> Any:
     """Load a lazy attribute (or any column not loaded yet) of a loaded object."""
     entity = obj.__class__
     key = ("load_attr", entity, attr)
-    materialize(obj)
+    if obj._row_ is not None:
+        materialize(obj)
 
     def build() -> ast.Select:
         columns = tuple(ast.Column(ALIAS, c) for c in attr.columns)
@@ -236,7 +237,8 @@ def load_reverse_one_to_one(cache: SessionCache, obj: Any, attr: Any) -> Any:
     reverse = attr.reverse
     target = attr.py_type
     key = ("load_reverse_1to1", attr)
-    materialize(obj)
+    if obj._row_ is not None:
+        materialize(obj)
 
     def build() -> ast.Select:
         cols = reverse.columns

@@ -127,7 +127,7 @@ def materialize(obj: Any) -> dict | None:
         return None
     if row is None:
         return None
-    vals = dict(zip(obj.__class__._load_attrs_, row))
+    vals = obj.__class__._row_dict_(row)
     obj._vals_ = obj._dbvals_ = vals
     obj._row_ = None
     return vals
@@ -510,6 +510,8 @@ def _compile_fast_reader(reader: RowReader) -> Any:
     else:
         for i, attr in enumerate(entity._load_attrs_):
             attr.row_pos = i
+        if "_row_dict_" not in entity.__dict__:
+            type.__setattr__(entity, "_row_dict_", _compile_row_dict(entity))
         width, offset = reader.width, reader.end - reader.width
         if not conversions and offset == 0:
             # the driver's row itself when it holds just this entity's columns
@@ -521,6 +523,15 @@ def _compile_fast_reader(reader: RowReader) -> Any:
                                    row_value=row_value)
     exec(compile(source, f"<row reader {entity.__name__}>", "exec"), namespace)
     return namespace["read_all"]
+
+
+def _compile_row_dict(entity: Any) -> Any:
+    """``row -> {attr: value}`` for a row-backed object of ``entity``, as one dict display."""
+    namespace = {f"a{i}": attr for i, attr in enumerate(entity._load_attrs_)}
+    items = ", ".join(f"a{i}: row[{i}]" for i in range(len(entity._load_attrs_)))
+    exec(compile(f"def row_dict(row):\n    return {{{items}}}\n", f"<row dict {entity.__name__}>", "exec"),
+         namespace)
+    return namespace["row_dict"]
 
 
 def _is_identity(converter: Any) -> bool:
