@@ -39,6 +39,15 @@ def define_entities(db):
         score = Required(int)
         team = Optional(Team)
 
+    class Owner(db.Entity):
+        id = PrimaryKey(int)
+        name = Required(str)
+        tickets = Set("Ticket")
+
+    class Ticket(db.Entity):
+        id = PrimaryKey(int)
+        owner = Required(Owner)
+
     class Note(db.Entity):  # no relations, keys or subclasses: its objects are row-backed
         id = PrimaryKey(int)
         text = Required(str)
@@ -54,6 +63,7 @@ def db(backend):
         for i in range(1, ROWS + 1):
             db.Player(id=i, name=f"player {i}", score=i % 37, team=teams[i % 5] if i % 4 else None)
             db.Note(id=i, text=f"note {i}", rank=i % 11)
+            db.Ticket(id=i, owner=db.Owner(id=i, name=f"owner {i}"))
     return db
 
 
@@ -170,6 +180,20 @@ def test_the_identity_map_stays_bounded_while_streaming(db):
             largest = max(largest, identity_map_size(db, Player))
             assert p.team is None or p.team.title.startswith("team")
         assert largest <= 2 * 50 + 10
+
+
+def test_referenced_objects_leave_with_the_objects_that_referred_to_them(db):
+    Ticket, Owner = db.Ticket, db.Owner
+    with db_session:
+        largest = 0
+        names = []
+        for ticket in Ticket.select().order_by(Ticket.id).stream(batch_size=40):
+            if ticket.id % 2:
+                names.append(ticket.owner.name)  # loads the owners of the batch
+            largest = max(largest, identity_map_size(db, Owner))
+        assert names == [f"owner {i}" for i in range(1, ROWS + 1, 2)]
+        assert largest <= 2 * 40 + 10
+        assert identity_map_size(db, Owner) <= 40 and identity_map_size(db, Ticket) <= 40
 
 
 def test_an_object_loaded_before_the_stream_is_the_one_streamed(db):

@@ -478,16 +478,27 @@ def _compile_fast_reader(reader: RowReader) -> Any:
     needs converting."""
     entity = reader.entity
     if reader.disc_position is not None or len(entity._pk_attrs_) != 1 or entity._keys_ \
-            or any(target is not None for _, _, _, target in reader.specs):
+            or not all(target is None or _plain_reference(reader, attr, pos, target)
+                       for attr, pos, _, target in reader.specs):
         return False
-    namespace: dict = {"new": object.__new__, "entity": entity, "slow": reader.read_checked}
+    namespace: dict = {"new": object.__new__, "entity": entity, "slow": reader.read_checked, "seed": seed}
     conversions = []
     items = []
     values = []
     pk_pos = None
-    for i, (attr, pos, sql2py, _) in enumerate(reader.specs):
+    for i, (attr, pos, sql2py, target) in enumerate(reader.specs):
         namespace[f"a{i}"] = attr
-        if attr.is_pk:
+        if target is not None:  # a seed of the referenced object, as read_checked makes it
+            namespace[f"t{i}"] = target
+            key = f"v{i}"
+            if sql2py[0] is not None:
+                namespace[f"c{i}"] = sql2py[0]
+                key = f"c{i}(v{i})"
+            conversions.append(f"            v{i} = row[{pos[0]}]\n"
+                               f"            if v{i} is not None: v{i} = seed(cache, t{i}, {key})")
+            items.append(f"a{i}: v{i}")
+            values.append(f"v{i}")
+        elif attr.is_pk:
             if sql2py is not None:
                 return False
             pk_pos = pos
@@ -512,6 +523,8 @@ def _compile_fast_reader(reader: RowReader) -> Any:
             attr.row_pos = i
         if "_row_dict_" not in entity.__dict__:
             type.__setattr__(entity, "_row_dict_", _compile_row_dict(entity))
+            type.__setattr__(entity, "_row_references_",
+                             tuple(i for i, attr in enumerate(entity._load_attrs_) if attr.is_relation))
         width, offset = reader.width, reader.end - reader.width
         if not conversions and offset == 0:
             # the driver's row itself when it holds just this entity's columns
@@ -523,6 +536,14 @@ def _compile_fast_reader(reader: RowReader) -> Any:
                                    row_value=row_value)
     exec(compile(source, f"<row reader {entity.__name__}>", "exec"), namespace)
     return namespace["read_all"]
+
+
+def _plain_reference(reader: RowReader, attr: Any, positions: tuple, target: Any) -> bool:
+    """A to-one reference read as one column holding the plain key of its target, with nothing
+    to update on the other side (the generated loop makes the seed itself)."""
+    pk_attrs = target._pk_attrs_
+    return len(positions) == 1 and len(pk_attrs) == 1 and not pk_attrs[0].is_relation \
+        and attr not in reader.volatile_links and attr not in reader.one_to_one_links
 
 
 def _compile_row_dict(entity: Any) -> Any:
@@ -606,7 +627,7 @@ _EVICTABLE = (LOADED, UPDATED, INSERTED)
 def evict_unreferenced(cache: SessionCache, objs: list) -> int:
     """Remove from the identity map the unchanged objects of ``objs`` that nothing else refers to
     (not the program, another object, a collection, a cached query result or a lock), and then
-    the related objects they alone referred to. Nobody can tell such an object is gone: reading
+    the related objects they alone referred to. ``objs`` is emptied. Nobody can tell such an object is gone: reading
     its row again makes a new object. Returns how many left; none where reference counts are not
     exact (interpreters other than CPython)."""
     getrefcount = getattr(sys, "getrefcount", None)
@@ -614,6 +635,7 @@ def evict_unreferenced(cache: SessionCache, objs: list) -> int:
         return 0
     evicted = 0
     related: list = []
+    row = vals = None
     for obj in objs:
         if obj._status_ not in _EVICTABLE or obj._save_pos_ is not None:
             continue
@@ -622,7 +644,8 @@ def evict_unreferenced(cache: SessionCache, objs: list) -> int:
         seeds = cache.seeds.get(root)
         extra = 1 if seeds and obj in seeds else 0
         vals = None
-        if obj._row_ is None:
+        row = obj._row_
+        if row is None:
             vals = obj._vals_
             if entity._keys_:
                 extra += _key_refs(cache, obj, vals)
@@ -641,7 +664,10 @@ def evict_unreferenced(cache: SessionCache, objs: list) -> int:
         if vals is not None:
             related.extend(value for attr, value in vals.items() if attr.is_relation and not attr.is_collection
                            and value is not None)
-    del obj
+        else:
+            related.extend(row[i] for i in entity._row_references_ if row[i] is not None)
+    objs.clear()  # the evicted objects go now, and with them their references to the related ones
+    obj = row = vals = None
     if related:
         candidates = list(dict.fromkeys(related))
         del related  # its references would keep the candidates
