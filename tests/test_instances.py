@@ -25,6 +25,7 @@ from pony.orm import (
     flush,
     rollback,
 )
+from pony.orm.session.objects import materialize
 
 
 def define(db: Database) -> None:
@@ -405,7 +406,7 @@ def test_load_and_lazy_attributes(db):
     with db_session:
         p = db.Person[1]
         p.name  # noqa: B018
-        assert db.Person.bio not in p._vals_  # lazy: not loaded with the object
+        assert db.Person.bio not in (materialize(p) or p._vals_)  # lazy: not loaded with the object
         db.merge_local_stats()
         assert p.bio == "long text"
         assert sum(s.db_count for sql, s in db.local_stats.items() if sql) == 1

@@ -11,7 +11,7 @@ from .model.mapping import generate_mapping
 from .session import flush as flush_module
 from .session.context import current_session
 from .session.db_session import db_session
-from .session.objects import DeadValues
+from .session.objects import DeadValues, materialize
 
 
 class _DetachedCache:
@@ -179,8 +179,9 @@ class DatabaseMappingMixin:
             seen = set()
             for index in cache.indexes.values():
                 for obj in index.values():
-                    if id(obj) in seen or not hasattr(obj, "_vals_"):
+                    if id(obj) in seen or not hasattr(obj, "_status_"):
                         continue
+                    materialize(obj)
                     seen.add(id(obj))
                     if not isinstance(obj._vals_, DeadValues):
                         obj._vals_ = DeadValues(obj, "over")

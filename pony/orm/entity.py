@@ -19,6 +19,7 @@ from .session.objects import (
     current_cache,
     deleted_error,
     find_in_cache,
+    materialize,
     seed,
 )
 from .types import TrackedValue
@@ -35,7 +36,7 @@ class AttributeAccess:
     @staticmethod
     def get(obj: Any, attr: Any) -> Any:
         cache = obj._session_cache_
-        vals = obj._vals_
+        vals = obj._vals_ if obj._row_ is None else materialize(obj)
         if isinstance(vals, DeadValues):
             return vals.read(attr)
         if attr in vals and current_session.get() is not cache.session:
@@ -52,6 +53,8 @@ class AttributeAccess:
     @staticmethod
     def track(obj: Any, attr: Any, value: Any) -> Any:
         """A Json/array value read from the db, as a tracked copy so in-place changes are saved."""
+        if obj._row_ is not None:
+            materialize(obj)
         if not isinstance(obj._vals_, dict) or not obj._session_cache_.is_alive:
             return value
         tracked = TrackedValue.make(obj, attr, value)
@@ -125,9 +128,8 @@ SetInstance.changes = changes
 def _collection_get(self: Any, obj: Any, cls: Any = None) -> Any:
     if obj is None:
         return self
-    vals = obj._vals_
-    if isinstance(vals, DeadValues):
-        return vals._fail()
+    if obj._row_ is None and isinstance(obj._vals_, DeadValues):
+        return obj._vals_._fail()
     return SetInstance(obj, self)
 
 
@@ -184,7 +186,7 @@ class EntityMeta(EntityMetaBase):
         obj = find_in_cache(cache, cls, values)
         if obj is not None and isinstance(obj, cls) and obj._status_ not in _DEAD:
             if all(_matches(obj, attr, value) for attr, value in attr_values):
-                if len(obj._dbvals_) > len(cls._pk_attrs_) or obj._status_ == CREATED:
+                if obj._row_ is not None or len(obj._dbvals_) > len(cls._pk_attrs_) or obj._status_ == CREATED:
                     return obj
         if cache.dirty:
             cls._database_._flush_cache(cache)
@@ -294,7 +296,7 @@ class EntityMeta(EntityMetaBase):
 
 
 def _matches(obj: Any, attr: Any, value: Any) -> bool:
-    vals = obj._vals_
+    vals = obj._vals_ if obj._row_ is None else materialize(obj)
     if attr not in vals:
         return True
     return vals[attr] == value
@@ -308,8 +310,10 @@ class Entity(metaclass=EntityMeta):
 
     _is_entity_base_ = True
     _database_: Any = None
+    # ``_row_``: the loaded values as a row tuple in ``_load_attrs_`` order, until ``_vals_`` is
+    # first needed (see session.objects.materialize): an unchanged loaded object costs no dict.
     __slots__ = ("_session_cache_", "_status_", "_pkval_", "_newid_", "_vals_", "_dbvals_", "_rbits_",
-                 "_wbits_", "_save_pos_", "__weakref__", "__dict__")
+                 "_wbits_", "_save_pos_", "_row_", "__weakref__", "__dict__")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         cls = type(self)
@@ -400,7 +404,7 @@ class Entity(metaclass=EntityMeta):
         for attr in targets:
             if attr.is_collection:
                 getattr(self, attr.name).load()
-            elif attr not in self._vals_:
+            elif attr not in (self._vals_ if self._row_ is None else materialize(self)):
                 changes.current_value(cache, self, attr)
 
     def to_dict(self, only: Any = None, exclude: Any = None, with_collections: bool = False,

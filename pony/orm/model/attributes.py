@@ -225,13 +225,24 @@ class Attribute(Generic[T]):
         @overload
         def __get__(self, obj: object, cls: Any) -> T: ...
 
+    # This attribute's index in the row tuple of a row-backed instance (set by the session layer
+    # for entities whose loaded objects keep their values as a tuple until first changed).
+    row_pos: int | None = None
+
     def __get__(self, obj: Any, cls: Any = None) -> Any:
         if obj is None:
             return self
-        try:
-            value = obj._vals_[self]  # the fast path: a loaded value
-        except KeyError:
-            return Attribute.access.get(obj, self)
+        row = obj._row_
+        if row is None:
+            try:
+                value = obj._vals_[self]  # the fast path: a loaded value
+            except KeyError:
+                return Attribute.access.get(obj, self)
+        else:
+            try:
+                value = row[self.row_pos]
+            except TypeError:  # not in the row (a lazy attribute): row_pos is None
+                return Attribute.access.get(obj, self)
         obj._rbits_ |= self.bit
         return value
 
@@ -267,7 +278,9 @@ class Attribute(Generic[T]):
 
     def _owner_text(self, obj: Any) -> str:
         # Pony names the object once it exists: "Attribute Person[1].name is required"
-        return f"{obj!r}.{self.name}" if obj is not None and hasattr(obj, "_vals_") else str(self)
+        if obj is None or getattr(obj, "_row_", None) is None and not hasattr(obj, "_vals_"):
+            return str(self)
+        return f"{obj!r}.{self.name}"
 
 
 def _reverse_columns(reverse_column: Any, reverse_columns: Any) -> list | None:

@@ -88,7 +88,9 @@ def _plain_dict(obj: Any, entity: Any) -> dict:
         plan = (tuple(steps), mask)
         type.__setattr__(entity, "_to_dict_plan_", plan)
     steps, mask = plan
-    vals = obj._vals_
+    row = obj._row_
+    # a row-backed object is read without turning it into a dict
+    vals = obj._vals_ if row is None else dict(zip(obj.__class__._load_attrs_, row))
     result = {}
     for name, attr, kind in steps:
         try:

@@ -231,14 +231,7 @@ class Query:
         cache = current_cache(database)
         if cache.dirty:
             database._flush_cache(cache)
-        arguments = None
-        if compiled.param_keys:
-            values = self._arguments
-            if limit is not None or offset:
-                values = dict(values)
-                values[("limit",)] = limit
-                values[("offset",)] = offset
-            arguments = compiled.arguments(values)
+        arguments = self._bound_arguments(compiled, limit, offset)
         if self._lock is not None:
             cache.begin()
             cacheable = False
@@ -256,6 +249,25 @@ class Query:
         if cacheable:
             cache.query_results[key] = items
         return items
+
+    def _bound_arguments(self, compiled: Any, limit: int | None, offset: int | None) -> Any:
+        """The statement's parameter values for this query's outer values and window."""
+        if not compiled.param_keys:
+            return None
+        values = self._arguments
+        if limit is not None or offset:
+            values = dict(values)
+            values[("limit",)] = limit
+            values[("offset",)] = offset
+        return compiled.arguments(values)
+
+    def stream(self, batch_size: int = 1000) -> Iterator:
+        """Iterate over the result ``batch_size`` rows at a time from a server-side cursor, so a
+        big result is never held at once; objects the program no longer refers to leave the
+        session's identity map (see docs/queries.md, "Streaming large results")."""
+        from .streaming import stream_query
+
+        return stream_query(self, batch_size)
 
     def _fetch(self, limit: int | None = None, offset: int | None = None) -> list:
         lazy = None
@@ -718,6 +730,12 @@ class QueryResult:
 
     def to_list(self) -> list:
         return list(self._get_items())
+
+    def stream(self, batch_size: int = 1000) -> Iterator:
+        """``query.limit(n).stream()``: the window's rows read a batch at a time (see Query.stream)."""
+        if self._query is None:
+            raise TypeError("This QueryResult has no query to stream")
+        return self._query.stream(batch_size)
 
     def sort(self, *args: Any, **kwargs: Any) -> None:
         self._get_items().sort(*args, **kwargs)

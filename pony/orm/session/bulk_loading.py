@@ -10,7 +10,7 @@ from typing import Any
 from ..sql import ast
 from .collections import set_data
 from .loading import ALIAS, compiled, row_reader, select_entity
-from .objects import MARKED_TO_DELETE, RowReader
+from .objects import MARKED_TO_DELETE, RowReader, materialize
 
 _GONE = (MARKED_TO_DELETE, "deleted", "cancelled")
 
@@ -50,6 +50,9 @@ def load_objects(cache: Any, entity: Any, objs: list, lazy: tuple = ()) -> bool:
         return False
     root = entity._root_
     seeds = cache.seeds.get(root, {})
+    if lazy:  # the lazy values go into the objects' dicts
+        for obj in objs:
+            materialize(obj)
     pending = [obj for obj in dict.fromkeys(objs) if obj._status_ not in _GONE
                and (obj in seeds or any(a not in obj._dbvals_ for a in lazy))]
     if not pending:
@@ -133,6 +136,8 @@ def _collection_select(attr: Any, n: int, lazy: tuple = ()) -> ast.Select:
 def load_lazy(cache: Any, attr: Any, owners: list) -> None:
     """Read a lazy column of all ``owners`` that have not read it yet, one query per chunk."""
     entity = attr.entity
+    for obj in owners:
+        materialize(obj)
     pending = [obj for obj in owners if attr not in obj._dbvals_ and attr not in obj._vals_]
     if not pending:
         return

@@ -29,6 +29,7 @@ from .objects import (
     current_cache,
     deleted_error,
     index_unique_values,
+    materialize,
     new_instance,
     pk_index,
     unindex_unique_values,
@@ -59,6 +60,8 @@ def reschedule_last(cache: SessionCache, obj: Any) -> None:
 
 
 def writable_vals(obj: Any) -> dict:
+    if obj._row_ is not None:
+        materialize(obj)
     vals = obj._vals_
     if vals is obj._dbvals_:
         vals = obj._vals_ = dict(vals)
@@ -84,6 +87,8 @@ def check_alive(obj: Any) -> SessionCache:
 
 def current_value(cache: SessionCache, obj: Any, attr: Any) -> Any:
     """The attribute's value, loading it (or the object) if needed; never tracks a read."""
+    if obj._row_ is not None:
+        materialize(obj)
     vals = obj._vals_
     if attr in vals:
         return vals[attr]
@@ -287,6 +292,8 @@ def set_attribute(obj: Any, attr: Any, value: Any, undo: list | None = None) -> 
 def set_attributes(obj: Any, values: dict) -> None:
     """``obj.set(**kwargs)``: unique and composite keys are checked with all new values at once."""
     cache = check_alive(obj)
+    if obj._row_ is not None:
+        materialize(obj)
     for attr in values:
         if attr.pk_offset is not None:
             raise TypeError(f"Cannot change value of primary key attribute {attr.name}")
@@ -340,6 +347,10 @@ def link_to_one(cache: SessionCache, obj: Any, attr: Any, old: Any, new: Any) ->
     if new is not None and new._session_cache_ is not cache:
         raise errors.TransactionError("An attempt to mix objects belonging to different transactions")
     if reverse.is_collection:
+        if old is not None and old._row_ is not None:
+            materialize(old)
+        if new is not None and new._row_ is not None:
+            materialize(new)
         if old is not None and old._status_ not in _DEAD:
             data = old._vals_.get(reverse) if reverse in old._vals_ else None
             if data is not None:
@@ -478,6 +489,8 @@ def _m2m_link(cache: SessionCache, obj: Any, attr: Any, item: Any, add: bool) ->
         data.items.pop(item, None)
     if data.count is not None:
         data.count = len(data.items) if data.is_fully_loaded else data.count + (1 if add else -1)
+    if item._row_ is not None:
+        materialize(item)
     other = item._vals_.get(reverse) if reverse in item._vals_ and not isinstance(item._vals_, DeadValues) \
         else None
     if other is not None and not (reverse is attr and item is obj):
@@ -521,6 +534,8 @@ def delete_object(obj: Any) -> None:
     if status in _DEAD:
         return
     entity = obj.__class__
+    if obj._row_ is not None:
+        materialize(obj)
     if status != CREATED and len(obj._dbvals_) <= len(entity._pk_attrs_) and obj._vals_ is obj._dbvals_:
         load_seeds(cache, obj)
     _check_can_delete(cache, obj, set())
@@ -579,6 +594,8 @@ def _load_level_collections(cache: SessionCache, objs: list) -> None:
 
 def _cascaded_objects(cache: SessionCache, obj: Any) -> list:
     """The objects deleting ``obj`` deletes too; ConstraintError if a dependent object forbids it."""
+    if obj._row_ is not None:
+        materialize(obj)
     result = []
     for attr in obj.__class__._attrs_:
         if not attr.is_relation:
@@ -612,6 +629,8 @@ def _cascaded_objects(cache: SessionCache, obj: Any) -> list:
 
 def saved_values(obj: Any) -> dict:
     """The values a deleted object had, for its before_delete hook and the DELETE statement."""
+    if obj._row_ is not None:
+        materialize(obj)
     vals = obj._vals_
     if isinstance(vals, DeadValues):
         return vals.saved if vals.saved is not None else obj._dbvals_
@@ -619,6 +638,8 @@ def saved_values(obj: Any) -> dict:
 
 
 def _unlink_for_delete(cache: SessionCache, obj: Any, attr: Any) -> None:
+    if obj._row_ is not None:
+        materialize(obj)
     reverse = attr.reverse
     if attr.is_collection:
         data = load_collection(cache, obj, attr) if obj._status_ != CANCELLED or attr in obj._vals_ \
@@ -641,6 +662,8 @@ def _unlink_for_delete(cache: SessionCache, obj: Any, attr: Any) -> None:
     value = current_value(cache, obj, attr) if obj._status_ != CANCELLED or attr in obj._vals_ else None
     if value is None or value._status_ in _DEAD:
         return
+    if value._row_ is not None:
+        materialize(value)
     if reverse.is_collection:
         data = value._vals_.get(reverse) if reverse in value._vals_ else None
         if data is not None:

@@ -11,7 +11,7 @@ from .. import errors
 from ..sql import ast
 from .cache import SessionCache
 from .loading import ALIAS, compiled, fetch_objects, raw_pk, select_entity
-from .objects import MARKED_TO_DELETE, cache_of
+from .objects import MARKED_TO_DELETE, cache_of, materialize
 
 
 class SetData:
@@ -26,6 +26,8 @@ class SetData:
 
 
 def set_data(obj: Any, attr: Any) -> SetData:
+    if obj._row_ is not None:
+        materialize(obj)
     vals = obj._vals_
     data = vals.get(attr) if attr in vals else None
     if data is None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .cache import SessionCache
-from .objects import CANCELLED, CREATED, DELETED, MARKED_TO_DELETE, MISSING, pk_index
+from .objects import CANCELLED, CREATED, DELETED, MARKED_TO_DELETE, MISSING, materialize, pk_index
 
 _SKIPPED = (CREATED, CANCELLED, DELETED, MARKED_TO_DELETE)
 
@@ -35,6 +35,7 @@ def forget_updated_values(cache: SessionCache, entity: Any, attrs: Iterable[Any]
 
 
 def _forget(cache: SessionCache, obj: Any, attrs: tuple) -> None:
+    materialize(obj)  # a row-backed object gets its dicts first
     vals, dbvals = obj._vals_, obj._dbvals_
     _unindex_keys(cache, obj, dbvals, attrs)
     for attr in attrs:

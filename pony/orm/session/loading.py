@@ -10,13 +10,15 @@ from typing import Any
 from .. import errors
 from ..sql import ast
 from .cache import SessionCache
-from .objects import MISSING, RowReader, link_one_to_one, pk_index, pkval_from_raw, seed
+from .objects import MISSING, RowReader, link_one_to_one, materialize, pk_index, pkval_from_raw, seed
 
 ALIAS = "t"
 
 
 def raw_pk(obj: Any) -> tuple:
     """The primary key of ``obj`` as a flat tuple of column values."""
+    if obj._row_ is not None:  # row-backed: a plain one-column key
+        return (obj._pk_attrs_[0].converters[0].py2sql(obj._pkval_),)
     values = []
     for attr in obj._pk_attrs_:
         value = obj._vals_[attr] if attr in obj._vals_ else obj._dbvals_[attr]
@@ -158,8 +160,8 @@ def get_by_pk(cache: SessionCache, entity: Any, pkval: Any, for_update: str | No
             return None
         if not isinstance(obj, entity):
             return None
-        if len(obj._dbvals_) > len(entity._pk_attrs_) or obj._vals_ is not obj._dbvals_ or \
-                obj._status_ == "created":
+        if obj._row_ is not None or len(obj._dbvals_) > len(entity._pk_attrs_) or \
+                obj._vals_ is not obj._dbvals_ or obj._status_ == "created":
             return obj
     statement = entity.__dict__.get("_get_by_pk_sql_")
     if statement is None or for_update is not None or statement[0] is not cache.provider:
@@ -200,6 +202,8 @@ def load_attribute(cache: SessionCache, obj: Any, attr: Any) -> Any:
     """Load a lazy attribute (or any column not loaded yet) of a loaded object."""
     entity = obj.__class__
     key = ("load_attr", entity, attr)
+    if obj._row_ is not None:
+        materialize(obj)
 
     def build() -> ast.Select:
         columns = tuple(ast.Column(ALIAS, c) for c in attr.columns)
@@ -233,6 +237,8 @@ def load_reverse_one_to_one(cache: SessionCache, obj: Any, attr: Any) -> Any:
     reverse = attr.reverse
     target = attr.py_type
     key = ("load_reverse_1to1", attr)
+    if obj._row_ is not None:
+        materialize(obj)
 
     def build() -> ast.Select:
         cols = reverse.columns

@@ -7,6 +7,7 @@ masks of attributes read and written, for optimistic checks) and ``_status_``.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from typing import Any
 
@@ -112,7 +113,24 @@ def new_instance(cache: SessionCache, entity: Any, status: str, obj: Any = None)
     obj._save_pos_ = None
     obj._newid_ = None
     obj._pkval_ = None
+    obj._row_ = None
     return obj
+
+
+def materialize(obj: Any) -> dict | None:
+    """Turn a row-backed object (``_row_`` set, ``_vals_``/``_dbvals_`` not yet) into a dict-backed
+    one and return its values; None when it has no row. Called the first time anything but an
+    attribute read needs the values, so unchanged objects of a big result cost a tuple, not a dict."""
+    try:
+        row = obj._row_
+    except AttributeError:  # an instance not set up by the session (being unpickled)
+        return None
+    if row is None:
+        return None
+    vals = obj.__class__._row_dict_(row)
+    obj._vals_ = obj._dbvals_ = vals
+    obj._row_ = None
+    return vals
 
 
 def seed(cache: SessionCache, entity: Any, pkval: Any) -> Any:
@@ -381,6 +399,8 @@ def link_one_to_one(obj: Any, attr: Any, owner: Any) -> None:
     Pony, that is an UnrepeatableReadError."""
     if owner is None or obj._status_ in _GONE or owner._status_ in _GONE or obj._vals_.get(attr) is not owner:
         return
+    if owner._row_ is not None:
+        materialize(owner)
     dbvals = owner._dbvals_
     if owner._vals_ is dbvals and len(dbvals) <= len(owner._pk_attrs_):
         return  # not loaded yet (a seed)
@@ -410,6 +430,8 @@ def _join_volatile_collection(obj: Any, attr: Any, owner: Any) -> None:
     """``obj`` was read with ``attr`` = ``owner``: add it to ``owner``'s loaded volatile collection."""
     if owner is None or obj._status_ in (MARKED_TO_DELETE, DELETED, CANCELLED) or obj._vals_.get(attr) is not owner:
         return
+    if owner._row_ is not None:
+        materialize(owner)
     vals = owner._vals_
     data = vals.get(attr.reverse) if attr.reverse in vals else None
     if data is not None and data.is_fully_loaded and obj not in data.items:
@@ -425,6 +447,7 @@ def read_all(cache, rows, index):
         pk = row[{pk_pos}]
         obj = index.get(pk)
         if obj is None and pk is not None:
+{conversions}
             obj = new(entity)
             obj._session_cache_ = cache
             obj._status_ = "loaded"
@@ -433,11 +456,14 @@ def read_all(cache, rows, index):
             obj._save_pos_ = None
             obj._newid_ = None
             obj._pkval_ = pk
-{conversions}
-            obj._vals_ = obj._dbvals_ = {{{items}}}
+{store}
             index[pk] = obj
-        else:
+        elif obj is None or obj._row_ is None:
             obj = slow(cache, row)
+        else:
+{conversions}
+            if obj._row_ != {row_value}:  # an unchanged object read again stays as it is
+                obj = slow(cache, row)
         append(obj)
     return result
 """
@@ -445,33 +471,88 @@ def read_all(cache, rows, index):
 
 def _compile_fast_reader(reader: RowReader) -> Any:
     """Specialise the row loop for entities with a one-column pk, no relations to read and no
-    unique keys or subclasses to check: the common shape, and the one that must be fast."""
+    unique keys or subclasses to check: the common shape, and the one that must be fast.
+
+    When the reader reads all of the entity's load attributes (a plain select), objects keep
+    their values as a row tuple (``_row_``) instead of a dict: the driver's own row when no value
+    needs converting."""
     entity = reader.entity
     if reader.disc_position is not None or len(entity._pk_attrs_) != 1 or entity._keys_ \
-            or any(target is not None for _, _, _, target in reader.specs):
+            or not all(target is None or _plain_reference(reader, attr, pos, target)
+                       for attr, pos, _, target in reader.specs):
         return False
-    namespace: dict = {"new": object.__new__, "entity": entity, "slow": reader.read_checked}
+    namespace: dict = {"new": object.__new__, "entity": entity, "slow": reader.read_checked, "seed": seed}
     conversions = []
     items = []
+    values = []
     pk_pos = None
-    for i, (attr, pos, sql2py, _) in enumerate(reader.specs):
+    for i, (attr, pos, sql2py, target) in enumerate(reader.specs):
         namespace[f"a{i}"] = attr
-        if attr.is_pk:
+        if target is not None:  # a seed of the referenced object, as read_checked makes it
+            namespace[f"t{i}"] = target
+            key = f"v{i}"
+            if sql2py[0] is not None:
+                namespace[f"c{i}"] = sql2py[0]
+                key = f"c{i}(v{i})"
+            conversions.append(f"            v{i} = row[{pos[0]}]\n"
+                               f"            if v{i} is not None: v{i} = seed(cache, t{i}, {key})")
+            items.append(f"a{i}: v{i}")
+            values.append(f"v{i}")
+        elif attr.is_pk:
             if sql2py is not None:
                 return False
             pk_pos = pos
             items.append(f"a{i}: pk")
+            values.append("pk")
         elif sql2py is None:
             items.append(f"a{i}: row[{pos}]")
+            values.append(f"row[{pos}]")
         else:
             namespace[f"c{i}"] = sql2py
             conversions.append(f"            v{i} = row[{pos}]\n            if v{i} is not None: v{i} = c{i}(v{i})")
             items.append(f"a{i}: v{i}")
+            values.append(f"v{i}")
     if pk_pos is None:
         return False
-    source = _FAST_TEMPLATE.format(pk_pos=pk_pos, conversions="\n".join(conversions), items=", ".join(items))
+    row_backed = reader.attrs == entity._load_attrs_ and entity._root_ is entity and not entity._subclasses_
+    if not row_backed:
+        store = f"            obj._row_ = None\n            obj._vals_ = obj._dbvals_ = {{{', '.join(items)}}}"
+        row_value = "None"
+    else:
+        for i, attr in enumerate(entity._load_attrs_):
+            attr.row_pos = i
+        if "_row_dict_" not in entity.__dict__:
+            type.__setattr__(entity, "_row_dict_", _compile_row_dict(entity))
+            type.__setattr__(entity, "_row_references_",
+                             tuple(i for i, attr in enumerate(entity._load_attrs_) if attr.is_relation))
+        width, offset = reader.width, reader.end - reader.width
+        if not conversions and offset == 0:
+            # the driver's row itself when it holds just this entity's columns
+            row_value = f"(row if len(row) == {width} and type(row) is tuple else tuple(row)[:{width}])"
+        else:
+            row_value = f"({', '.join(values)},)"
+        store = f"            obj._row_ = {row_value}"
+    source = _FAST_TEMPLATE.format(pk_pos=pk_pos, conversions="\n".join(conversions), store=store,
+                                   row_value=row_value)
     exec(compile(source, f"<row reader {entity.__name__}>", "exec"), namespace)
     return namespace["read_all"]
+
+
+def _plain_reference(reader: RowReader, attr: Any, positions: tuple, target: Any) -> bool:
+    """A to-one reference read as one column holding the plain key of its target, with nothing
+    to update on the other side (the generated loop makes the seed itself)."""
+    pk_attrs = target._pk_attrs_
+    return len(positions) == 1 and len(pk_attrs) == 1 and not pk_attrs[0].is_relation \
+        and attr not in reader.volatile_links and attr not in reader.one_to_one_links
+
+
+def _compile_row_dict(entity: Any) -> Any:
+    """``row -> {attr: value}`` for a row-backed object of ``entity``, as one dict display."""
+    namespace = {f"a{i}": attr for i, attr in enumerate(entity._load_attrs_)}
+    items = ", ".join(f"a{i}: row[{i}]" for i in range(len(entity._load_attrs_)))
+    exec(compile(f"def row_dict(row):\n    return {{{items}}}\n", f"<row dict {entity.__name__}>", "exec"),
+         namespace)
+    return namespace["row_dict"]
 
 
 def _is_identity(converter: Any) -> bool:
@@ -500,6 +581,8 @@ def merge_loaded(cache: SessionCache, entity: Any, pkval: Any, values: dict) -> 
     seeds = cache.seeds.get(entity._root_)
     if seeds:
         seeds.pop(obj, None)
+    if obj._row_ is not None:
+        materialize(obj)
     vals = obj._vals_
     dbvals = obj._dbvals_
     if vals is dbvals and len(vals) <= len(entity._pk_attrs_):
@@ -531,3 +614,76 @@ def merge_loaded(cache: SessionCache, entity: Any, pkval: Any, values: dict) -> 
             if not wbits & attr.bit:
                 vals[attr] = value
     return obj
+
+
+# --- streams: objects nobody refers to leave the identity map ---------------------------------
+
+# References to an object inside ``evict_unreferenced``: the caller's list, the loop variable,
+# ``sys.getrefcount``'s own argument and the identity map.
+_EVICT_BASE_REFS = 4
+_EVICTABLE = (LOADED, UPDATED, INSERTED)
+
+
+def evict_unreferenced(cache: SessionCache, objs: list) -> int:
+    """Remove from the identity map the unchanged objects of ``objs`` that nothing else refers to
+    (not the program, another object, a collection, a cached query result or a lock), and then
+    the related objects they alone referred to. ``objs`` is emptied. Nobody can tell such an object is gone: reading
+    its row again makes a new object. Returns how many left; none where reference counts are not
+    exact (interpreters other than CPython)."""
+    getrefcount = getattr(sys, "getrefcount", None)
+    if getrefcount is None or not objs:
+        return 0
+    evicted = 0
+    related: list = []
+    row = vals = None
+    for obj in objs:
+        if obj._status_ not in _EVICTABLE or obj._save_pos_ is not None:
+            continue
+        entity = obj.__class__
+        root = entity._root_
+        seeds = cache.seeds.get(root)
+        extra = 1 if seeds and obj in seeds else 0
+        vals = None
+        row = obj._row_
+        if row is None:
+            vals = obj._vals_
+            if entity._keys_:
+                extra += _key_refs(cache, obj, vals)
+        if getrefcount(obj) > _EVICT_BASE_REFS + extra:
+            continue
+        index = cache.indexes.get(root)
+        if index is None or index.get(obj._pkval_) is not obj:
+            continue
+        del index[obj._pkval_]
+        if extra:
+            if seeds:
+                seeds.pop(obj, None)
+            if vals is not None:
+                unindex_unique_values(cache, obj, vals)
+        evicted += 1
+        if vals is not None:
+            related.extend(value for attr, value in vals.items() if attr.is_relation and not attr.is_collection
+                           and value is not None)
+        else:
+            related.extend(row[i] for i in entity._row_references_ if row[i] is not None)
+    objs.clear()  # the evicted objects go now, and with them their references to the related ones
+    obj = row = vals = None
+    if related:
+        candidates = list(dict.fromkeys(related))
+        del related  # its references would keep the candidates
+        evicted += evict_unreferenced(cache, candidates)
+    return evicted
+
+
+def _key_refs(cache: SessionCache, obj: Any, vals: dict) -> int:
+    """How many unique-key indexes of the identity map hold ``obj``."""
+    count = 0
+    for attr in obj.__class__._simple_keys_:
+        if not attr.is_pk and cache.indexes.get(attr, {}).get(vals.get(attr)) is obj:
+            count += 1
+    for key in obj.__class__._composite_keys_:
+        if key is not obj.__class__._pk_attrs_:
+            values = tuple(vals.get(attr) for attr in key)
+            if cache.indexes.get(key, {}).get(values) is obj:
+                count += 1
+    return count

@@ -17,7 +17,8 @@ def reduce_entity(obj: Any) -> Any:
         raise errors.OrmError(f"Created object {obj!r} has to be stored in DB before it can be pickled")
     if status == MODIFIED:
         raise errors.OrmError(f"Modified object {obj!r} has to be stored in DB before it can be pickled")
-    vals = obj._vals_
+    row = obj._row_
+    vals = obj._vals_ if row is None else dict(zip(obj.__class__._load_attrs_, row))
     values = {attr.name: value for attr, value in vals.items()
               if not attr.is_collection and hasattr(attr, "name")}
     values = {name: (v.get_untracked() if hasattr(v, "get_untracked") else v) for name, v in values.items()}

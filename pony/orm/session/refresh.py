@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .cache import SessionCache
-from .objects import CANCELLED, DELETED, LOADED, MARKED_TO_DELETE, DeadValues, unindex_unique_values
+from .objects import CANCELLED, DELETED, LOADED, MARKED_TO_DELETE, DeadValues, materialize, unindex_unique_values
 
 _DEAD = (MARKED_TO_DELETE, DELETED, CANCELLED)
 
@@ -17,6 +17,7 @@ _DEAD = (MARKED_TO_DELETE, DELETED, CANCELLED)
 def forget_object(cache: SessionCache, obj: Any) -> None:
     """Turn a loaded, saved ``obj`` back into a seed (only its primary key known); it stays the
     object of its primary key, so references to it remain valid, and reloads on the next read."""
+    materialize(obj)  # a row-backed object gets its dicts first
     if obj._status_ in _DEAD or isinstance(obj._vals_, DeadValues):
         return
     unindex_unique_values(cache, obj, obj._vals_)
@@ -39,7 +40,10 @@ def forget_reverse_values(cache: SessionCache, attrs: Any) -> None:
             continue
         index = cache.indexes.get(reverse.entity._root_, {})
         for obj in index.values():
-            if not isinstance(obj, reverse.entity) or isinstance(obj._vals_, DeadValues):
+            if not isinstance(obj, reverse.entity):
+                continue
+            materialize(obj)
+            if isinstance(obj._vals_, DeadValues):
                 continue
             obj._vals_.pop(reverse, None)
             obj._dbvals_.pop(reverse, None)

@@ -18,7 +18,7 @@ from typing import Any
 from .. import errors
 from .cache import SessionCache
 from .collections import SetData
-from .objects import CANCELLED, LOADED, DeadValues, pk_index
+from .objects import CANCELLED, LOADED, DeadValues, materialize, pk_index
 
 _names = itertools.count(1)
 
@@ -35,6 +35,7 @@ class _ObjectState:
         self.rbits = obj._rbits_
         self.wbits = obj._wbits_
         copies: dict = {}
+        materialize(obj)  # a row-backed object gets its dicts first
         self.vals = _copy_values(obj._vals_, copies)
         self.dbvals = self.vals if obj._dbvals_ is obj._vals_ else _copy_values(obj._dbvals_, copies)
 
@@ -45,6 +46,7 @@ class _ObjectState:
         obj._rbits_ = self.rbits
         obj._wbits_ = self.wbits
         obj._save_pos_ = None
+        obj._row_ = None  # the values are the dicts below
         copies: dict = {}  # fresh copies: a later savepoint may snapshot and change them again
         obj._vals_ = _copy_values(self.vals, copies)
         obj._dbvals_ = obj._vals_ if self.dbvals is self.vals else _copy_values(self.dbvals, copies)
@@ -117,6 +119,7 @@ def _objects(cache: SessionCache) -> list:
 
 
 def _cancel(obj: Any) -> None:
+    materialize(obj)
     if not isinstance(obj._vals_, DeadValues):
         obj._vals_ = DeadValues(obj, "deleted", obj._vals_)
     obj._status_ = CANCELLED
@@ -129,6 +132,7 @@ def _forget(obj: Any) -> None:
     pk_attrs = obj._pk_attrs_
     pkval = obj._pkval_
     values = [pkval] if len(pk_attrs) == 1 else list(pkval)
+    obj._row_ = None
     obj._vals_ = obj._dbvals_ = dict(zip(pk_attrs, values))
     obj._status_ = LOADED
     obj._rbits_ = obj._wbits_ = 0

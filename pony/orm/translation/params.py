@@ -225,6 +225,8 @@ def ordered(value: Any) -> Any:
 def raw_pk(obj: Any) -> tuple:
     """The primary key of an entity instance as a flat tuple of column values."""
     values: list = []
+    if obj._row_ is not None:  # row-backed: a plain one-column key
+        return (obj._pk_attrs_[0].converters[0].py2sql(obj._pkval_),)
     for attr in obj._pk_attrs_:
         vals = obj._vals_
         value = vals[attr] if attr in vals else obj._dbvals_.get(attr)

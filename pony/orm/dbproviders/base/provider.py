@@ -21,6 +21,7 @@ from ..aio.connections import BridgeConnection
 from .converters import BASE_CONVERTERS, Converter
 from .errors import raise_wrapped, wrap_dbapi_exceptions
 from .pool import Pool
+from .streams import RowStream, close_open_streams
 
 
 class DBAPIProvider:
@@ -108,6 +109,7 @@ class DBAPIProvider:
         self.on_connect = on_connect
         self.server_version: tuple = ()
         self.compiler_local = threading.local()
+        self.open_streams: dict = {}  # id(connection) -> RowStreams open on it (see streams.py)
 
     @classmethod
     def offline(cls, server_version: tuple | None = None, **flags: Any) -> DBAPIProvider:
@@ -159,9 +161,13 @@ class DBAPIProvider:
         return con
 
     def release(self, con: Any) -> None:
+        if self.open_streams:
+            close_open_streams(self, con)
         (con.pool if isinstance(con, BridgeConnection) else self.pool).release(con)
 
     def drop(self, con: Any) -> None:
+        if self.open_streams:
+            close_open_streams(self, con)
         (con.pool if isinstance(con, BridgeConnection) else self.pool).drop(con)
 
     def disconnect(self) -> None:
@@ -219,6 +225,27 @@ class DBAPIProvider:
             return con.cursor()
         except Exception as exc:
             raise_wrapped(exc)
+
+    # --- streams (query.stream): see streams.py ------------------------------------------------
+
+    # A stream's cursor needs a transaction (PostgreSQL declares its cursor in one).
+    STREAM_IN_TRANSACTION = False
+
+    def open_stream(self, con: Any, sql: str, arguments: Any) -> RowStream:
+        """Run ``sql`` on a cursor that hands rows over a batch at a time."""
+        cursor = self.stream_cursor(con)
+        self.execute(cursor, sql, arguments)
+        return RowStream(self, con, cursor)
+
+    def stream_cursor(self, con: Any) -> Any:
+        """The cursor of a stream: a plain one, read with ``fetchmany``."""
+        return self.cursor(con)
+
+    def close_stream_cursor(self, con: Any, cursor: Any) -> None:
+        try:
+            cursor.close()
+        except Exception:
+            pass  # the connection is broken or the transaction is over: nothing to release
 
     def prepared_cursor(self, con: Any) -> Any:
         """A cursor for a statement the ORM sends often with simple parameters (a primary key):

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..base.errors import wrap_dbapi_exceptions
 from ..base.pool import Pool
 from ..base.provider import DBAPIProvider
+from ..base.streams import buffer_open_streams
 from .compiler import MariaDBCompiler, MySQLCompiler
 from .converters import MYSQL_CONVERTERS
 from .ddl import MySQLDDLCompiler
@@ -114,6 +116,34 @@ class MySQLProvider(DBAPIProvider):
             return []  # PyMySQL says how many warnings there were: none, no query needed
         self.execute(cursor, "SHOW WARNINGS")
         return [f"{code}: {message}" for _, code, message in cursor.fetchall() if code != self._DUPLICATE_KEY]
+
+    # --- streams: an unbuffered cursor on the session's connection ---------------------------------
+    # PyMySQL would silently drop the rest of an unbuffered result when the connection is used
+    # for anything else, so every statement, commit or rollback reads open streams to the end first.
+
+    def stream_cursor(self, con: Any) -> Any:
+        if self.open_streams:
+            buffer_open_streams(self, con)
+        unbuffered = getattr(getattr(self.dbapi_module, "cursors", None), "SSCursor", None)
+        if unbuffered is None:
+            return super().stream_cursor(con)
+        with wrap_dbapi_exceptions():
+            return con.cursor(unbuffered)
+
+    def cursor(self, con: Any) -> Any:
+        if self.open_streams:
+            buffer_open_streams(self, con)
+        return super().cursor(con)
+
+    def commit(self, con: Any) -> None:
+        if self.open_streams:
+            buffer_open_streams(self, con)
+        super().commit(con)
+
+    def rollback(self, con: Any) -> None:
+        if self.open_streams:
+            buffer_open_streams(self, con)
+        super().rollback(con)
 
     # --- transactions -------------------------------------------------------------------------
 

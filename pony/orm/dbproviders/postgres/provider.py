@@ -7,6 +7,7 @@ that only reads never holds a transaction open between its statements.
 
 from __future__ import annotations
 
+import itertools
 import time
 from typing import Any
 
@@ -15,6 +16,7 @@ from ..aio.connections import BridgeConnection
 from ..base.errors import raise_wrapped, sqlstate, wrap_dbapi_exceptions
 from ..base.pool import Pool
 from ..base.provider import DBAPIProvider
+from ..base.streams import RowStream, buffer_open_streams
 from .compiler import PGCompiler
 from .converters import PG_CONVERTERS
 from .ddl import PGDDLCompiler
@@ -23,6 +25,9 @@ from .ddl import PGDDLCompiler
 _CONNECTION_LOST_STATES = ("57P01", "57P02", "57P03")
 # psycopg parses (and may prepare) once a statement of at most this many parameters.
 _CACHED_PARAMS = 50
+
+
+_stream_ids = itertools.count(1)
 
 
 class PGProvider(DBAPIProvider):
@@ -149,6 +154,31 @@ class PGProvider(DBAPIProvider):
             con.autocommit = True
         except Exception:
             pass  # a broken connection: the session drops it
+
+    # --- streams: a named (server-side) cursor, declared inside the session's transaction ---------
+
+    STREAM_IN_TRANSACTION = True
+
+    def open_stream(self, con: Any, sql: str, arguments: Any) -> RowStream:
+        name = f"pony_stream_{next(_stream_ids)}"
+        with wrap_dbapi_exceptions():
+            if self.is_psycopg3 and arguments:
+                # bound on the client, as every other statement is (see _open)
+                sql = self.dbapi_module.ClientCursor(con).mogrify(sql, arguments)
+                arguments = None
+            cursor = con.cursor(name=name)
+        self.execute(cursor, sql, arguments)
+        return RowStream(self, con, cursor)
+
+    def commit(self, con: Any) -> None:
+        if self.open_streams:
+            buffer_open_streams(self, con)  # a commit closes the server's cursors
+        super().commit(con)
+
+    def rollback(self, con: Any) -> None:
+        if self.open_streams:
+            buffer_open_streams(self, con)
+        super().rollback(con)
 
     def release(self, con: Any) -> None:
         if not con.autocommit:  # the session ended inside a transaction it did not finish
