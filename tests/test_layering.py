@@ -1,4 +1,4 @@
-"""The architecture rules of DESIGN.md, checked by reading every module under pony/ with ``ast``.
+"""The architecture rules of docs/architecture.md, checked by reading every module under pony/ with ``ast``.
 
 1. A module imports only from its own layer or lower ones (imports under ``if TYPE_CHECKING:``
    do not count); ``translation/`` and ``session/`` are siblings and never import each other.
