@@ -66,7 +66,10 @@ for version in $(printf '%s\n' "${order[@]}" | sort -V); do
   full=$("$venv/bin/python" -c 'import platform; print(platform.python_version())')
   echo "== CPython $full ($python): SQLite and no-database tests, warnings from pony as errors"
   start=$SECONDS
-  PONY_BACKENDS=sqlite "$venv/bin/python" -m pytest -q -p no:cacheprovider "${ignores[@]}" "$@" || status=1
+  PONY_BACKENDS=sqlite "$venv/bin/python" -m pytest -q -p no:cacheprovider "${ignores[@]}" "$@"
+  code=$?
+  # 5: the PYTEST_ARGS of `make test` selected no SQLite or no-database test here, which is no failure
+  [[ $code -eq 0 || $code -eq 5 ]] || status=1
   used+=("CPython $full: $((SECONDS - start)) s")
 done
 echo "other Pythons used: $(IFS=,; echo "${used[*]}" | sed 's/,/, /g') (main run: CPython $main_version)"
