@@ -15,12 +15,24 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test,dev,postgres,mysql]'
 	touch $@
 
-demo: $(BIN)/.installed
-	$(BIN)/python -m pony.orm.examples.demo
+# The demo needs nothing but the package (SQLite is in the standard library): a venv of its own, no extras.
+DEMO_VENV ?= .venv-demo
+$(DEMO_VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python >= 3.11 is required"; exit 1; }
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install -q --upgrade pip
+	$(DEMO_VENV)/bin/python -m pip install -q -e .
+	touch $@
 
+demo: $(DEMO_VENV)/.installed
+	$(DEMO_VENV)/bin/python -m pony.orm.examples.demo
+
+# The whole suite on every backend, then the SQLite and no-database tests under each other CPython >= 3.11
+# found on the machine (scripts/test-other-pythons.sh; OTHER_PYTHONS=none skips them).
 test: $(BIN)/.installed
 	bash scripts/start-databases.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	bash scripts/test-other-pythons.sh $(BIN)/python $(PYTEST_ARGS)
 
 # Side-by-side benchmark (bench/README.md): one venv per contestant under bench/.venvs/.
 # BENCH_ARGS, e.g. "--quick --db sqlite", "--only this,pony --tests D,F".
@@ -54,7 +66,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check pony tests
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(DEMO_VENV) .venv-3.* .pytest_cache
 
 # Record Pony 0.7.20's answers for the parity programs (tests/parity) on all three backends, in a venv of
 # its own that never touches the project's; CI compares against the recorded files only.

@@ -1,4 +1,4 @@
-"""What is measured (the BENCH.md table), at which size, against which database.
+"""What is measured (the table in bench/README.md), at which size, against which database.
 
 Everything here is plain data shared by the orchestrator and the workers, so both derive the same
 fixed-seed lists and the same expected row counts and checksums.

@@ -7,7 +7,14 @@ import sys
 from collections.abc import Mapping
 from types import ModuleType
 
-__version__ = "0.7.19"
+# This distribution's own version (semantic versioning; the distribution is ``pony-ast``) ...
+__version__ = "1.0.0a1"
+# ... and the Pony release whose API it implements: code that must know which Pony features exist
+# reads this one (docs/compatibility.md, "Versions").
+PONY_API_VERSION = "0.7.20"
+# The name to ``pip install`` (the import package is ``pony``, as in Pony): error messages that say
+# what to install name it, so that they never fetch the original Pony instead.
+DISTRIBUTION_NAME = "pony-ast"
 
 # Servers recognised by a module they load, in the order Pony checks them after the console.
 _SERVER_MODULES = (("flup.server.fcgi", "FCGI-FLUP"), ("uwsgi", "UWSGI"), ("flask", "FLASK"),

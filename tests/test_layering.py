@@ -1,4 +1,4 @@
-"""The architecture rules of DESIGN.md, checked by reading every module under pony/ with ``ast``.
+"""The architecture rules of docs/architecture.md, checked by reading every module under pony/ with ``ast``.
 
 1. A module imports only from its own layer or lower ones (imports under ``if TYPE_CHECKING:``
    do not count); ``translation/`` and ``session/`` are siblings and never import each other.
@@ -85,9 +85,9 @@ EXEMPT = {
 
 # (module path relative to pony/, the name found) -> why it is allowed.
 DB_NAME_ALLOWED: dict[tuple[str, str], str] = {
-    ("orm/database.py", name): "KNOWN_PROVIDERS / ON_CONNECT_PROVIDERS: bind() and on_connect(provider=) "
-                               "validate a provider name, as Pony does; no behaviour depends on it"
-    for name in ("sqlite", "postgres", "mysql", "oracle", "cockroach")
+    ("orm/database.py", name): "ON_CONNECT_PROVIDERS: on_connect(provider=) validates a provider name, "
+                               "as Pony does; no behaviour depends on it"
+    for name in ("sqlite", "postgres", "mysql", "oracle")
 }
 
 

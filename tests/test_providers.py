@@ -190,7 +190,7 @@ def test_missing_driver_names_the_pip_extra(monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", fake_import)
     monkeypatch.setattr("importlib.import_module", lambda name: fake_import(name))
-    with pytest.raises(ImportError, match=r"'postgres' provider.*pip install 'pony\[postgres\]'"):
+    with pytest.raises(ImportError, match=r"'postgres' provider.*pip install 'pony-ast\[postgres\]'"):
         Database(provider_cls, host="127.0.0.1")
 
 

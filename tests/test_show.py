@@ -265,5 +265,6 @@ def test_mode_detection_reads_sys_modules(monkeypatch):
 
 def test_mode_under_pytest_is_not_interactive():
     assert pony.MODE != "INTERACTIVE"
-    assert pony.__version__ == "0.7.19"
+    assert pony.__version__ == "1.0.0a1"
+    assert pony.PONY_API_VERSION == "0.7.20"
     assert pony.PONY_DIR.endswith("pony")

@@ -43,10 +43,10 @@ from .query.api import (
     max,
     min,
     select,
+    show,
     sum,
 )
 from .query.query import Query, QueryResult
-from .query.show import show
 from .security import (
     AccessRule,
     get_current_user,

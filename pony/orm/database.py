@@ -12,6 +12,7 @@ from typing import Any
 from . import errors, urls
 from .callers import user_namespaces
 from .database_mapping import DatabaseMappingMixin
+from .dbproviders import PROVIDER_NAMES
 from .dbproviders.base.provider import DBAPIProvider
 from .query.raw import RawQuery, py2sql, row_class
 from .security import SecurityMixin
@@ -19,7 +20,7 @@ from .session.context import current_session
 from .session.stats import GlobalStatistics, Statistics
 from .sql import ast
 
-KNOWN_PROVIDERS = ("sqlite", "postgres", "mysql", "oracle", "cockroach")
+KNOWN_PROVIDERS = PROVIDER_NAMES
 ON_CONNECT_PROVIDERS = ("sqlite", "postgres", "mysql", "oracle")
 _database_ids = itertools.count(1)
 _RAW_QUERY_CACHE_SIZE = 1000
@@ -56,6 +57,11 @@ def _provider_class(provider: Any) -> tuple[type[DBAPIProvider], str]:
 
 
 class Database(DatabaseMappingMixin, SecurityMixin):
+    """A database: the provider it is bound to, its entities (``db.Entity``) and raw SQL.
+
+    ``Database()`` then ``db.bind(provider, ...)``, or ``Database(provider, ...)`` / ``Database(url)`` at once;
+    ``db.generate_mapping()`` maps the declared entities onto tables."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.id = next(_database_ids)
         self.priority = 0

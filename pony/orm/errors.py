@@ -29,6 +29,8 @@ __all__ = [
 
 
 class DBException(Exception):
+    """Base of the DB-API errors: a driver's exception wrapped, kept in ``original_exc``."""
+
     def __init__(self, original_exc: BaseException | None, *args: Any) -> None:
         args = args or (getattr(original_exc, "args", ()) or ())
         super().__init__(*args)
@@ -36,98 +38,98 @@ class DBException(Exception):
 
 
 class Warning(DBException):  # noqa: A001 - the DB-API name, exported like Pony does
-    pass
+    """A driver's DB-API ``Warning``."""
 
 
 class Error(DBException):
-    pass
+    """A driver's DB-API ``Error``: base of every wrapped database error."""
 
 
 class InterfaceError(Error):
-    pass
+    """The driver's interface to the database failed (DB-API ``InterfaceError``)."""
 
 
 class DatabaseError(Error):
-    pass
+    """The database reported an error (DB-API ``DatabaseError``)."""
 
 
 class DataError(DatabaseError):
-    pass
+    """A value the database cannot store or compute with (DB-API ``DataError``)."""
 
 
 class OperationalError(DatabaseError):
-    pass
+    """The database could not carry out the operation: connection lost, lock timeout, ... (DB-API)."""
 
 
 class IntegrityError(DatabaseError):
-    pass
+    """A constraint was violated: unique key, foreign key, NOT NULL, CHECK (DB-API ``IntegrityError``)."""
 
 
 class InternalError(DatabaseError):
-    pass
+    """The database is in an inconsistent internal state (DB-API ``InternalError``)."""
 
 
 class ProgrammingError(DatabaseError):
-    pass
+    """Wrong SQL or a missing table or column (DB-API ``ProgrammingError``)."""
 
 
 class NotSupportedError(DatabaseError):
-    pass
+    """The database does not support the operation (DB-API ``NotSupportedError``)."""
 
 
 # --- ORM errors ------------------------------------------------------------------------------
 
 
 class OrmError(Exception):
-    pass
+    """Base of the errors the ORM raises itself (not wrapped from a driver)."""
 
 
 class ERDiagramError(OrmError):
-    pass
+    """The entity declarations are inconsistent: a relationship without its other end, a bad option, ..."""
 
 
 class DBSchemaError(OrmError):
-    pass
+    """The database schema does not match what the entities need."""
 
 
 class MappingError(OrmError):
-    pass
+    """Entities cannot be mapped, or are used before ``generate_mapping()``."""
 
 
 class BindingError(OrmError):
-    pass
+    """The database is not bound, bound twice, or bound with wrong arguments."""
 
 
 class TableDoesNotExist(OrmError):
-    pass
+    """A table the mapping needs does not exist (``check_tables``)."""
 
 
 class TableIsNotEmpty(OrmError):
-    pass
+    """A table to drop still holds rows and ``with_all_data`` was not given."""
 
 
 class ConstraintError(OrmError):
-    pass
+    """A change would break a relationship rule: deleting or unlinking an object that a required attribute needs."""
 
 
 class CacheIndexError(OrmError):
-    pass
+    """Two objects of one session would have the same primary or unique key."""
 
 
 class RowNotFound(OrmError):
-    pass
+    """``db.get(sql)`` found no row."""
 
 
 class MultipleRowsFound(OrmError):
-    pass
+    """``db.get(sql)`` found more than one row."""
 
 
 class TooManyRowsFound(OrmError):
-    pass
+    """A raw ``db.select(sql)`` returned more rows than ``pony.options.MAX_FETCH_COUNT``."""
 
 
 class PermissionError(OrmError):  # noqa: A001 - Pony's name shadows the builtin on star import
-    pass
+    """The current user lacks a permission checked by ``has_perm`` rules."""
 
 
 class ObjectNotFound(OrmError):
@@ -149,73 +151,83 @@ class ObjectNotFound(OrmError):
 
 
 class MultipleObjectsFoundError(OrmError):
-    pass
+    """``get()`` or ``Entity.get()`` matched more than one object."""
 
 
 class TooManyObjectsFoundError(OrmError):
-    pass
+    """A query returned more objects than ``pony.options.MAX_FETCH_COUNT`` allows."""
 
 
 class OperationWithDeletedObjectError(OrmError):
-    pass
+    """An attribute of an object deleted in this session was read or written."""
 
 
 class TransactionError(OrmError):
-    pass
+    """Base of the errors about transactions and sessions."""
 
 
 class ConnectionClosedError(TransactionError):
-    pass
+    """The connection was lost after this transaction had written something."""
 
 
 class TransactionIntegrityError(TransactionError):
+    """Saving an object broke a database constraint; ``original_exc`` is the database error."""
+
     def __init__(self, msg: str, original_exc: BaseException | None = None) -> None:
         super().__init__(msg)
         self.original_exc = original_exc
 
 
 class CommitException(TransactionError):
+    """Committing failed; ``exceptions`` holds what each database raised."""
+
     def __init__(self, msg: str, exceptions: list) -> None:
         super().__init__(msg)
         self.exceptions = exceptions
 
 
 class PartialCommitException(TransactionError):
+    """Some databases of a session committed and others failed; ``exceptions`` tells which."""
+
     def __init__(self, msg: str, exceptions: list) -> None:
         super().__init__(msg)
         self.exceptions = exceptions
 
 
 class RollbackException(TransactionError):
+    """Rolling back failed; ``exceptions`` holds what each database raised."""
+
     def __init__(self, msg: str, exceptions: list) -> None:
         super().__init__(msg)
         self.exceptions = exceptions
 
 
 class DatabaseSessionIsOver(TransactionError):
-    pass
+    """An object or query was used after its ``db_session`` ended."""
 
 
 TransactionRolledBack = DatabaseSessionIsOver
 
 
 class IsolationError(TransactionError):
-    pass
+    """Another transaction changed data this session relies on."""
 
 
 class UnrepeatableReadError(IsolationError):
-    pass
+    """A row read again does not fit what this session knows of the object."""
 
 
 class OptimisticCheckError(IsolationError):
-    pass
+    """A row changed (or vanished) since this session read it: the update or delete was not done."""
 
 
 class UnresolvableCyclicDependency(TransactionError):
-    pass
+    """Objects reference each other through required attributes, so no insert order works."""
 
 
 class UnexpectedError(TransactionError):
+    """A non-database error happened while flushing; ``original_exc`` is that error."""
+
     def __init__(self, msg: str, original_exc: BaseException | None) -> None:
         super().__init__(msg)
         self.original_exc = original_exc
@@ -225,7 +237,7 @@ class UnexpectedError(TransactionError):
 
 
 class TranslationError(Exception):
-    pass
+    """A query uses Python that cannot be translated to SQL; the message names the expression."""
 
 
 class TranslationAttributeError(TranslationError, builtins.AttributeError):
@@ -294,7 +306,7 @@ class IncomparableTypesError(builtins.TypeError):
 
 
 class DecompileError(builtins.NotImplementedError):
-    pass
+    """A query without source text uses bytecode the fallback decompiler does not know."""
 
 
 class InvalidQuery(TranslationError):
@@ -303,34 +315,34 @@ class InvalidQuery(TranslationError):
 
 
 class PonyInternalException(Exception):
-    pass
+    """Base of exceptions used for control flow inside the ORM; never seen by users."""
 
 
 class OptimizationFailed(PonyInternalException):
-    pass
+    """An optimisation did not apply; the general way is taken instead."""
 
 
 class UseAnotherTranslator(PonyInternalException):
-    pass
+    """The query must be translated another way (internal)."""
 
 
 # --- Warnings --------------------------------------------------------------------------------
 
 
 class PonyRuntimeWarning(RuntimeWarning):
-    pass
+    """Base of the warnings about suspicious data found at run time."""
 
 
 class DatabaseContainsIncorrectValue(PonyRuntimeWarning):
-    pass
+    """A value read from the database does not fit its attribute's declaration."""
 
 
 class DatabaseContainsIncorrectEmptyValue(DatabaseContainsIncorrectValue):
-    pass
+    """A required attribute read from the database is empty."""
 
 
 class PonyDeprecationWarning(DeprecationWarning):
-    pass
+    """A Pony feature that still works but is deprecated."""
 
 
 DBAPI_ERROR_NAMES = (

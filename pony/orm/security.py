@@ -70,10 +70,12 @@ def _thread_caches() -> _SecurityState:
 
 
 def set_current_user(user: Any) -> None:
+    """Set the user that permission checks (``has_perm``) apply to, for this thread."""
     _state.current_user = user
 
 
 def get_current_user() -> Any:
+    """The user set by ``set_current_user`` for this thread (None if none)."""
     return _state.current_user
 
 

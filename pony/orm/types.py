@@ -39,14 +39,20 @@ class Array:
 
 
 class IntArray(Array):
+    """An array of integers as an attribute type (``Required(IntArray)``)."""
+
     item_type = int
 
 
 class StrArray(Array):
+    """An array of strings as an attribute type (``Required(StrArray)``)."""
+
     item_type = str
 
 
 class FloatArray(Array):
+    """An array of floats as an attribute type (``Required(FloatArray)``)."""
+
     item_type = float
 
 

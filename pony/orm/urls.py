@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from . import errors
+from .dbproviders import PROVIDER_NAMES
 
 # Query options whose text means a number or a flag; every other option reaches the driver as text.
 _INT_OPTIONS = frozenset({"port", "connect_timeout", "read_timeout", "write_timeout"})
@@ -127,8 +128,7 @@ def parse_url(url: str, providers: Iterable[str] | None = None) -> ConnectionURL
     if not isinstance(url, str):
         raise TypeError(f"A database URL must be a str. Got: {type(url).__name__}")
     if providers is None:
-        from .database import KNOWN_PROVIDERS
-        providers = KNOWN_PROVIDERS
+        providers = PROVIDER_NAMES
     safe = mask_password(url)
     match = _SCHEME.match(url)
     if match is None:

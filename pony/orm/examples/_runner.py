@@ -20,6 +20,8 @@ import pony.orm
 from pony.orm import Database, db_session
 from pony.orm.core import Query, QueryResult
 
+from ._sqlformat import format_sql
+
 ExampleQuery = tuple[str, str]
 
 
@@ -52,7 +54,7 @@ def plain(value: Any) -> Any:
 
 
 def print_query(db: Database, title: str, source: str, with_sql: bool = True) -> Any:
-    """Print a query's title, its source, the SQL it sent and its result as a table."""
+    """Print a query's title, its source, the SQL it sent (one clause a line) and its result as a table."""
     print(title)
     print("-" * len(title))
     print(">>> " + source)
@@ -60,10 +62,10 @@ def print_query(db: Database, title: str, source: str, with_sql: bool = True) ->
     result = run_query(db, source)
     if isinstance(result, Query):
         if with_sql:
-            print(_indent(result.get_sql()))
+            print(_indent(format_sql(result.get_sql())))
         result = result[:]
     elif with_sql and db.last_sql is not before:
-        print(_indent(db.last_sql))
+        print(_indent(format_sql(db.last_sql)))
     elif with_sql:
         print("    (no SQL: the object was already in the session cache)")
     print()

@@ -395,6 +395,8 @@ class Optional(Attribute[T]):
 
 
 class Required(Attribute[T]):
+    """An attribute that must have a value (NOT NULL; an empty string is refused too)."""
+
     is_required = True
 
     # `Required(str)` is Required[str] for type checkers; entity names and lambdas too
@@ -415,6 +417,8 @@ class Required(Attribute[T]):
 
 
 class Discriminator(Required[T]):
+    """The column that tells which class of an inheritance tree a row belongs to."""
+
     is_discriminator = True
 
     # `Discriminator(str)` is Discriminator[str] for type checkers; entity names and lambdas too
@@ -433,6 +437,8 @@ class Discriminator(Required[T]):
 
 
 class PrimaryKey(Required[T]):
+    """The primary key: ``PrimaryKey(int, auto=True)``, or ``PrimaryKey(a, b)`` in a class body for a composite key."""
+
     is_pk = True
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
@@ -526,12 +532,14 @@ def _register_composite(attrs: tuple, kind: str, kwargs: dict) -> None:
 
 
 def composite_key(*attrs: Any, **kwargs: Any) -> None:
+    """Declare a unique key over two or more attributes, inside an entity's class body."""
     if len(attrs) < 2:
         raise TypeError("composite_key() must receive at least two attributes as arguments")
     _register_composite(attrs, "key", kwargs)
 
 
 def composite_index(*attrs: Any, **kwargs: Any) -> None:
+    """Declare an index over two or more attributes, inside an entity's class body."""
     if len(attrs) < 2:
         raise TypeError("composite_index() must receive at least two attributes as arguments")
     _register_composite(attrs, "index", kwargs)

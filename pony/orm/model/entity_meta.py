@@ -68,6 +68,41 @@ def _entity_bases(cls: Any, bases: tuple) -> list:
 
 
 def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
+    """Fill in an entity class from its declarations, checking the ER rules, and register it."""
+    database = _owning_database(name, bases)
+    entity_bases = _entity_bases(cls, bases)
+    _link_bases(cls, database, entity_bases)
+    _table_options(cls, name, namespace, entity_bases)
+    _discriminator(cls, name, namespace, entity_bases)
+
+    base_attrs: list = []
+    for base in entity_bases:
+        for attr in base._attrs_:
+            if attr not in base_attrs:
+                base_attrs.append(attr)
+    base_names = {attr.name: attr for attr in base_attrs}
+    new_attrs = sorted((value for value in namespace.values() if isinstance(value, Attribute)),
+                       key=lambda a: a.id)
+    for attr in new_attrs:
+        _attach_attribute(cls, name, namespace, attr, base_names, bool(entity_bases))
+
+    composites = cls._composites_declared_
+    _primary_key(cls, name, namespace, new_attrs, base_names, entity_bases, composites)
+    cls._pk_is_composite_ = len(cls._pk_attrs_) > 1
+    cls._pk_ = cls._pk_attrs_[0] if not cls._pk_is_composite_ else cls._pk_attrs_
+
+    cls._new_attrs_ = tuple(new_attrs)
+    cls._attrs_ = tuple(base_attrs + [a for a in new_attrs if a not in base_attrs])
+    cls._adict_ = {attr.name: attr for attr in cls._attrs_}
+
+    _build_keys(cls, entity_bases, composites, new_attrs)
+
+    database.entities[name] = cls
+    setattr(database, name, cls)
+
+
+def _owning_database(name: str, bases: tuple) -> Any:
+    """The Database of the ``db.Entity`` an entity class derives from, if it may still get entities."""
     database = None
     for base in bases:
         database = getattr(base, "_database_", None)
@@ -82,7 +117,11 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
         raise errors.ERDiagramError(f"Entity class name should start with a capital letter. Got: {name}")
     if name in database.entities:
         raise errors.ERDiagramError(f"Entity {name} already exists")
-    entity_bases = _entity_bases(cls, bases)
+    return database
+
+
+def _link_bases(cls: Any, database: Any, entity_bases: list) -> None:
+    """The inheritance links: database, root, every base, and the bases' lists of subclasses."""
     for base in entity_bases:
         if base._database_ is not database:
             raise errors.ERDiagramError("All entities of an inheritance hierarchy must belong to one "
@@ -104,6 +143,9 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
     for base in entity_bases:
         base._direct_subclasses_.append(cls)
 
+
+def _table_options(cls: Any, name: str, namespace: dict, entity_bases: list) -> None:
+    """``_table_`` and ``_table_options_``: declared in the root only."""
     if entity_bases and "_table_" in namespace:
         raise NotImplementedError(f"Cannot specify table name for entity '{name}' which is subclass of "
                                   f"'{entity_bases[0].__name__}'")
@@ -113,7 +155,9 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
         cls._table_ = namespace.get("_table_")
         cls._table_options_ = namespace.get("_table_options_", {})
 
-    # Discriminator: only in the root; a first subclass adds ``classtype`` automatically.
+
+def _discriminator(cls: Any, name: str, namespace: dict, entity_bases: list) -> None:
+    """Discriminator: only in the root; a first subclass adds ``classtype`` automatically."""
     discriminators = [a for a in namespace.values() if isinstance(a, Attribute) and a.is_discriminator]
     if entity_bases and discriminators:
         raise errors.ERDiagramError(f"Discriminator attribute {discriminators[0]} cannot be declared in "
@@ -131,93 +175,82 @@ def _build_entity(cls: Any, name: str, bases: tuple, namespace: dict) -> None:
         cls._discriminator_ = None
     _set_default_discriminator(cls)
 
-    base_attrs: list = []
-    for base in entity_bases:
-        for attr in base._attrs_:
-            if attr not in base_attrs:
-                base_attrs.append(attr)
-    base_names = {attr.name: attr for attr in base_attrs}
 
-    new_attrs = sorted((value for value in namespace.values() if isinstance(value, Attribute)),
-                       key=lambda a: a.id)
-    for attr in new_attrs:
-        attr_name = next(k for k, v in namespace.items() if v is attr)
-        if attr.entity is not None:
-            raise errors.ERDiagramError(f"Duplicate use of attribute {attr} in entity {name}")
-        if attr_name.startswith("_") and attr_name.endswith("_"):
-            raise errors.ERDiagramError(f"Attribute name cannot both start and end with underscore. "
-                                        f"Got: {attr_name}")
-        if attr_name in base_names:
-            raise errors.ERDiagramError(f"Name '{attr_name}' hides base attribute {base_names[attr_name]}")
-        attr.name = attr_name
-        attr.entity = cls
-        _check_attribute(cls, attr, bool(entity_bases))
-        for sibling in cls._root_._subclasses_ | {cls._root_}:
-            if sibling is cls or sibling in cls._all_bases_ or cls in getattr(sibling, "_all_bases_", ()):
-                continue
-            other = getattr(sibling, "_adict_", {}).get(attr_name)
-            # Pony lets sibling subclasses each have a collection of one name (no column is shared)
-            if other is not None and other.entity is sibling and not (attr.is_collection and other.is_collection):
-                raise errors.ERDiagramError(
-                    f"Attribute {attr} conflicts with attribute {other} because both entities inherit "
-                    f"from {cls._root_.__name__}. To fix this, move attribute definition to base class")
+def _attach_attribute(cls: Any, name: str, namespace: dict, attr: Attribute, base_names: dict,
+                      has_bases: bool) -> None:
+    """Give a declared attribute its name and entity, after checking it fits the hierarchy."""
+    attr_name = next(k for k, v in namespace.items() if v is attr)
+    if attr.entity is not None:
+        raise errors.ERDiagramError(f"Duplicate use of attribute {attr} in entity {name}")
+    if attr_name.startswith("_") and attr_name.endswith("_"):
+        raise errors.ERDiagramError(f"Attribute name cannot both start and end with underscore. "
+                                    f"Got: {attr_name}")
+    if attr_name in base_names:
+        raise errors.ERDiagramError(f"Name '{attr_name}' hides base attribute {base_names[attr_name]}")
+    attr.name = attr_name
+    attr.entity = cls
+    _check_attribute(cls, attr, has_bases)
+    for sibling in cls._root_._subclasses_ | {cls._root_}:
+        if sibling is cls or sibling in cls._all_bases_ or cls in getattr(sibling, "_all_bases_", ()):
+            continue
+        other = getattr(sibling, "_adict_", {}).get(attr_name)
+        # Pony lets sibling subclasses each have a collection of one name (no column is shared)
+        if other is not None and other.entity is sibling and not (attr.is_collection and other.is_collection):
+            raise errors.ERDiagramError(
+                f"Attribute {attr} conflicts with attribute {other} because both entities inherit "
+                f"from {cls._root_.__name__}. To fix this, move attribute definition to base class")
 
-    # Primary key
+
+def _primary_key(cls: Any, name: str, namespace: dict, new_attrs: list, base_names: dict,
+                 entity_bases: list, composites: list) -> None:
+    """``_pk_attrs_``: inherited, declared (one attribute or a composite), or an implicit ``id``."""
     pk_attrs = [a for a in new_attrs if a.is_pk]
-    composites = cls._composites_declared_
     composite_pk = [item for item in composites if item[0] == "pk"]
     if entity_bases:
         if pk_attrs or composite_pk:
             raise errors.ERDiagramError("Primary key cannot be redefined in derived classes")
         cls._pk_attrs_ = cls._root_._pk_attrs_
+        return
+    if len(pk_attrs) > 1 or (pk_attrs and composite_pk):
+        raise errors.ERDiagramError("Only one primary key can be defined in each entity class")
+    if composite_pk:
+        cls._pk_attrs_ = _composite_pk_attrs(cls, name, composite_pk[0][1])
+    elif pk_attrs:
+        cls._pk_attrs_ = (pk_attrs[0],)
     else:
-        if len(pk_attrs) > 1 or (pk_attrs and composite_pk):
-            raise errors.ERDiagramError("Only one primary key can be defined in each entity class")
-        if composite_pk:
-            _, attrs, _kw = composite_pk[0]
-            for attr in attrs:
-                if not isinstance(attr, Attribute) or attr.entity is not cls:
-                    raise errors.ERDiagramError(f"Composite primary key of {name} must consist of its own "
-                                                f"attributes")
-                if attr.is_collection:
-                    raise TypeError(f"{type(attr).__name__} attribute {attr} cannot be part of primary key")
-                if not attr.is_required and not attr.auto:
-                    raise TypeError(f"Optional attribute {attr} cannot be part of primary key")
-                if attr.py_type is float:
-                    raise TypeError(f"Attribute {attr} of type float cannot be part of primary key")
-                if attr.volatile:
-                    raise TypeError(f"Volatile attribute {attr} cannot be part of primary key")
-            cls._pk_attrs_ = tuple(attrs)
-        elif pk_attrs:
-            cls._pk_attrs_ = (pk_attrs[0],)
-        else:
-            if "id" in namespace or "id" in base_names:
-                raise errors.ERDiagramError(
-                    f"Cannot create default primary key attribute for {name} because name 'id' is already "
-                    f"in use. Please create a PrimaryKey attribute for entity {name} or rename the 'id' "
-                    "attribute")
-            id_attr = PrimaryKey(int, auto=True)
-            id_attr.is_implicit = True
-            id_attr.name = "id"
-            id_attr.entity = cls
-            id_attr.id = 0  # implicit id comes first
-            type.__setattr__(cls, "id", id_attr)
-            new_attrs.insert(0, id_attr)
-            cls._pk_attrs_ = (id_attr,)
-        for offset, attr in enumerate(cls._pk_attrs_):
-            attr.pk_offset = offset
-            attr.is_pk_part = True
-    cls._pk_is_composite_ = len(cls._pk_attrs_) > 1
-    cls._pk_ = cls._pk_attrs_[0] if not cls._pk_is_composite_ else cls._pk_attrs_
+        if "id" in namespace or "id" in base_names:
+            raise errors.ERDiagramError(
+                f"Cannot create default primary key attribute for {name} because name 'id' is already "
+                f"in use. Please create a PrimaryKey attribute for entity {name} or rename the 'id' "
+                "attribute")
+        id_attr = PrimaryKey(int, auto=True)
+        id_attr.is_implicit = True
+        id_attr.name = "id"
+        id_attr.entity = cls
+        id_attr.id = 0  # implicit id comes first
+        type.__setattr__(cls, "id", id_attr)
+        new_attrs.insert(0, id_attr)
+        cls._pk_attrs_ = (id_attr,)
+    for offset, attr in enumerate(cls._pk_attrs_):
+        attr.pk_offset = offset
+        attr.is_pk_part = True
 
-    cls._new_attrs_ = tuple(new_attrs)
-    cls._attrs_ = tuple(base_attrs + [a for a in new_attrs if a not in base_attrs])
-    cls._adict_ = {attr.name: attr for attr in cls._attrs_}
 
-    _build_keys(cls, entity_bases, composites, new_attrs)
-
-    database.entities[name] = cls
-    setattr(database, name, cls)
+def _composite_pk_attrs(cls: Any, name: str, attrs: tuple) -> tuple:
+    """The attributes of ``PrimaryKey(a, b)``, each checked to be fit for a key."""
+    for attr in attrs:
+        if not isinstance(attr, Attribute) or attr.entity is not cls:
+            raise errors.ERDiagramError(f"Composite primary key of {name} must consist of its own "
+                                        f"attributes")
+        if attr.is_collection:
+            raise TypeError(f"{type(attr).__name__} attribute {attr} cannot be part of primary key")
+        if not attr.is_required and not attr.auto:
+            raise TypeError(f"Optional attribute {attr} cannot be part of primary key")
+        if attr.py_type is float:
+            raise TypeError(f"Attribute {attr} of type float cannot be part of primary key")
+        if attr.volatile:
+            raise TypeError(f"Volatile attribute {attr} cannot be part of primary key")
+    return tuple(attrs)
 
 
 def _build_keys(cls: Any, entity_bases: list, composites: list, new_attrs: list) -> None:

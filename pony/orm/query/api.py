@@ -25,6 +25,7 @@ from .scope import (
     capture_text_in_scope,
     eval_first_iterable,
 )
+from .show import show_value
 
 
 def _mark(name: str, nofold: bool = False) -> Any:
@@ -105,31 +106,38 @@ def _is_query_source(gen: Any) -> bool:
 
 @_mark("select")
 def select(gen: Any, globals: dict | None = None, locals: dict | None = None) -> Query:
+    """A ``Query`` of a generator expression (or query text) over entities: ``select(p for p in Person if ...)``."""
     return make_query(gen, "inner", globals, locals)
 
 
 @_mark("left_join")
 def left_join(gen: Any, globals: dict | None = None, locals: dict | None = None) -> Query:
+    """As ``select``, but the loops over related objects are LEFT JOINs, keeping rows without a match."""
     return make_query(gen, "left", globals, locals)
 
 
 @_mark("get")
 def get(gen: Any, globals: dict | None = None, locals: dict | None = None) -> Any:
+    """The single object or value a query yields; None if none, ``MultipleObjectsFoundError`` if several."""
     return make_query(gen, "inner", globals, locals).get()
 
 
 @_mark("exists")
 def exists(gen: Any, globals: dict | None = None, locals: dict | None = None) -> bool:
+    """Whether a query yields at least one row."""
     return make_query(gen, "inner", globals, locals).exists()
 
 
 @_mark("delete")
 def delete(gen: Any, globals: dict | None = None, locals: dict | None = None) -> int:
+    """Delete the objects a query yields (loaded, with cascades and hooks); the number deleted."""
     return make_query(gen, "inner", globals, locals).delete()
 
 
 @_mark("count", nofold=True)
 def count(gen: Any = None, distinct: bool | None = None) -> Any:
+    """Count the rows of a query; of a plain iterable, its distinct items; with no argument, Pony gives
+    ``itertools.count()``, and so does this."""
     if gen is None:
         return itertools.count()
     if _is_query_source(gen):
@@ -141,6 +149,7 @@ def count(gen: Any = None, distinct: bool | None = None) -> Any:
 
 @_mark("sum")
 def sum(gen: Any, *args: Any, distinct: bool | None = None) -> Any:  # noqa: A001 - Pony's name
+    """The sum of a query's values (0 for none); with anything else, the builtin ``sum``."""
     if _is_query_source(gen):
         return make_query(gen).sum(distinct=distinct)
     if isinstance(gen, Query):
@@ -150,6 +159,7 @@ def sum(gen: Any, *args: Any, distinct: bool | None = None) -> Any:  # noqa: A00
 
 @_mark("min")
 def min(*args: Any, **kwargs: Any) -> Any:  # noqa: A001 - Pony's name
+    """The smallest of a query's values; with anything else, the builtin ``min``."""
     if len(args) == 1 and not kwargs and _is_query_source(args[0]):
         return make_query(args[0]).min()
     if len(args) == 1 and isinstance(args[0], Query):
@@ -159,6 +169,7 @@ def min(*args: Any, **kwargs: Any) -> Any:  # noqa: A001 - Pony's name
 
 @_mark("max")
 def max(*args: Any, **kwargs: Any) -> Any:  # noqa: A001 - Pony's name
+    """The largest of a query's values; with anything else, the builtin ``max``."""
     if len(args) == 1 and not kwargs and _is_query_source(args[0]):
         return make_query(args[0]).max()
     if len(args) == 1 and isinstance(args[0], Query):
@@ -168,6 +179,7 @@ def max(*args: Any, **kwargs: Any) -> Any:  # noqa: A001 - Pony's name
 
 @_mark("avg")
 def avg(gen: Any, distinct: bool | None = None) -> Any:
+    """The average of a query's values (None for none); with a plain iterable, its average."""
     if _is_query_source(gen):
         return make_query(gen).avg(distinct=distinct)
     if isinstance(gen, Query):
@@ -180,6 +192,7 @@ def avg(gen: Any, distinct: bool | None = None) -> Any:
 
 @_mark("group_concat")
 def group_concat(gen: Any, sep: str = ",", distinct: bool = False) -> Any:
+    """A query's values joined into one string by ``sep`` (``GROUP_CONCAT`` / ``string_agg``)."""
     if _is_query_source(gen):
         return make_query(gen).group_concat(sep, distinct)
     if isinstance(gen, Query):
@@ -192,6 +205,7 @@ def group_concat(gen: Any, sep: str = ",", distinct: bool = False) -> Any:
 
 @_mark("distinct")
 def distinct(gen: Any) -> Any:
+    """A query without duplicate rows; with a plain iterable, its distinct items."""
     if _is_query_source(gen):
         return make_query(gen).distinct()
     if isinstance(gen, Query):
@@ -257,6 +271,19 @@ def collection_select(collection: Any, *args: Any, **kwargs: Any) -> Query:
     return query
 
 
+def show(x: Any) -> None:
+    """Print ``x`` for a person at the console.
+
+    An entity class prints its ``describe()``; an instance prints ``instance of Cls`` and a one-row
+    table; query text or a generator is run as ``select(x)`` in the caller's scope; anything with a
+    ``show()`` method is asked to show itself; other values are pretty-printed.
+    """
+    if isinstance(x, (str, types.GeneratorType)):
+        make_query(x, "inner").show()
+    else:
+        show_value(x)
+
+
 def install() -> None:
     """Hooks for the lower layers: iteration of entity classes and ``obj.items.select()``."""
     from ..session.collections import SetInstance
@@ -269,4 +296,4 @@ install()
 # Modules a first query needs, loaded with pony.orm rather than inside the first call (without
 # cached bytecode an import there costs more than translating the query).
 from ..translation import calls, capture, decompile  # noqa: E402, F401
-from . import deleting, filtering, ordering, prefetch, show  # noqa: E402, F401
+from . import deleting, filtering, ordering, prefetch  # noqa: E402, F401

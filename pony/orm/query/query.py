@@ -17,6 +17,7 @@ from ..session.objects import RowReader, current_cache
 from ..sql import ast
 from ..translation import chain
 from ..translation import params as P
+from ..translation.wrappers import RawType
 
 _LIMIT = ast.Param(("limit",))
 _OFFSET = ast.Param(("offset",))
@@ -111,7 +112,7 @@ def _converter(translation: Any, item: Any, provider: Any) -> Any:
     if attr is not None and attr.converters and not attr.is_relation:
         return attr.converters[0]
     py_type = item.py_type
-    if not isinstance(py_type, type) or py_type.__name__ == "_RawType":
+    if not isinstance(py_type, type) or py_type is RawType:
         return None
     try:
         return translation.translator.converter(py_type)

@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import pprint
 import sys
-import types
 from collections.abc import Callable, Sequence
 from typing import Any
 
 Cells = Callable[[Any], list]
 
 
-def show(x: Any) -> None:
-    """Print ``x`` for a person at the console.
+def show_value(x: Any) -> None:
+    """Print ``x`` for a person at the console (``show()`` of anything but a query; see query/api.py).
 
     An entity class prints its ``describe()``; an instance prints ``instance of Cls`` and a one-row
-    table; query text or a generator is run as ``select(x)`` in the caller's scope; anything with a
-    ``show()`` method is asked to show itself; other values are pretty-printed.
+    table; anything with a ``show()`` method is asked to show itself; other values are pretty-printed.
     """
     if isinstance(x, type) and hasattr(x, "_attrs_") and hasattr(x, "describe"):
         print(x.describe())
@@ -30,10 +28,6 @@ def show(x: Any) -> None:
         print(f"instance of {type(x).__name__}")
         names, cells = _entity_columns(type(x))
         show_table(names, [cells(x)], None, None)
-    elif isinstance(x, (str, types.GeneratorType)):
-        from .api import make_query
-
-        make_query(x, "inner").show()
     elif hasattr(x, "show") and callable(x.show):
         x.show()
     else:

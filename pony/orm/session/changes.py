@@ -157,8 +157,7 @@ def _create_plan(entity: Any) -> _CreatePlan:
     return plan
 
 
-def create_object(entity: Any, kwargs: dict, obj: Any = None) -> Any:
-    cache = current_cache(entity._database_)
+def _check_create_kwargs(entity: Any, kwargs: dict) -> None:
     adict = entity._adict_
     for name in kwargs:
         attr = adict.get(name)
@@ -166,6 +165,12 @@ def create_object(entity: Any, kwargs: dict, obj: Any = None) -> Any:
             raise TypeError(f"Unknown attribute {name!r}")
         if attr.is_discriminator and kwargs[name] != entity._discriminator_:
             raise TypeError(f"Invalid discriminator attribute value for {entity.__name__}")
+
+
+def create_object(entity: Any, kwargs: dict, obj: Any = None) -> Any:
+    """``Entity(**kwargs)``: a new object in the current session, validated, indexed and linked."""
+    cache = current_cache(entity._database_)
+    _check_create_kwargs(entity, kwargs)
     plan = _create_plan(entity)
     obj = new_instance(cache, entity, CREATED, obj)
     vals: dict = {}

@@ -34,6 +34,12 @@ def _exception_matcher(value: Any, option: str) -> Callable[[BaseException], boo
 
 
 class DBSessionContextManager:
+    """``db_session``: a decorator and context manager that runs code in a database session.
+
+    On leaving, changes are committed (rolled back after an exception) and the identity map is dropped.
+    ``@db_session(retry=N, immediate=..., serializable=..., strict=..., optimistic=..., sql_debug=...)``
+    configures it; it also wraps generator and ``async def`` functions."""
+
     def __init__(self, retry: int = 0, immediate: bool = False, ddl: bool = False, serializable: bool = False,
                  strict: bool = False, optimistic: bool = True,
                  retry_exceptions: Any = (errors.TransactionError,), allowed_exceptions: Any = (),

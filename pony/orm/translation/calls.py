@@ -39,16 +39,11 @@ from .values import (
     make_value,
     number_node,
 )
+from .wrappers import DescExpr, LambdaExpr, RawType
+from .wrappers import constant_argument as _constant
 
 CASTS = {int: "int", float: "float", str: "str", bool: "bool", decimal.Decimal: "Decimal"}
 MAX_HYBRID_DEPTH = 20
-
-
-class LambdaExpr(Expr):
-    """A lambda passed to a collection's select()/filter() inside a query."""
-
-    def __init__(self, node: pyast.Lambda) -> None:
-        self.lambda_node = node
 
 
 class DistinctExpr(Expr):
@@ -127,18 +122,6 @@ def _args(tr: Any, node: pyast.Call) -> tuple[list, dict]:
     return args, kwargs
 
 
-def _constant(tr: Any, node: pyast.expr | None, what: str) -> Any:
-    """A value that must be known when translating (distinct=, sep=, getattr's name ...)."""
-    if node is None:
-        return None
-    if isinstance(node, pyast.Constant):
-        return node.value
-    if not tr.is_external(node):
-        raise TranslationError(f"{what} must not depend on the rows of the query: {pyast.unparse(node)}")
-    _, value = tr.register(node, exact=True)
-    return value
-
-
 def _kwarg(node: pyast.Call, name: str) -> pyast.expr | None:
     for k in node.keywords:
         if k.arg == name:
@@ -198,39 +181,45 @@ def _aggregate(name: str) -> Any:
                     tr, ast.Aggregate("COUNT", expr.pk_nodes[0], distinct is not False), int
                 )
             return _row_aggregate(tr, ast.Aggregate("COUNT", None), int)
-        if not isinstance(expr, Value):
-            raise TypeError(f"{name.lower()}() is not supported for {pyast.unparse(arg)}")
-        if name == "COUNT" and expr.kind == "bool":
-            # Pony's conditional COUNT: the rows where the condition holds
-            counted = ast.Case(((expr.truth(), ast.Value(1)),), None)
-            return _row_aggregate(tr, ast.Aggregate("COUNT", counted), int)
-        if name == "COUNT":
-            return _row_aggregate(tr, ast.Aggregate("COUNT", expr.node, distinct is not False), int)
-        if name == "GROUP_CONCAT":
-            if (
-                sep is not None
-                and distinct
-                and not getattr(tr.provider, "GROUP_CONCAT_SEP_WITH_DISTINCT", True)
-            ):
-                raise TypeError(
-                    "Query can not contain group_concat with both distinct and sep arguments on this database"
-                )
-            return _row_aggregate(tr, ast.GroupConcat(expr.node, sep, bool(distinct)), str)
-        if name in ("SUM", "AVG") and isinstance(expr, JsonExpr) and expr.path:
-            expr = expr.as_type("float", float)  # as in Pony: the Json value read as a number
-        if name in ("SUM", "AVG") and expr.kind not in ("number", "bool"):
-            raise TypeError(
-                f"Function {name.lower()}() expects numeric argument, got {expr.type_name()}: "
-                f"{pyast.unparse(node)}"
-            )
-        agg: ast.Node = ast.Aggregate(name, number_node(expr), bool(distinct))
-        if name == "SUM":
-            agg = ast.Func("coalesce", agg, ast.Value(0))
-        py_type = aggregate_type(name, expr)  # as in Pony: an average is a float
-        attr = expr.attr if name in ("MIN", "MAX") else None
-        return _row_aggregate(tr, agg, py_type, attr)
+        return _value_aggregate(tr, name, expr, arg, node, distinct, sep)
 
     return handler
+
+
+def _value_aggregate(tr: Any, name: str, expr: Any, arg: pyast.expr, node: pyast.Call, distinct: Any,
+                     sep: Any) -> Expr:
+    """An aggregate of a scalar value: COUNT (of a condition too), GROUP_CONCAT, SUM, AVG, MIN, MAX."""
+    if not isinstance(expr, Value):
+        raise TypeError(f"{name.lower()}() is not supported for {pyast.unparse(arg)}")
+    if name == "COUNT" and expr.kind == "bool":
+        # Pony's conditional COUNT: the rows where the condition holds
+        counted = ast.Case(((expr.truth(), ast.Value(1)),), None)
+        return _row_aggregate(tr, ast.Aggregate("COUNT", counted), int)
+    if name == "COUNT":
+        return _row_aggregate(tr, ast.Aggregate("COUNT", expr.node, distinct is not False), int)
+    if name == "GROUP_CONCAT":
+        if (
+            sep is not None
+            and distinct
+            and not getattr(tr.provider, "GROUP_CONCAT_SEP_WITH_DISTINCT", True)
+        ):
+            raise TypeError(
+                "Query can not contain group_concat with both distinct and sep arguments on this database"
+            )
+        return _row_aggregate(tr, ast.GroupConcat(expr.node, sep, bool(distinct)), str)
+    if name in ("SUM", "AVG") and isinstance(expr, JsonExpr) and expr.path:
+        expr = expr.as_type("float", float)  # as in Pony: the Json value read as a number
+    if name in ("SUM", "AVG") and expr.kind not in ("number", "bool"):
+        raise TypeError(
+            f"Function {name.lower()}() expects numeric argument, got {expr.type_name()}: "
+            f"{pyast.unparse(node)}"
+        )
+    agg: ast.Node = ast.Aggregate(name, number_node(expr), bool(distinct))
+    if name == "SUM":
+        agg = ast.Func("coalesce", agg, ast.Value(0))
+    py_type = aggregate_type(name, expr)  # as in Pony: an average is a float
+    attr = expr.attr if name in ("MIN", "MAX") else None
+    return _row_aggregate(tr, agg, py_type, attr)
 
 
 def call_source(node: pyast.Call) -> str:
@@ -447,8 +436,6 @@ def _between(tr: Any, node: pyast.Call, callee: Any) -> Expr:
 
 
 def _desc(tr: Any, node: pyast.Call, callee: Any) -> Expr:
-    from .translator import DescExpr
-
     expr = tr.visit(node.args[0])
     if isinstance(expr, DescExpr):
         return expr.expr
@@ -482,10 +469,8 @@ def _raw_sql(tr: Any, node: pyast.Call, callee: Any) -> Expr:
         if not isinstance(value, Value) and not isinstance(value, ObjectExpr):
             raise TranslationError(f"raw_sql() parameter ${source} must be a value")
         parts.append(value.node if isinstance(value, Value) else value.pk_nodes[0])
-    from .translator import _RawType
-
     if result_type is None:
-        return RawValue(ast.Raw(tuple(parts)), _RawType)
+        return RawValue(ast.Raw(tuple(parts)), RawType)
     return make_value(ast.Raw(tuple(parts)), result_type)
 
 

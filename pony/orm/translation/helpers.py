@@ -23,6 +23,7 @@ def _mark(name: str, nofold: bool = False) -> Any:
 
 @_mark("desc")
 def desc(expr: Any) -> Any:
+    """Descending order for ``order_by``: ``order_by(desc(Person.age))``; also inside a lambda."""
     if isinstance(expr, Attribute):
         return expr.desc
     if isinstance(expr, DescWrapper):
@@ -36,11 +37,13 @@ def desc(expr: Any) -> Any:
 
 @_mark("JOIN")
 def JOIN(expr: Any) -> Any:  # noqa: N802 - Pony's name
+    """A hint inside a query: join this subquery's table instead of testing it with ``EXISTS``."""
     return expr
 
 
 @_mark("between")
 def between(x: Any, a: Any, b: Any) -> bool:
+    """``a <= x <= b``; inside a query, SQL ``BETWEEN``."""
     if (
         hasattr(type(x), "_entity_meta_marker_")
         or hasattr(type(a), "_entity_meta_marker_")
@@ -52,11 +55,13 @@ def between(x: Any, a: Any, b: Any) -> bool:
 
 @_mark("concat")
 def concat(*args: Any) -> str:
+    """The arguments as strings, joined; inside a query, the SQL concatenation."""
     return "".join(str(arg) for arg in args)
 
 
 @_mark("coalesce")
 def coalesce(*args: Any) -> Any:
+    """The first argument that is not None; inside a query, SQL ``COALESCE``."""
     for arg in args:
         if arg is not None:
             return arg

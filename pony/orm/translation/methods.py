@@ -14,6 +14,8 @@ from . import params as P
 from .frames import Frame
 from .objects import ObjectExpr, SetExpr
 from .values import Expr, Value
+from .wrappers import LambdaExpr
+from .wrappers import constant_argument as _constant
 
 ENTITY_QUERY_METHODS = ("select", "filter", "where")
 
@@ -28,8 +30,6 @@ def getattr_method_call(tr: Any, node: pyast.Call) -> pyast.Call | None:
     _, callee = tr.register(func.func)
     if callee is not builtins.getattr:
         return None
-    from .calls import _constant
-
     name = _constant(tr, func.args[1], "The attribute name of getattr()")
     if not isinstance(name, str):
         raise TypeError(f"In `{pyast.unparse(func)}` second argument should be a string. Got: {name!r}")
@@ -59,8 +59,6 @@ def entity_query_call(tr: Any, callee: Any, node: pyast.Call) -> SetExpr | None:
     items.src = pyast.unparse(node)
     if lambda_node is None:
         return items
-    from .calls import LambdaExpr
-
     return tr.filter_set(items, LambdaExpr(lambda_node))
 
 

@@ -79,7 +79,15 @@ def segment(lines: list[str], node: ast.AST) -> str | None:
     """The text of ``node`` (ast columns count UTF-8 bytes)."""
     first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
     start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
-    if first is None or last is None or start is None or end is None or last > len(lines):
+    if first is None or last is None or start is None or end is None:
+        return None
+    return span_text(lines, (first, start, last, end))
+
+
+def span_text(lines: list[str], span: tuple[int, int, int, int]) -> str | None:
+    """The text between two positions (line, UTF-8 byte column, end line, end column) of ``lines``."""
+    first, start, last, end = span
+    if last > len(lines):
         return None
     if first == last:
         return lines[first - 1].encode()[start:end].decode(errors="replace")
@@ -184,8 +192,7 @@ def _genexpr_alone(code: CodeType, module_globals: dict[str, Any] | None) -> Sou
     if not lines or span[2] > len(lines):
         return None
     first, start, _, _ = span
-    probe = ast.GeneratorExp(lineno=first, col_offset=start, end_lineno=span[2], end_col_offset=span[3])
-    text = segment(lines, probe)
+    text = span_text(lines, span)
     if not text or not text.startswith("("):
         return None
     try:

@@ -47,6 +47,7 @@ from .values import (
     literal,
     make_value,
 )
+from .wrappers import DescExpr, RawType
 
 LITERAL_TYPES = (int, float, str, bool, type(None))
 
@@ -63,11 +64,6 @@ class RowExpr(Expr):
     def __init__(self, items: list) -> None:
         self.items = items
         self.py_type = tuple
-
-
-class DescExpr(Expr):
-    def __init__(self, expr: Expr) -> None:
-        self.expr = expr
 
 
 class QueryValue(Expr):
@@ -277,7 +273,7 @@ class Translator:
             else:
                 parts.append(self.add_spec(item, None, _raw_convert(self)))
         if result_type is None:
-            return RawValue(ast.Raw(tuple(parts)), _RawType)
+            return RawValue(ast.Raw(tuple(parts)), RawType)
         return make_value(ast.Raw(tuple(parts)), result_type)
 
     def like_pattern(self, expr: Expr, prefix: bool, suffix: bool) -> ast.Node:
@@ -823,10 +819,6 @@ class Translator:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-class _RawType:
-    """The type of a raw_sql() value without result_type: values come back as the driver gives them."""
 
 
 NOFOLD: set = set()

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .... import DISTRIBUTION_NAME
 from ... import errors
 from ...log import debug_flags, log_orm, log_sql, log_sql_many
 from ...sql.compiler import SQLCompiler
@@ -137,7 +138,7 @@ class DBAPIProvider:
             except ImportError:
                 continue
         raise ImportError(f"The {provider_name!r} provider needs a database driver: "
-                          f"pip install 'pony[{extra}]' (tried to import {', '.join(module_names)})")
+                          f"pip install '{DISTRIBUTION_NAME}[{extra}]' (tried to import {', '.join(module_names)})")
 
     # --- connections --------------------------------------------------------------------------
 
