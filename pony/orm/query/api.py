@@ -297,3 +297,9 @@ install()
 # cached bytecode an import there costs more than translating the query).
 from ..translation import calls, capture, decompile  # noqa: E402, F401
 from . import deleting, filtering, ordering, prefetch  # noqa: E402, F401
+
+
+def update(gen: Any, /, **values: Any) -> int:
+    """``update(p for p in Product if p.stock == 0, active=False)``: the same as
+    ``select(...).update(active=False)``; returns the number of rows the database matched."""
+    return make_query(gen).update(**values)

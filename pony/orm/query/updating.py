@@ -28,14 +28,6 @@ from .scope import capture_lambda_in_scope
 SET_STEP = "update_set"
 
 
-def update(gen: Any, /, **values: Any) -> int:
-    """``update(p for p in Product if p.stock == 0, active=False)``: the same as
-    ``select(...).update(active=False)``; returns the number of rows the database matched."""
-    from .api import make_query
-
-    return make_query(gen).update(**values)
-
-
 def bulk_update(query: Any, values: dict) -> int:
     """Set ``values`` (attribute name -> value or lambda of the object) on every row of ``query``."""
     entity = _target_entity(query)

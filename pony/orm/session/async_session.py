@@ -15,7 +15,7 @@ from typing import Any
 from .. import errors
 from ..dbproviders.aio.bridge import HAVE_GREENLET, drive_in_bridge, run_in_bridge
 from .context import current_session
-from .db_session import _enter_stack
+from .context import enter_stack as _enter_stack
 
 
 def _session_of_this_task() -> Any:
@@ -90,7 +90,7 @@ def _legacy_wrapper(manager: Any, func: Callable) -> Callable:
     for option in ("ddl", "retry", "serializable"):
         if getattr(manager, option):
             raise TypeError(f"db_session with `{option}` option cannot be applied to a coroutine function "
-                            "without the async extra: pip install 'pony[async]'")
+                            "without the async extra: pip install 'pony-ast[async]'")
     from .suspended import wrap_coroutine as wrap_suspended
     return wrap_suspended(manager, func)
 

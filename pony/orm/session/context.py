@@ -10,6 +10,9 @@ if TYPE_CHECKING:
 
 current_session: ContextVar[Session | None] = ContextVar("pony_db_session", default=None)
 
+# One entry per entered db_session (outer and nested): what to restore on exit.
+enter_stack: ContextVar[tuple] = ContextVar("pony_db_session_stack", default=())
+
 
 def get_session() -> Session | None:
     return current_session.get()

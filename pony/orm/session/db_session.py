@@ -6,16 +6,14 @@ import functools
 import inspect
 import warnings
 from collections.abc import Callable
-from contextvars import ContextVar
 from typing import Any
 
 from .. import errors
 from ..log import debug_flags
-from .context import current_session
+from .context import current_session, enter_stack
 from .session import Session
 
-# One entry per entered db_session (outer and nested): what to restore on exit.
-_enter_stack: ContextVar[tuple] = ContextVar("pony_db_session_stack", default=())
+_enter_stack = enter_stack  # kept under its old name for the modules that read it
 
 _OPTION_NAMES = ("retry", "immediate", "ddl", "serializable", "strict", "optimistic", "retry_exceptions",
                  "allowed_exceptions", "sql_debug", "show_values")

@@ -30,7 +30,7 @@ HAVE_GREENLET = greenlet is not None
 
 def require_greenlet() -> None:
     if not HAVE_GREENLET:
-        raise ImportError("Non-blocking database access in async code needs greenlet: pip install 'pony[async]'")
+        raise ImportError("Non-blocking database access in async code needs greenlet: pip install 'pony-ast[async]'")
 
 
 if HAVE_GREENLET:

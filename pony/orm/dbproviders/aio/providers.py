@@ -33,7 +33,7 @@ def connect_bridged(provider: Any) -> BridgeConnection:
 
 async def _open_postgres(pool: AsyncPool, provider: Any) -> BridgeConnection:
     if not provider.is_psycopg3:
-        raise ImportError("Async sessions on PostgreSQL need psycopg 3: pip install 'pony[postgres]'")
+        raise ImportError("Async sessions on PostgreSQL need psycopg 3: pip install 'pony-ast[postgres]'")
     psycopg = provider.dbapi_module
     dsn, kwargs = provider.connect_args
     kwargs = {**kwargs, "cursor_factory": psycopg.AsyncClientCursor}
@@ -45,7 +45,7 @@ def _aiomysql() -> Any:
     try:
         import aiomysql
     except ImportError:
-        raise ImportError("Async sessions on MySQL/MariaDB need aiomysql: pip install 'pony[async]'") from None
+        raise ImportError("Async sessions on MySQL/MariaDB need aiomysql: pip install 'pony-ast[async]'") from None
     return aiomysql
 
 
