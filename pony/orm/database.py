@@ -56,6 +56,13 @@ def _provider_class(provider: Any) -> tuple[type[DBAPIProvider], str]:
 
 
 class Database(DatabaseMappingMixin, SecurityMixin):
+    """A database: its entities (subclasses of ``db.Entity``), its provider and connections.
+
+    ``Database()`` is bound later with ``bind(...)``; ``Database('sqlite', 'app.db')``,
+    ``Database(provider='postgres', host=..., ...)`` or ``Database('postgresql://...')`` binds at
+    once. Declare the entities, then call ``generate_mapping(create_tables=True)``.
+    """
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.id = next(_database_ids)
         self.priority = 0
@@ -192,6 +199,7 @@ class Database(DatabaseMappingMixin, SecurityMixin):
             hook(cache, strict)
 
     def get_connection(self) -> Any:
+        """The DB-API connection of the current ``db_session``, with its transaction begun."""
         cache = self._get_cache()
         cache.immediate = True
         cache.get_connection()
@@ -199,6 +207,7 @@ class Database(DatabaseMappingMixin, SecurityMixin):
         return cache.connection
 
     def disconnect(self) -> None:
+        """Close this thread's pooled connection (outside a ``db_session``); the next use reconnects."""
         provider = self._require_provider()
         session = current_session.get()
         if session is not None and self in session.caches:
@@ -212,9 +221,11 @@ class Database(DatabaseMappingMixin, SecurityMixin):
         return Savepoint(self)
 
     def flush(self) -> None:
+        """Send this database's pending changes of the current session, without committing."""
         self._flush_cache(self._get_cache())
 
     def commit(self) -> None:
+        """Flush and commit the current session (every database it uses)."""
         session = current_session.get()
         if session is None:
             self._implicit_session()
@@ -222,6 +233,7 @@ class Database(DatabaseMappingMixin, SecurityMixin):
             session.commit()
 
     def rollback(self) -> None:
+        """Roll back the current session and forget its objects."""
         session = current_session.get()
         if session is not None:
             session.rollback()
@@ -279,6 +291,7 @@ class Database(DatabaseMappingMixin, SecurityMixin):
         return rows[0]
 
     def exists(self, sql: str, globals: dict | None = None, locals: dict | None = None) -> bool:
+        """Does a raw query return any row? (``db.exists('* FROM t WHERE x = $x')``)"""
         cursor = self._exec_raw(_with_select(sql), globals, locals)
         return cursor.fetchone() is not None
 
@@ -312,22 +325,28 @@ class Database(DatabaseMappingMixin, SecurityMixin):
 
     @property
     def last_sql(self) -> str | None:
+        """The last statement this thread sent to this database."""
         return self._stats.last_sql
 
     @property
     def local_stats(self) -> dict:
+        """This thread's statistics: SQL text -> ``QueryStat`` (``db_count``, ``cache_count``,
+        ``min_time``, ``max_time``, ``sum_time``, ``avg_time``); the ``None`` key sums them all."""
         return self._stats.stats
 
     @property
     def global_stats(self) -> dict:
+        """The statistics every thread has merged with ``merge_local_stats()``, as a copy."""
         return self._global_stats.snapshot()
 
     @property
     def global_stats_lock(self) -> Any:
+        """Deprecated, as in Pony: ``global_stats`` needs no locking."""
         warnings.warn("global_stats_lock is deprecated, just use global_stats property without any locking",
                       errors.PonyDeprecationWarning, stacklevel=2)
         return self._global_stats.lock
 
     def merge_local_stats(self) -> None:
+        """Add this thread's statistics to ``global_stats`` and clear them."""
         self._global_stats.merge(self._stats)
 

@@ -29,6 +29,9 @@ __all__ = [
 
 
 class DBException(Exception):
+    """Base of the DB-API error wrappers: a driver's exception re-raised under Pony's name; the driver's
+    own exception is kept as ``original_exc``."""
+
     def __init__(self, original_exc: BaseException | None, *args: Any) -> None:
         args = args or (getattr(original_exc, "args", ()) or ())
         super().__init__(*args)
@@ -36,98 +39,108 @@ class DBException(Exception):
 
 
 class Warning(DBException):  # noqa: A001 - the DB-API name, exported like Pony does
-    pass
+    """A driver's DB-API ``Warning``."""
 
 
 class Error(DBException):
-    pass
+    """A driver's DB-API ``Error``: the base of the driver error wrappers below."""
 
 
 class InterfaceError(Error):
-    pass
+    """A driver's DB-API ``InterfaceError``: a problem with the driver itself rather than the database."""
 
 
 class DatabaseError(Error):
-    pass
+    """A driver's DB-API ``DatabaseError``: the database reported an error."""
 
 
 class DataError(DatabaseError):
-    pass
+    """A driver's DB-API ``DataError``: a value the database cannot store (out of range, too long)."""
 
 
 class OperationalError(DatabaseError):
-    pass
+    """A driver's DB-API ``OperationalError``: the connection was lost, a lock timed out, the database
+    is unreachable."""
 
 
 class IntegrityError(DatabaseError):
-    pass
+    """A driver's DB-API ``IntegrityError``: a unique, foreign key or NOT NULL constraint was violated
+    by a statement run outside a flush (a flush raises ``TransactionIntegrityError``)."""
 
 
 class InternalError(DatabaseError):
-    pass
+    """A driver's DB-API ``InternalError``: the database is in an inconsistent internal state."""
 
 
 class ProgrammingError(DatabaseError):
-    pass
+    """A driver's DB-API ``ProgrammingError``: invalid SQL, a missing table or column."""
 
 
 class NotSupportedError(DatabaseError):
-    pass
+    """A driver's DB-API ``NotSupportedError``: the database does not support the operation."""
 
 
 # --- ORM errors ------------------------------------------------------------------------------
 
 
 class OrmError(Exception):
-    pass
+    """Base of the errors raised by the ORM itself (as opposed to the driver)."""
 
 
 class ERDiagramError(OrmError):
-    pass
+    """The entity declarations are inconsistent: a missing reverse attribute, an unknown entity name,
+    an entity declared after ``generate_mapping()``."""
 
 
 class DBSchemaError(OrmError):
-    pass
+    """The schema derived from the entities is inconsistent (for instance a foreign key whose column
+    count differs from the key it references)."""
 
 
 class MappingError(OrmError):
-    pass
+    """The entities cannot be mapped to tables: a bad ``table``/``column`` option, tables or columns
+    that do not match ``check_tables``, or use of a database whose mapping is not generated."""
 
 
 class BindingError(OrmError):
-    pass
+    """``bind()`` failed or is misused: an unknown provider, a malformed URL, a database bound twice,
+    or an entity used before its database is bound."""
 
 
 class TableDoesNotExist(OrmError):
-    pass
+    """``drop_table()`` (without ``if_exists=True``) or a table check found no such table."""
 
 
 class TableIsNotEmpty(OrmError):
-    pass
+    """``drop_table()`` or ``drop_all_tables()`` refused to drop a table holding rows; pass
+    ``with_all_data=True`` to drop it anyway."""
 
 
 class ConstraintError(OrmError):
-    pass
+    """A change would break a constraint Pony checks itself, such as unlinking an object from a
+    ``Required`` relationship."""
 
 
 class CacheIndexError(OrmError):
-    pass
+    """Two objects of one session would have the same primary or unique key (creating an object whose
+    key is taken, or assigning a taken key)."""
 
 
 class RowNotFound(OrmError):
-    pass
+    """``db.get(sql)`` found no row."""
 
 
 class MultipleRowsFound(OrmError):
-    pass
+    """``db.get(sql)`` found more than one row."""
 
 
 class TooManyRowsFound(OrmError):
-    pass
+    """``db.select(sql)`` returned more rows than ``pony.options.MAX_FETCH_COUNT`` allows."""
 
 
 class PermissionError(OrmError):  # noqa: A001 - Pony's name shadows the builtin on star import
-    pass
+    """Pony's permission error, exported for code that catches it (it shadows the builtin on a star
+    import); the permission checks here (``has_perm()``) answer with a bool and do not raise it."""
 
 
 class ObjectNotFound(OrmError):
@@ -149,73 +162,91 @@ class ObjectNotFound(OrmError):
 
 
 class MultipleObjectsFoundError(OrmError):
-    pass
+    """``Entity.get(...)``, ``get(...)`` or ``Query.get()`` matched more than one object."""
 
 
 class TooManyObjectsFoundError(OrmError):
-    pass
+    """A query returned more objects than ``pony.options.MAX_FETCH_COUNT`` allows."""
 
 
 class OperationWithDeletedObjectError(OrmError):
-    pass
+    """An attribute of a deleted object was read or changed."""
 
 
 class TransactionError(OrmError):
-    pass
+    """Base of the transaction errors; ``db_session(retry=N)`` retries on it by default."""
 
 
 class ConnectionClosedError(TransactionError):
-    pass
+    """The connection was lost after changes of the transaction were sent, so they cannot be
+    committed (a lost connection before any change is reconnected silently)."""
 
 
 class TransactionIntegrityError(TransactionError):
+    """A flush or commit violated a database constraint (a unique key taken, a foreign key
+    missing); the driver's exception is ``original_exc``."""
+
     def __init__(self, msg: str, original_exc: BaseException | None = None) -> None:
         super().__init__(msg)
         self.original_exc = original_exc
 
 
 class CommitException(TransactionError):
+    """Committing failed; ``exceptions`` holds the ``exc_info`` of each failure."""
+
     def __init__(self, msg: str, exceptions: list) -> None:
         super().__init__(msg)
         self.exceptions = exceptions
 
 
 class PartialCommitException(TransactionError):
+    """Some databases of a session committed and a later one failed; ``exceptions`` holds the
+    failures."""
+
     def __init__(self, msg: str, exceptions: list) -> None:
         super().__init__(msg)
         self.exceptions = exceptions
 
 
 class RollbackException(TransactionError):
+    """Rolling back failed; ``exceptions`` holds the ``exc_info`` of each failure."""
+
     def __init__(self, msg: str, exceptions: list) -> None:
         super().__init__(msg)
         self.exceptions = exceptions
 
 
 class DatabaseSessionIsOver(TransactionError):
-    pass
+    """An object was used after its ``db_session`` ended: loading an attribute that was not loaded,
+    or changing one."""
 
 
 TransactionRolledBack = DatabaseSessionIsOver
 
 
 class IsolationError(TransactionError):
-    pass
+    """Base of the errors saying another transaction changed data this session relies on."""
 
 
 class UnrepeatableReadError(IsolationError):
-    pass
+    """A row read again differs from what the session read before (another transaction changed it,
+    or a row changed its class)."""
 
 
 class OptimisticCheckError(IsolationError):
-    pass
+    """An UPDATE or DELETE found the row changed by another transaction since this session read it
+    (the optimistic check); the transaction can be retried."""
 
 
 class UnresolvableCyclicDependency(TransactionError):
-    pass
+    """A flush cannot order the INSERTs of objects that require each other (a cycle of
+    ``Required`` relationships)."""
 
 
 class UnexpectedError(TransactionError):
+    """The database answered in a way the ORM cannot interpret (for instance the wrong number of new
+    ids after a bulk INSERT); ``original_exc`` is the cause, if any."""
+
     def __init__(self, msg: str, original_exc: BaseException | None) -> None:
         super().__init__(msg)
         self.original_exc = original_exc
@@ -225,7 +256,7 @@ class UnexpectedError(TransactionError):
 
 
 class TranslationError(Exception):
-    pass
+    """A query cannot be translated to SQL; the message quotes the part of the query at fault."""
 
 
 class TranslationAttributeError(TranslationError, builtins.AttributeError):
@@ -285,6 +316,9 @@ def _expr_eval_class(cause: type) -> type:
 
 
 class IncomparableTypesError(builtins.TypeError):
+    """A query compares values of types that cannot be compared (``str`` with ``int``,
+    a Json path with a list)."""
+
     def __init__(self, type1: Any, type2: Any) -> None:
         name1 = getattr(type1, "__name__", type1)
         name2 = getattr(type2, "__name__", type2)
@@ -294,7 +328,7 @@ class IncomparableTypesError(builtins.TypeError):
 
 
 class DecompileError(builtins.NotImplementedError):
-    pass
+    """A query's bytecode could not be read (only used when its source code is not available)."""
 
 
 class InvalidQuery(TranslationError):
@@ -303,34 +337,34 @@ class InvalidQuery(TranslationError):
 
 
 class PonyInternalException(Exception):
-    pass
+    """Base of exceptions used inside the translator; never raised to user code."""
 
 
 class OptimizationFailed(PonyInternalException):
-    pass
+    """The translator abandoned an optimization and falls back to the general form; internal."""
 
 
 class UseAnotherTranslator(PonyInternalException):
-    pass
+    """The translator handed a query over to another translator; internal."""
 
 
 # --- Warnings --------------------------------------------------------------------------------
 
 
 class PonyRuntimeWarning(RuntimeWarning):
-    pass
+    """Base of Pony's run-time warnings."""
 
 
 class DatabaseContainsIncorrectValue(PonyRuntimeWarning):
-    pass
+    """A value read from the database does not fit its attribute (a warning, the value is kept)."""
 
 
 class DatabaseContainsIncorrectEmptyValue(DatabaseContainsIncorrectValue):
-    pass
+    """A ``Required`` attribute read an empty value (NULL or ``''``) from the database."""
 
 
 class PonyDeprecationWarning(DeprecationWarning):
-    pass
+    """A Pony API that is deprecated and will go away."""
 
 
 DBAPI_ERROR_NAMES = (

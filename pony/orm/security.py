@@ -70,10 +70,12 @@ def _thread_caches() -> _SecurityState:
 
 
 def set_current_user(user: Any) -> None:
+    """Set the user whose groups and roles ``has_perm()`` checks by default (kept per thread)."""
     _state.current_user = user
 
 
 def get_current_user() -> Any:
+    """The user given to ``set_current_user()`` in this thread, or ``None``."""
     return _state.current_user
 
 

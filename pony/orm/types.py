@@ -31,6 +31,9 @@ class Json:
 
 
 class Array:
+    """Base of the array attribute types: a list of ``item_type`` values stored in one column (an
+    array on PostgreSQL, JSON text on SQLite; MySQL has none)."""
+
     item_type: type = object
 
     @classmethod
@@ -39,14 +42,20 @@ class Array:
 
 
 class IntArray(Array):
+    """Attribute type for a list of ints: ``Optional(IntArray)``."""
+
     item_type = int
 
 
 class StrArray(Array):
+    """Attribute type for a list of strings: ``Optional(StrArray)``."""
+
     item_type = str
 
 
 class FloatArray(Array):
+    """Attribute type for a list of floats: ``Optional(FloatArray)``."""
+
     item_type = float
 
 

@@ -382,6 +382,14 @@ class Optional(Attribute[T]):
 
 
 class Required(Attribute[T]):
+    """An attribute that must have a value: ``None`` and, for strings, ``''`` are refused.
+
+    ``Required(type, *args, **options)``: the type is a Python type (``str``, ``int``, ``Decimal``,
+    ``datetime``, ``Json`` ...) or an entity (its class or name) for a relationship. Positional
+    arguments are the string length (``Required(str, 40)``) or the decimal precision and scale
+    (``Required(Decimal, 10, 2)``); the options are listed in docs/attribute-options.md.
+    """
+
     is_required = True
 
     # `Required(str)` is Required[str] for type checkers; entity names and lambdas too
@@ -402,6 +410,9 @@ class Required(Attribute[T]):
 
 
 class Discriminator(Required[T]):
+    """The column that tells the classes of an inheritance tree apart (``classtype`` when not
+    declared). Each entity's value is its ``_discriminator_`` class attribute, by default its name."""
+
     is_discriminator = True
 
     # `Discriminator(str)` is Discriminator[str] for type checkers; entity names and lambdas too
@@ -420,6 +431,12 @@ class Discriminator(Required[T]):
 
 
 class PrimaryKey(Required[T]):
+    """The primary key: ``id = PrimaryKey(int, auto=True)`` (added when no key is declared).
+
+    Inside the class body, ``PrimaryKey(attr1, attr2)`` declares a composite primary key of
+    attributes declared before it.
+    """
+
     is_pk = True
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
@@ -513,12 +530,15 @@ def _register_composite(attrs: tuple, kind: str, kwargs: dict) -> None:
 
 
 def composite_key(*attrs: Any, **kwargs: Any) -> None:
+    """Declare, in an entity's class body, a unique key of two or more attributes (a UNIQUE
+    constraint on their columns; ``Entity.get(a=..., b=...)`` then finds one object)."""
     if len(attrs) < 2:
         raise TypeError("composite_key() must receive at least two attributes as arguments")
     _register_composite(attrs, "key", kwargs)
 
 
 def composite_index(*attrs: Any, **kwargs: Any) -> None:
+    """Declare, in an entity's class body, a (non-unique) index over two or more attributes."""
     if len(attrs) < 2:
         raise TypeError("composite_index() must receive at least two attributes as arguments")
     _register_composite(attrs, "index", kwargs)

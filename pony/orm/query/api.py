@@ -105,31 +105,44 @@ def _is_query_source(gen: Any) -> bool:
 
 @_mark("select")
 def select(gen: Any, globals: dict | None = None, locals: dict | None = None) -> Query:
+    """A lazy ``Query`` from a generator expression over entities or queries:
+    ``select(p for p in Person if p.age > 20)``. Query text (``select("p for p in Person")``) is
+    read with names from the caller's scope, or from ``globals``/``locals`` when given."""
     return make_query(gen, "inner", globals, locals)
 
 
 @_mark("left_join")
 def left_join(gen: Any, globals: dict | None = None, locals: dict | None = None) -> Query:
+    """Like ``select()``, but the loops after the first become LEFT JOINs, so objects without
+    related rows are kept."""
     return make_query(gen, "left", globals, locals)
 
 
 @_mark("get")
 def get(gen: Any, globals: dict | None = None, locals: dict | None = None) -> Any:
+    """The one result of a query, or ``None``; more than one raises
+    ``MultipleObjectsFoundError``."""
     return make_query(gen, "inner", globals, locals).get()
 
 
 @_mark("exists")
 def exists(gen: Any, globals: dict | None = None, locals: dict | None = None) -> bool:
+    """Does the query have any result? Inside a query, an ``EXISTS`` subquery."""
     return make_query(gen, "inner", globals, locals).exists()
 
 
 @_mark("delete")
 def delete(gen: Any, globals: dict | None = None, locals: dict | None = None) -> int:
+    """Delete the objects a query selects (loading them, so hooks and cascades run); returns
+    how many."""
     return make_query(gen, "inner", globals, locals).delete()
 
 
 @_mark("count", nofold=True)
 def count(gen: Any = None, distinct: bool | None = None) -> Any:
+    """The number of results of a query (``SELECT COUNT``); inside a query, an SQL ``COUNT``
+    (``count(p.cars)``, ``count(o.state == "NEW")`` counts the rows where the condition holds).
+    Given a plain iterable, the number of distinct items."""
     if gen is None:
         return itertools.count()
     if _is_query_source(gen):
@@ -141,6 +154,7 @@ def count(gen: Any = None, distinct: bool | None = None) -> Any:
 
 @_mark("sum")
 def sum(gen: Any, *args: Any, distinct: bool | None = None) -> Any:  # noqa: A001 - Pony's name
+    """The sum of a query's values (0 when there are none); the builtin ``sum`` for anything else."""
     if _is_query_source(gen):
         return make_query(gen).sum(distinct=distinct)
     if isinstance(gen, Query):
@@ -150,6 +164,8 @@ def sum(gen: Any, *args: Any, distinct: bool | None = None) -> Any:  # noqa: A00
 
 @_mark("min")
 def min(*args: Any, **kwargs: Any) -> Any:  # noqa: A001 - Pony's name
+    """The smallest of a query's values (``None`` when there are none); the builtin ``min`` for
+    anything else."""
     if len(args) == 1 and not kwargs and _is_query_source(args[0]):
         return make_query(args[0]).min()
     if len(args) == 1 and isinstance(args[0], Query):
@@ -159,6 +175,8 @@ def min(*args: Any, **kwargs: Any) -> Any:  # noqa: A001 - Pony's name
 
 @_mark("max")
 def max(*args: Any, **kwargs: Any) -> Any:  # noqa: A001 - Pony's name
+    """The largest of a query's values (``None`` when there are none); the builtin ``max`` for
+    anything else."""
     if len(args) == 1 and not kwargs and _is_query_source(args[0]):
         return make_query(args[0]).max()
     if len(args) == 1 and isinstance(args[0], Query):
@@ -168,6 +186,8 @@ def max(*args: Any, **kwargs: Any) -> Any:  # noqa: A001 - Pony's name
 
 @_mark("avg")
 def avg(gen: Any, distinct: bool | None = None) -> Any:
+    """The average of a query's values as a float (``None`` when there are none); of a plain
+    iterable, the average of its items that are not ``None``."""
     if _is_query_source(gen):
         return make_query(gen).avg(distinct=distinct)
     if isinstance(gen, Query):
@@ -180,6 +200,7 @@ def avg(gen: Any, distinct: bool | None = None) -> Any:
 
 @_mark("group_concat")
 def group_concat(gen: Any, sep: str = ",", distinct: bool = False) -> Any:
+    """A query's values joined into one string with ``sep`` (SQL ``GROUP_CONCAT``/``string_agg``)."""
     if _is_query_source(gen):
         return make_query(gen).group_concat(sep, distinct)
     if isinstance(gen, Query):
@@ -192,6 +213,8 @@ def group_concat(gen: Any, sep: str = ",", distinct: bool = False) -> Any:
 
 @_mark("distinct")
 def distinct(gen: Any) -> Any:
+    """The query with ``SELECT DISTINCT``; inside an aggregate, ``count(distinct(...))``. Given a
+    plain iterable, a dict counting each item."""
     if _is_query_source(gen):
         return make_query(gen).distinct()
     if isinstance(gen, Query):

@@ -34,6 +34,18 @@ def _exception_matcher(value: Any, option: str) -> Callable[[BaseException], boo
 
 
 class DBSessionContextManager:
+    """``db_session``: the unit of work, as a ``with`` block or a decorator (also of generators and
+    ``async def`` functions).
+
+    Inside it, objects are cached by primary key (the identity map) and changes are collected; on a
+    normal exit they are flushed and committed, on an exception rolled back. A session entered inside
+    another one joins it. ``db_session(...)`` takes options: ``retry=N`` re-runs a decorated function
+    on an exception in ``retry_exceptions`` (default ``TransactionError``); ``allowed_exceptions``
+    still commit; ``immediate=True`` begins the transaction at once; ``serializable=True``;
+    ``strict=True`` clears the objects at the end; ``optimistic=False`` skips optimistic checks;
+    ``ddl=True`` for schema changes; ``sql_debug`` and ``show_values`` log the statements sent.
+    """
+
     def __init__(self, retry: int = 0, immediate: bool = False, ddl: bool = False, serializable: bool = False,
                  strict: bool = False, optimistic: bool = True,
                  retry_exceptions: Any = (errors.TransactionError,), allowed_exceptions: Any = (),
@@ -213,6 +225,7 @@ def _as_tuple(value: Any) -> tuple:
 
 
 db_session = DBSessionContextManager()
+"""The unit of work: ``with db_session:``, ``@db_session`` or ``@db_session(retry=3, ...)``."""
 
 
 def with_transaction(*args: Any, **kwargs: Any) -> Any:

@@ -23,6 +23,8 @@ def _mark(name: str, nofold: bool = False) -> Any:
 
 @_mark("desc")
 def desc(expr: Any) -> Any:
+    """Descending order in ``order_by()``: ``desc(Person.name)``, ``desc(2)`` (a result position),
+    or ``desc(p.age)`` inside a lambda or generator (``ORDER BY ... DESC``)."""
     if isinstance(expr, Attribute):
         return expr.desc
     if isinstance(expr, DescWrapper):
@@ -36,11 +38,14 @@ def desc(expr: Any) -> Any:
 
 @_mark("JOIN")
 def JOIN(expr: Any) -> Any:  # noqa: N802 - Pony's name
+    """In a query, ``JOIN(x.attr)`` asks for a JOIN where a subquery would be used; in Python it
+    returns its argument."""
     return expr
 
 
 @_mark("between")
 def between(x: Any, a: Any, b: Any) -> bool:
+    """``a <= x <= b``; in a query, SQL ``x BETWEEN a AND b``."""
     if (
         hasattr(type(x), "_entity_meta_marker_")
         or hasattr(type(a), "_entity_meta_marker_")
@@ -52,11 +57,14 @@ def between(x: Any, a: Any, b: Any) -> bool:
 
 @_mark("concat")
 def concat(*args: Any) -> str:
+    """The arguments as strings joined together; in a query, the database's string
+    concatenation (``||`` or ``CONCAT``)."""
     return "".join(str(arg) for arg in args)
 
 
 @_mark("coalesce")
 def coalesce(*args: Any) -> Any:
+    """The first argument that is not ``None``; in a query, SQL ``coalesce(...)``."""
     for arg in args:
         if arg is not None:
             return arg
