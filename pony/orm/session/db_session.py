@@ -93,6 +93,7 @@ class DBSessionContextManager:
         return DBSessionContextManager(**kwargs)
 
     def should_retry(self, exc: BaseException) -> bool:
+        """Does ``exc`` make a ``retry=N`` session run its function again?"""
         if self.is_allowed_exception(exc):
             return False
         return bool(self.is_retry_exception(exc) or getattr(exc, "should_retry", False))
