@@ -6,7 +6,7 @@ BIN = $(VENV)/bin
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: demo test lint oracle bench soak clean parity-record
+.PHONY: demo test docs lint oracle bench soak clean parity-record
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python >= 3.11 is required"; exit 1; }
@@ -21,6 +21,11 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed
 	bash scripts/start-databases.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The documentation site (mkdocs.yml) into site/; strict, so a broken link or reference fails. `make test`
+# builds it too (tests/test_docs_site.py).
+docs: $(BIN)/.installed
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict -d site
 
 # Side-by-side benchmark (bench/README.md): one venv per contestant under bench/.venvs/.
 # BENCH_ARGS, e.g. "--quick --db sqlite", "--only this,pony --tests D,F".
@@ -44,7 +49,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check pony tests
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache site
 
 # Record Pony 0.7.20's answers for the parity programs (tests/parity) on all three backends, in a venv of
 # its own that never touches the project's; CI compares against the recorded files only.
