@@ -141,6 +141,12 @@ Collection.__get__ = _collection_get  # type: ignore[method-assign, assignment]
 @dataclass_transform(kw_only_default=True,
                      field_specifiers=(Required, Optional, PrimaryKey, Set, Discriminator))
 class EntityMeta(EntityMetaBase):
+    """The class of every entity: its methods are called on an entity class (``Person.get(...)``).
+
+    ``Person[pk]`` (``Person["CS", 1]`` for a composite key) returns the object with that primary key
+    or raises ``ObjectNotFound``; ``Person.name`` is the attribute, used in ``order_by`` and in queries.
+    """
+
     def _require_mapping(cls) -> None:
         if not cls._database_._mapping_generated:
             raise errors.ERDiagramError(f"Mapping is not generated for entity {cls.__name__!r}")
@@ -317,7 +323,11 @@ def _matches(obj: Any, attr: Any, value: Any) -> bool:
 
 
 class Entity(metaclass=EntityMeta):
-    """Base of every ``db.Entity``."""
+    """Base of every ``db.Entity``: ``class Person(db.Entity):`` with attributes declares an entity.
+
+    ``Person(name="Ann")`` creates an object, inserted when the session flushes; assigning an
+    attribute changes it; ``obj.delete()`` deletes it. The hooks below run around those writes.
+    """
 
     _is_entity_base_ = True
     _database_: Any = None
