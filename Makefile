@@ -6,7 +6,7 @@ BIN = $(VENV)/bin
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: demo test lint oracle bench soak clean parity-record mutate
+.PHONY: demo test docs lint oracle bench soak clean parity-record mutate
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python >= 3.11 is required"; exit 1; }
@@ -33,6 +33,11 @@ test: $(BIN)/.installed
 	bash scripts/start-databases.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	bash scripts/test-other-pythons.sh $(BIN)/python $(PYTEST_ARGS)
+
+# The documentation site (mkdocs.yml) into site/; strict, so a broken link or reference fails. `make test`
+# builds it too (tests/test_docs_site.py).
+docs: $(BIN)/.installed
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict -d site
 
 # Side-by-side benchmark (bench/README.md): one venv per contestant under bench/.venvs/.
 # BENCH_ARGS, e.g. "--quick --db sqlite", "--only this,pony --tests D,F".
@@ -66,7 +71,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check pony tests
 
 clean:
-	rm -rf $(VENV) $(DEMO_VENV) .venv-3.* .pytest_cache
+	rm -rf $(VENV) $(DEMO_VENV) .venv-3.* .pytest_cache site
 
 # Record Pony 0.7.20's answers for the parity programs (tests/parity) on all three backends, in a venv of
 # its own that never touches the project's; CI compares against the recorded files only.

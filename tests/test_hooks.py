@@ -123,3 +123,26 @@ def test_obj_flush_runs_only_its_own_hooks(db):
         a.flush()
         assert [entry[:2] for entry in LOG] == [("before_insert", "a"), ("after_insert", "a")]
         rollback()
+
+
+def define_revisioned(db: Database) -> None:
+    class Article(db.Entity):
+        title = Required(str)
+        revision = Required(int, default=0)
+
+        def before_update(self):
+            self.revision += 1  # a hook changing the object it runs for
+
+
+def test_before_update_changing_its_own_object_saves_it_once(backend):
+    db = backend.make_db(define_revisioned)
+    with db_session:
+        db.Article(title="Hello")
+    with db_session:
+        db.Article[1].title = "Hello again"  # no OptimisticCheckError from a second UPDATE of the object
+    with db_session:
+        article = db.Article[1]
+        assert (article.title, article.revision) == ("Hello again", 1)
+        article.title = "Third"
+    with db_session:
+        assert db.Article.select().fetch()[0].revision == 2

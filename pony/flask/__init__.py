@@ -32,7 +32,8 @@ def _exit_session(exception: BaseException | None) -> None:
 
 
 class Pony:
-    """``Pony(app)`` or ``pony = Pony(); pony.init_app(app)``."""
+    """Flask extension running every request in its own ``db_session``: a request that returns
+    commits, one that raises rolls back. ``Pony(app)``, or ``pony = Pony(); pony.init_app(app)``."""
 
     def __init__(self, app: Flask | None = None) -> None:
         self.app: Flask | None = None
@@ -40,6 +41,7 @@ class Pony:
             self.init_app(app)
 
     def init_app(self, app: Flask) -> None:
+        """Install the session hooks on ``app`` (``before_request`` and ``teardown_request``)."""
         self.app = app
         app.before_request(_enter_session)
         app.teardown_request(_exit_session)

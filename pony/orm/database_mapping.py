@@ -24,6 +24,9 @@ class _DetachedCache:
 
 
 class DatabaseMappingMixin:
+    """Mapping and schema management of ``Database``: ``generate_mapping()``, table creation,
+    checks and drops."""
+
     provider: Any
     entities: dict
     schema: Any
@@ -33,6 +36,9 @@ class DatabaseMappingMixin:
 
     def generate_mapping(self, filename: Any = None, check_tables: bool = True,
                          create_tables: bool = False) -> None:
+        """Map the declared entities to tables (no entity can be declared afterwards).
+        ``create_tables=True`` creates the missing tables; ``check_tables`` checks that the tables
+        and columns exist."""
         if filename is not None:
             raise NotImplementedError
         if self.provider is None:
@@ -74,6 +80,7 @@ class DatabaseMappingMixin:
             "Specify option with_all_data=True if you want to drop table with all data")
 
     def create_tables(self, check_tables: bool = False) -> None:
+        """Create the tables, indexes and foreign keys that do not exist yet."""
         schema = self._require_schema()
         with self._ddl_session("create_tables"):
             cache = self._get_cache()  # type: ignore[attr-defined]
@@ -85,6 +92,8 @@ class DatabaseMappingMixin:
                 self.provider.enable_fk_checks(con, prev)
 
     def check_tables(self) -> None:
+        """Check that every mapped table and column exists; a missing one raises the driver's error
+        (``OperationalError``, ``ProgrammingError``) naming it."""
         schema = self._require_schema()
         with db_session():
             cache = self._get_cache()  # type: ignore[attr-defined]
@@ -96,6 +105,8 @@ class DatabaseMappingMixin:
             schema.check_tables(execute)
 
     def drop_all_tables(self, with_all_data: bool = False) -> None:
+        """Drop every table of the mapping; a table holding rows raises ``TableIsNotEmpty`` unless
+        ``with_all_data=True``."""
         schema = self._require_schema()
         with self._ddl_session("drop_all_tables"):
             cache = self._get_cache()  # type: ignore[attr-defined]
@@ -118,6 +129,8 @@ class DatabaseMappingMixin:
                 self.provider.enable_fk_checks(con, prev)
 
     def drop_table(self, table_name: Any, if_exists: bool = False, with_all_data: bool = False) -> None:
+        """Drop one table, given by name, entity or many-to-many ``Set`` attribute; ``if_exists=True``
+        ignores a missing table, ``with_all_data=True`` drops one holding rows."""
         if isinstance(table_name, type) and hasattr(table_name, "_table_"):
             table_name = table_name._table_
         elif hasattr(table_name, "m2m_table") and hasattr(table_name, "is_collection"):

@@ -100,3 +100,4 @@ class SQLDebuggingContextManager:
 
 
 sql_debugging = SQLDebuggingContextManager()
+"""Log the SQL sent inside a block: ``with sql_debugging:`` or ``with sql_debugging(show_values=True):``."""

@@ -143,6 +143,12 @@ Collection.__get__ = _collection_get  # type: ignore[method-assign, assignment]
 @dataclass_transform(kw_only_default=True,
                      field_specifiers=(Required, Optional, PrimaryKey, Set, Discriminator))
 class EntityMeta(EntityMetaBase):
+    """The class of every entity: its methods are called on an entity class (``Person.get(...)``).
+
+    ``Person[pk]`` (``Person["CS", 1]`` for a composite key) returns the object with that primary key
+    or raises ``ObjectNotFound``; ``Person.name`` is the attribute, used in ``order_by`` and in queries.
+    """
+
     def _require_mapping(cls) -> None:
         if not cls._database_._mapping_generated:
             raise errors.ERDiagramError(f"Mapping is not generated for entity {cls.__name__!r}")
@@ -175,6 +181,8 @@ class EntityMeta(EntityMetaBase):
         return attr_values
 
     def get(cls, *args: Any, **kwargs: Any) -> Any:
+        """The one object with these attribute values (``Person.get(name='Ann')``) or matching a lambda, or ``None``;
+        more than one raises ``MultipleObjectsFoundError``."""
         cls._require_mapping()
         if args:
             if kwargs:
@@ -198,6 +206,8 @@ class EntityMeta(EntityMetaBase):
 
     def get_for_update(cls, *args: Any, nowait: bool = False, skip_locked: bool = False,
                        **kwargs: Any) -> Any:
+        """Like ``get()``, locking the row with ``SELECT ... FOR UPDATE`` (``nowait`` or ``skip_locked`` where the
+        database has them)."""
         cls._require_mapping()
         if nowait and skip_locked:
             raise TypeError("nowait and skip_locked options are mutually exclusive")
@@ -221,6 +231,7 @@ class EntityMeta(EntityMetaBase):
         return objs[0] if objs else None
 
     def exists(cls, *args: Any, **kwargs: Any) -> bool:
+        """Is there an object with these attribute values, or matching a lambda?"""
         cls._require_mapping()
         if args:
             return cls.select(*args).exists()
@@ -235,16 +246,21 @@ class EntityMeta(EntityMetaBase):
         return bool(loading.find_by_values(cache, cls, attr_values, limit=1))
 
     def select(cls, *args: Any, **kwargs: Any) -> Any:
+        """A ``Query`` of the entity's objects: all of them, those matching a lambda (``Person.select(lambda p: p.age >
+        20)``), or those with the given attribute values."""
         cls._require_mapping()
         from .query.api import entity_select
         return entity_select(cls, *args, **kwargs)
 
     def select_by_sql(cls, sql: str, globals: dict | None = None, locals: dict | None = None) -> list:
+        """Objects from a raw SELECT returning the entity's columns; ``$name`` takes a parameter from the caller's
+        scope."""
         cls._require_mapping()
         from .query.by_sql import select_by_sql
         return select_by_sql(cls, sql, globals, locals)
 
     def get_by_sql(cls, sql: str, globals: dict | None = None, locals: dict | None = None) -> Any:
+        """The one object a raw SELECT returns, or ``None``; more than one raises ``MultipleObjectsFoundError``."""
         cls._require_mapping()
         from .query.by_sql import select_by_sql
         objs = select_by_sql(cls, sql, globals, locals)
@@ -254,6 +270,7 @@ class EntityMeta(EntityMetaBase):
         return objs[0] if objs else None
 
     def select_random(cls, limit: int) -> list:
+        """Up to ``limit`` objects chosen at random."""
         cls._require_mapping()
         from .query.by_sql import select_random
         return select_random(cls, limit)
@@ -285,10 +302,12 @@ class EntityMeta(EntityMetaBase):
         return upsert(cls, key, update, values)
 
     def describe(cls) -> str:
+        """The entity's declaration as text, with the implicit primary key and defaults filled in."""
         from .model.describe import describe_entity
         return describe_entity(cls)
 
     def drop_table(cls, with_all_data: bool = False) -> None:
+        """Drop the entity's table if it exists; one holding rows needs ``with_all_data=True``."""
         cls._database_.drop_table(cls._table_, if_exists=True, with_all_data=with_all_data)
 
     def __repr__(cls) -> str:
@@ -306,7 +325,11 @@ def _matches(obj: Any, attr: Any, value: Any) -> bool:
 
 
 class Entity(metaclass=EntityMeta):
-    """Base of every ``db.Entity``."""
+    """Base of every ``db.Entity``: ``class Person(db.Entity):`` with attributes declares an entity.
+
+    ``Person(name="Ann")`` creates an object, inserted when the session flushes; assigning an
+    attribute changes it; ``obj.delete()`` deletes it. The hooks below run around those writes.
+    """
 
     _is_entity_base_ = True
     _database_: Any = None
@@ -364,6 +387,7 @@ class Entity(metaclass=EntityMeta):
         return tuple(a for a in attrs if a.name not in excluded)
 
     def set(self, **kwargs: Any) -> None:
+        """Assign several attributes at once: ``obj.set(name='Ann', age=30)``."""
         adict = type(self)._adict_
         for name in kwargs:
             if name not in adict:
@@ -371,13 +395,16 @@ class Entity(metaclass=EntityMeta):
         changes.set_attributes(self, {adict[name]: value for name, value in kwargs.items()})
 
     def delete(self) -> None:
+        """Delete the object (and, by cascade, the objects that require it) when the session flushes."""
         changes.delete_object(self)
 
     def flush(self) -> None:
+        """Send this object's pending changes now (an INSERT gives it its new primary key)."""
         cache = cache_of(self)
         self._database_._flush_object(cache, self)
 
     def get_pk(self) -> Any:
+        """The primary key value; a tuple for a composite key."""
         pkval = self._pkval_
         pk_attrs = type(self)._pk_attrs_
         if len(pk_attrs) == 1 and not pk_attrs[0].is_relation:
@@ -387,6 +414,7 @@ class Entity(metaclass=EntityMeta):
         return loading.raw_pk(self) if len(pk_attrs) > 1 or pk_attrs[0].is_relation else pkval
 
     def load(self, *attrs: Any) -> None:
+        """Load the given attributes (names or attributes), or all the lazy ones, in one query."""
         cache = cache_of(self)
         entity = type(self)
         if not attrs:
@@ -409,6 +437,9 @@ class Entity(metaclass=EntityMeta):
 
     def to_dict(self, only: Any = None, exclude: Any = None, with_collections: bool = False,
                 with_lazy: bool = False, related_objects: bool = False) -> dict:
+        """The attribute values as a dict: related objects as their primary keys (the objects themselves with
+        ``related_objects=True``), collections with ``with_collections=True``, lazy attributes with
+        ``with_lazy=True``; ``only``/``exclude`` pick attributes."""
         from .model.describe import entity_to_dict
         return entity_to_dict(self, only, exclude, with_collections, with_lazy, related_objects)
 
@@ -421,21 +452,27 @@ class Entity(metaclass=EntityMeta):
 
     # hooks: overridden by user entities
     def before_insert(self) -> None:
+        """Hook: override to run code before the object's INSERT is sent."""
         pass
 
     def before_update(self) -> None:
+        """Hook: override to run code before the object's UPDATE is sent."""
         pass
 
     def before_delete(self) -> None:
+        """Hook: override to run code before the object's DELETE is sent."""
         pass
 
     def after_insert(self) -> None:
+        """Hook: override to run code after the object's INSERT was sent."""
         pass
 
     def after_update(self) -> None:
+        """Hook: override to run code after the object's UPDATE was sent."""
         pass
 
     def after_delete(self) -> None:
+        """Hook: override to run code after the object's DELETE was sent."""
         pass
 
     # save steps: overridden by some published libraries, as in Pony

@@ -22,8 +22,15 @@ def is_allowed_exception(e: BaseException) -> bool:
 
 
 class PonyPlugin:
+    """Bottle plugin running every route in its own ``db_session``: ``app.install(PonyPlugin())``.
+
+    A route that returns (or raises a redirect, an ``HTTPResponse`` that is not an ``HTTPError``)
+    commits; an ``HTTPError`` or any other exception rolls back.
+    """
+
     name = "pony"
     api = 2
 
     def apply(self, callback: Callable, route: Any) -> Callable:
+        """Bottle's plugin API: ``callback`` wrapped in a ``db_session``."""
         return db_session(allowed_exceptions=is_allowed_exception)(callback)

@@ -218,6 +218,7 @@ class Query:
         return compiled
 
     def get_sql(self) -> str:
+        """The SELECT statement the query sends, as text in the bound database's dialect."""
         return self._compiled(self._limit is not None, bool(self._offset)).sql
 
     def _run(
@@ -332,6 +333,7 @@ class Query:
             yield item
 
     def fetch(self, limit: int | None = None, offset: int | None = None) -> QueryResult:
+        """Run the query now and return its results (``limit``/``offset`` optional)."""
         return QueryResult(self._fetch(limit, offset), self._clone(limit=limit, offset=offset))
 
     def __getitem__(self, key: Any) -> Any:
@@ -348,11 +350,13 @@ class Query:
         return QueryResult(self._fetch(limit, start or None), self._clone(limit=limit, offset=start or None))
 
     def limit(self, limit: int | None = None, offset: int | None = None) -> QueryResult:
+        """A lazy result of at most ``limit`` rows after skipping ``offset``."""
         _check_window("limit", limit)
         _check_window("offset", offset)
         return QueryResult(None, self._clone(limit=limit, offset=offset))
 
     def page(self, pagenum: int, pagesize: int = 10) -> QueryResult:
+        """A lazy result holding page ``pagenum`` (from 1) of ``pagesize`` rows."""
         offset = (pagenum - 1) * pagesize
         return QueryResult(None, self._clone(limit=pagesize, offset=offset))
 
@@ -367,6 +371,8 @@ class Query:
         )
 
     def first(self) -> Any:
+        """The first result in the query's order (by default by primary key, or by the selected
+        values), or ``None``."""
         query = self._clone(
             order_override=self._order_override or self._default_order(), distinct_override=False
         )
@@ -374,6 +380,7 @@ class Query:
         return items[0] if items else None
 
     def get(self) -> Any:
+        """The one result, or ``None``; more than one raises ``MultipleObjectsFoundError``."""
         items = self._fetch(2, self._offset)
         if not items:
             return None
@@ -384,6 +391,7 @@ class Query:
         return items[0]
 
     def exists(self) -> bool:
+        """Does the query have any result? (``SELECT 1 ... LIMIT 1``)"""
         compiled = self._compiled(
             True,
             bool(self._offset),
@@ -408,6 +416,7 @@ class Query:
         return bool(select.group_by or select.having or select.limit is not None or select.offset is not None)
 
     def count(self, distinct: bool | None = None) -> int:
+        """The number of results (``SELECT COUNT``)."""
         _check_distinct(distinct)
         translation = self._translation
 
@@ -479,19 +488,24 @@ class Query:
         return self._aggregate((name, distinct, sep), build, convert)
 
     def sum(self, distinct: bool | None = None) -> Any:
+        """The sum of the selected values (0 when there are none)."""
         result = self._value_aggregate("SUM", distinct)
         return 0 if result is None else result
 
     def avg(self, distinct: bool | None = None) -> Any:
+        """The average of the selected values as a float, or ``None`` when there are none."""
         return self._value_aggregate("AVG", distinct)
 
     def min(self) -> Any:
+        """The smallest selected value, or ``None``."""
         return self._value_aggregate("MIN", None)
 
     def max(self) -> Any:
+        """The largest selected value, or ``None``."""
         return self._value_aggregate("MAX", None)
 
     def group_concat(self, sep: str | None = None, distinct: bool | None = None) -> Any:
+        """The selected values joined into one string with ``sep`` (default ``','``)."""
         if sep is not None and not isinstance(sep, str):
             raise TypeError("'sep' option of group_concat() must be of type str")
         return self._value_aggregate("GROUP_CONCAT", distinct, sep)
@@ -499,18 +513,24 @@ class Query:
     # --- modifiers ----------------------------------------------------------------------------
 
     def distinct(self) -> Query:
+        """The query with ``SELECT DISTINCT``."""
         return self._clone(distinct_override=True)
 
     def without_distinct(self) -> Query:
+        """The query without the ``DISTINCT`` Pony adds when selecting attribute values."""
         return self._clone(distinct_override=False)
 
     def for_update(self, nowait: bool = False, skip_locked: bool = False) -> Query:
+        """The query with ``SELECT ... FOR UPDATE`` (``nowait`` or ``skip_locked``): the rows stay locked until the
+        transaction ends."""
         if nowait and skip_locked:
             raise TypeError("nowait and skip_locked options are mutually exclusive")
         lock = "update nowait" if nowait else "update skip locked" if skip_locked else "update"
         return self._clone(lock=lock)
 
     def order_by(self, *args: Any) -> Query:
+        """The query sorted by attributes, ``desc(...)``, result positions (``order_by(1)``), a lambda or text;
+        ``order_by(None)`` removes the order."""
         from .ordering import order_by_args
 
         return order_by_args(self, args)
@@ -518,26 +538,33 @@ class Query:
     sort_by = order_by
 
     def filter(self, *args: Any, **kwargs: Any) -> Query:
+        """The query narrowed by a lambda (over the selected values), text, ``raw_sql()`` or attribute values given as
+        keywords."""
         from .filtering import filter_query
 
         return filter_query(self, args, kwargs, "filter")
 
     def where(self, *args: Any, **kwargs: Any) -> Query:
+        """Like ``filter()``, but a lambda or text names the loop variables of the original generator."""
         from .filtering import filter_query
 
         return filter_query(self, args, kwargs, "where")
 
     def random(self, limit: int) -> QueryResult:
+        """Up to ``limit`` results chosen at random (``ORDER BY random()``)."""
         query = self._clone(order_override=(ast.OrderBy(ast.Random()),), distinct_override=False)
         return QueryResult(query._fetch(limit, None), query)
 
     def prefetch(self, *args: Any) -> Query:
+        """Load these related attributes or entities with the results, in as few queries as possible."""
         from .prefetch import check_prefetch_args
 
         check_prefetch_args(self, args)
         return self._clone(prefetch=self._prefetch + args)
 
     def delete(self, bulk: bool | None = None) -> int:
+        """Delete the selected objects: loaded one by one (hooks and cascades run), or with one DELETE statement when
+        ``bulk=True``; returns how many."""
         entity = self._translation.entity
         if entity is None:
             raise TypeError(
@@ -562,6 +589,7 @@ class Query:
         return bulk_update(self, values)
 
     def show(self, width: int | None = None, stream: Any = None) -> None:
+        """Print the results as a table (``width`` characters wide at most)."""
         from .show import show_query
 
         show_query(self, width, stream)
@@ -699,6 +727,7 @@ class QueryResult:
         return reversed(self._get_items())
 
     def index(self, item: Any) -> int:
+        """The position of ``item`` in the results."""
         return self._get_items().index(item)
 
     def __eq__(self, other: object) -> bool:
@@ -730,6 +759,7 @@ class QueryResult:
         return list(other) + self._get_items()
 
     def to_list(self) -> list:
+        """The results as a plain list."""
         return list(self._get_items())
 
     def stream(self, batch_size: int = 1000) -> Iterator:
@@ -739,15 +769,19 @@ class QueryResult:
         return self._query.stream(batch_size)
 
     def sort(self, *args: Any, **kwargs: Any) -> None:
+        """Sort the fetched results in place, like ``list.sort``."""
         self._get_items().sort(*args, **kwargs)
 
     def reverse(self) -> None:
+        """Reverse the fetched results in place."""
         self._get_items().reverse()
 
     def shuffle(self) -> None:
+        """Shuffle the fetched results in place."""
         random_module.shuffle(self._get_items())
 
     def show(self, width: int | None = None, stream: Any = None) -> None:
+        """Print the results as a table (``width`` characters wide at most)."""
         from .show import show_result
 
         show_result(self, width, stream)

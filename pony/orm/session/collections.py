@@ -194,6 +194,7 @@ class SetInstance:
         return data
 
     def load(self) -> None:
+        """Load the whole collection now (read again when the attribute is ``volatile``)."""
         if self._attr_.volatile:  # changed by others: read again
             obj = self._obj_
             load_collection(cache_of(obj), obj, self._attr_, reread=True)
@@ -207,10 +208,12 @@ class SetInstance:
         return len(self._data().items)
 
     def count(self) -> int:
+        """The number of related objects (a ``COUNT`` query unless they are loaded)."""
         obj = self._obj_
         return count_collection(cache_of(obj), obj, self._attr_)
 
     def is_empty(self) -> bool:
+        """Is the collection empty? (a query when the collection is not loaded)."""
         obj = self._obj_
         return collection_is_empty(cache_of(obj), obj, self._attr_)
 
@@ -227,6 +230,7 @@ class SetInstance:
         return collection_contains(cache_of(obj), obj, attr, item)
 
     def copy(self) -> set:
+        """The related objects as a plain ``set``."""
         return set(self._data().items)
 
     def __eq__(self, other: object) -> bool:
@@ -272,12 +276,15 @@ class SetInstance:
     changes: Any = None  # installed by entity.py: add/remove/clear/create/assign implementations
 
     def add(self, items: Any) -> None:
+        """Link an object, or each of several, to this one."""
         SetInstance.changes.collection_add(self._obj_, self._attr_, _as_items(items, self._attr_))
 
     def remove(self, items: Any) -> None:
+        """Unlink an object, or each of several, from this one."""
         SetInstance.changes.collection_remove(self._obj_, self._attr_, _as_items(items, self._attr_))
 
     def clear(self) -> None:
+        """Unlink every related object."""
         SetInstance.changes.collection_remove(self._obj_, self._attr_, list(self))
 
     def __iadd__(self, items: Any) -> SetInstance:
@@ -289,6 +296,7 @@ class SetInstance:
         return self
 
     def create(self, **kwargs: Any) -> Any:
+        """Create a related object linked to this one: ``person.cars.create(make='Ford')``."""
         attr = self._attr_
         reverse = attr.reverse
         if reverse.name in kwargs:
@@ -306,26 +314,33 @@ class SetInstance:
     query_api: Any = None
 
     def select(self, *args: Any, **kwargs: Any) -> Any:
+        """A ``Query`` over the related objects, optionally narrowed by a lambda or attribute values."""
         return SetInstance.query_api.collection_select(self, *args, **kwargs)
 
     filter = select
 
     def order_by(self, *args: Any) -> Any:
+        """A ``Query`` over the related objects in this order."""
         return self.select().order_by(*args)
 
     def sort_by(self, *args: Any) -> Any:
+        """A ``Query`` over the related objects in this order."""
         return self.select().sort_by(*args)
 
     def limit(self, limit: int | None = None, offset: int | None = None) -> Any:
+        """At most ``limit`` related objects after skipping ``offset``."""
         return self.select().limit(limit, offset)
 
     def page(self, pagenum: int, pagesize: int = 10) -> Any:
+        """Page ``pagenum`` (from 1) of ``pagesize`` related objects."""
         return self.select().page(pagenum, pagesize)
 
     def random(self, limit: int) -> Any:
+        """Up to ``limit`` related objects chosen at random."""
         return self.select().random(limit)
 
     def exists(self) -> bool:
+        """Is there any related object?"""
         return not self.is_empty()
 
     def __reduce__(self) -> Any:

@@ -43,7 +43,10 @@ def flush(cache: SessionCache) -> None:
             raise errors.TransactionError("Recursion depth limit reached in obj._after_save_() call")
         objects = _take_objects(cache)
         _call_before_hooks(cache, objects)
-        objects += _take_objects(cache)  # changed by the hooks
+        # objects the hooks changed or created; one a hook changed itself is already in the list
+        # and must be written once, with all its changes, or its second UPDATE fails the check
+        taken = {id(obj) for obj in objects}
+        objects += [obj for obj in _take_objects(cache) if id(obj) not in taken]
         links = cache.modified_collections
         cache.modified_collections = {}
         _remove_links(cache, links)
