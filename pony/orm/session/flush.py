@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from .. import errors
+from ..dbproviders.base.provider import UpdateShape
 from ..sql import ast
 from .cache import SessionCache
 from .changes import saved_values
@@ -47,8 +48,9 @@ def flush(cache: SessionCache) -> None:
         links = cache.modified_collections
         cache.modified_collections = {}
         _remove_links(cache, links)
-        if rounds == 1 and cache.committing and not links and len(objects) == 1 and \
-                _autocommit_possible(cache, objects[0]):
+        if rounds == 1 and cache.committing and not links and objects and (
+                _autocommit_possible(cache, objects[0]) if len(objects) == 1
+                else _one_statement_batch(cache, objects)):
             # The commit's only statement: it commits by itself, without BEGIN and COMMIT.
             cache.autocommit_write = True
             try:
@@ -86,6 +88,52 @@ def _autocommit_possible(cache: SessionCache, obj: Any) -> bool:
                 if value is not None and value._status_ == CREATED:
                     return False
     return True
+
+
+def _one_statement_batch(cache: SessionCache, objects: list) -> bool:
+    """Will saving ``objects`` be a single multi-row INSERT or DELETE (so it may autocommit)?"""
+    provider = cache.provider
+    if not provider.ATOMIC_STATEMENTS or not _autocommit_possible(cache, objects[0]):
+        return False
+    first = objects[0]
+    entity, status = first.__class__, first._status_
+    if status == CREATED:
+        shape = _insert_shape(first)
+        if shape is None:
+            return False
+        for obj in objects:
+            if obj.__class__ is not entity or obj._status_ != CREATED or _insert_shape(obj) != shape:
+                return False
+        auto_pk = entity._pk_attrs_[0].auto and first._vals_.get(entity._pk_attrs_[0]) is None
+        width = sum(len(attr.columns) for attr in shape)
+        return provider.one_statement_batch("insert", len(objects), width, auto_pk)
+    if status == MARKED_TO_DELETE:
+        root = entity._root_
+        if len(root._pk_attrs_) != 1 or len(root._pk_attrs_[0].columns) != 1:
+            return False
+        for obj in objects:
+            if obj._status_ != MARKED_TO_DELETE or obj.__class__._root_ is not root or \
+                    _hook(obj, "after_delete") is not None or _hook(obj, "_after_save_") is not None \
+                    or _hook(obj, "_save_") is not None:
+                return False
+        return provider.one_statement_batch("delete", len(objects), 1, False)
+    return False
+
+
+def _insert_shape(obj: Any) -> tuple | None:
+    """The attributes an INSERT of ``obj`` writes (as ``_insert`` picks them), or None when it
+    refers to an object not inserted yet."""
+    vals = obj._vals_
+    attrs = []
+    for attr in _column_attrs(obj.__class__):
+        value = vals.get(attr)
+        if value is None:
+            if (attr.is_pk and attr.auto) or attr.sql_default is not None:
+                continue
+        elif attr.is_relation and value._status_ == CREATED:
+            return None
+        attrs.append(attr)
+    return tuple(attrs)
 
 
 def _take_objects(cache: SessionCache) -> list:
@@ -210,6 +258,14 @@ class _Batch:
     def pending(self, obj: Any) -> bool:
         return obj in self.members
 
+    def _atomic(self, kind: str, rows: list, extras: list) -> bool:
+        """Is the batch one statement of a database where a failed statement changes nothing?"""
+        provider = self.cache.provider
+        if not provider.ATOMIC_STATEMENTS or kind == "update":  # an UPDATE may match fewer rows
+            return False
+        returning_id = kind == "insert" and extras[0][0] is not None
+        return provider.one_statement_batch(kind, len(rows), len(rows[0]), returning_id)
+
     def send(self) -> None:
         objs = self.objs
         if not objs:
@@ -220,6 +276,15 @@ class _Batch:
         cache = self.cache
         if len(objs) == 1:
             _SINGLE[kind](cache, objs[0], statement, rows[0], extras[0])
+            return
+        if self._atomic(kind, rows, extras):
+            # one statement: if it fails it changed nothing, and the transaction goes on
+            try:
+                _MANY[kind](cache, objs, statement, node, rows, extras)
+            except errors.IntegrityError:
+                cache.autocommit_write = False  # the replay must not commit row by row
+                for obj, arguments, extra in zip(objs, rows, extras):
+                    _SINGLE[kind](cache, obj, statement, arguments, extra)
             return
         cache.savepoint()
         try:
@@ -468,7 +533,23 @@ def _update(cache: SessionCache, obj: Any, batch: _Batch | None = None) -> None:
     if batch is None:
         _update_one(cache, obj, statement, arguments, checks)
     else:
-        batch.add("update", key, statement, None, obj, arguments, checks)
+        batch.add("update", key, statement, _update_shape(cache, key, entity, changed, checks), obj, arguments,
+                  checks)
+
+
+def _update_shape(cache: SessionCache, key: Any, entity: Any, changed: list, checks: list) -> Any:
+    """What the provider needs to send a batch of this UPDATE as one statement (or None)."""
+    provider = cache.provider
+    if not provider.UPDATE_ROWS_IN_ONE or len(entity._pk_attrs_) != 1 or len(entity._pk_attrs_[0].columns) != 1:
+        return None
+    shapes = provider.__dict__.setdefault("_update_shapes", {})
+    shape = shapes.get(key)
+    if shape is None:
+        shape = shapes[key] = UpdateShape(
+            entity._table_, tuple(c for attr in changed for c in attr.columns), entity._pk_attrs_[0].columns[0],
+            tuple(c for attr, is_null in checks if not is_null for c in attr.columns),
+            tuple(c for attr, is_null in checks if is_null for c in attr.columns))
+    return shape
 
 
 def _update_one(cache: SessionCache, obj: Any, statement: Any, arguments: list, checks: list) -> None:
@@ -481,10 +562,13 @@ def _update_one(cache: SessionCache, obj: Any, statement: Any, arguments: list, 
     _updated(obj)
 
 
-def _update_many(cache: SessionCache, objs: list, statement: Any, node: Any, rows: list,
+def _update_many(cache: SessionCache, objs: list, statement: Any, shape: Any, rows: list,
                  extras: list) -> bool:
-    cursor = cache.executemany(statement.sql, rows, prepared=_plain(rows))
-    if cursor.rowcount != len(objs):
+    if shape is not None:
+        matched = cache.update_rows(shape, rows)
+    else:
+        matched = cache.executemany(statement.sql, rows, prepared=_plain(rows)).rowcount
+    if matched != len(objs):
         return False  # some row was changed or deleted by someone else: replay to name it
     for obj in objs:
         _updated(obj)
@@ -607,6 +691,9 @@ def _delete_many(cache: SessionCache, objs: list, statement: Any, root: Any, row
                  extras: list) -> bool:
     if len(rows[0]) != 1:  # a composite key: one statement per row, sent together
         cache.executemany(statement.sql, rows, prepared=_plain(rows))
+    elif cache.provider.ATOMIC_STATEMENTS and cache.provider.one_statement_batch("delete", len(rows), 1, False):
+        listed = _delete_listed(cache, root)
+        cache.execute(listed.sql, listed.arguments([tuple(row[0] for row in rows)]), write=True)
     else:
         # DELETE ... WHERE pk IN (...), in chunks of power-of-two sizes (few statement texts)
         limit = max(1, min(MAX_ROWS_PER_DELETE, cache.provider.max_params_count))
@@ -623,6 +710,17 @@ def _delete_many(cache: SessionCache, objs: list, statement: Any, root: Any, row
 
 
 MAX_ROWS_PER_DELETE = 512
+
+
+def _delete_listed(cache: SessionCache, root: Any) -> Any:
+    """DELETE ... WHERE pk IN <one parameter holding every key>: one text for any count."""
+    attr = root._pk_attrs_[0]
+
+    def build() -> ast.Delete:
+        in_list = ast.InList((ast.Column(None, attr.columns[0]),), ast.Param(0), (attr.py_type,))
+        return ast.Delete(root._table_, in_list)
+
+    return compiled(cache, ("delete_listed", root), build)
 
 
 def _delete_in(cache: SessionCache, root: Any, count: int) -> Any:

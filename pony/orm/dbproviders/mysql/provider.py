@@ -29,7 +29,7 @@ from typing import Any
 
 from ... import errors
 from ..base.pool import Pool
-from ..base.provider import DBAPIProvider
+from ..base.provider import DBAPIProvider, UpdateShape
 from .compiler import MariaDBCompiler, MySQLCompiler
 from .converters import MYSQL_CONVERTERS
 from .ddl import MySQLDDLCompiler
@@ -64,6 +64,10 @@ class MySQLProvider(DBAPIProvider):
     FRESH_READS = True  # reads between transactions run in autocommit mode
     AUTOCOMMIT_WRITES = True
     INSERT_ROWS_RETURNING = True
+    ATOMIC_STATEMENTS = True  # a failed statement is rolled back by itself (InnoDB)
+    SAVEPOINT_NAME_REPLACES = True
+    # Keys in one DELETE ... IN (one sequence parameter, which the drivers write out in full).
+    MAX_ROWS_PER_DELETE = 10000
     # Does INSERT take a RETURNING clause (MariaDB >= 10.5)? Else keys come from LAST_INSERT_ID().
     INSERT_RETURNING = False
     # @@auto_increment_increment of the connection: the step between the keys of one INSERT.
@@ -183,6 +187,58 @@ class MySQLProvider(DBAPIProvider):
             record(chunk_sql, started)
             pos += size
         return ids
+
+    def one_statement_batch(self, kind: str, count: int, width: int, returning_id: bool) -> bool:
+        if kind == "insert":  # rows with explicit keys go through executemany (its own splitting)
+            return returning_id and count <= min(self.MAX_ROWS_PER_INSERT, self.max_params_count // max(1, width))
+        return kind == "delete" and width == 1 and count <= self.MAX_ROWS_PER_DELETE
+
+    # --- several UPDATEs in one ----------------------------------------------------------------
+
+    UPDATE_ROWS_IN_ONE = True
+    MAX_ROWS_PER_UPDATE = 256
+
+    def update_rows(self, cursor: Any, shape: UpdateShape, rows: list, record: Any) -> int:
+        """``UPDATE t SET c = CASE key WHEN k1 THEN v1 ... END ... WHERE key IN (k1, ...)`` (and
+        each row's optimistic checks as ``CASE key WHEN k1 THEN c = old1 ... END``) per chunk; the
+        rows matched in all (CLIENT.FOUND_ROWS counts matched rows, changed or not)."""
+        width = len(shape.assigned) + 1 + len(shape.checked)
+        limit = max(1, min(self.MAX_ROWS_PER_UPDATE, self.max_params_count // (2 * width)))
+        matched = 0
+        pos, total = 0, len(rows)
+        while pos < total:
+            chunk = rows[pos:pos + limit]
+            sql, arguments = self._update_chunk(shape, chunk)
+            started = time.perf_counter()
+            self.execute(cursor, sql, arguments)
+            record(sql, started)
+            matched += cursor.rowcount
+            pos += len(chunk)
+        return matched
+
+    def _update_chunk(self, shape: UpdateShape, rows: list) -> tuple[str, list]:
+        quote = self.quote_name
+        key = quote(shape.key)
+        n_assigned = len(shape.assigned)
+        count = len(rows)
+        arguments: list = []
+        whens = " ".join(["WHEN %s THEN %s"] * count)
+        sets = []
+        for i, column in enumerate(shape.assigned):
+            sets.append(f"{quote(column)} = CASE {key} {whens} END")
+            for row in rows:
+                arguments += (row[n_assigned], row[i])
+        conditions = [f"{key} IN ({', '.join(['%s'] * count)})"]
+        arguments += (row[n_assigned] for row in rows)
+        if shape.checked:
+            test = " AND ".join(f"{quote(column)} = %s" for column in shape.checked)
+            conditions.append(f"CASE {key} {' '.join([f'WHEN %s THEN {test}'] * count)} END")
+            for row in rows:
+                arguments.append(row[n_assigned])
+                arguments += row[n_assigned + 1:]
+        conditions += (f"{quote(column)} IS NULL" for column in shape.null_checked)
+        sql = f"UPDATE {quote(shape.table)} SET {', '.join(sets)} WHERE {' AND '.join(conditions)}"
+        return sql, arguments
 
     def _insert_chunk_sql(self, node: Any, size: int) -> str:
         # power-of-two sizes are cached by the base class; others are built (cheaply) each time
