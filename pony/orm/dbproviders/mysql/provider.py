@@ -70,8 +70,6 @@ class MySQLProvider(DBAPIProvider):
     MAX_ROWS_PER_DELETE = 10000
     # Does INSERT take a RETURNING clause (MariaDB >= 10.5)? Else keys come from LAST_INSERT_ID().
     INSERT_RETURNING = False
-    # @@auto_increment_increment of the connection: the step between the keys of one INSERT.
-    auto_increment_increment = 1
     NAME_CASE = "lower"
     VARCHAR_DEFAULT_MAX_LEN = 255
     # Is the server MariaDB (its JSON, index and locking syntax differ a little)?
@@ -109,19 +107,11 @@ class MySQLProvider(DBAPIProvider):
     def inspect_connection(self, con: Any) -> None:
         cursor = con.cursor()
         cursor.execute(f"SET SESSION sql_mode = '{SQL_MODE}'")
-        cursor.execute("SELECT version(), @@auto_increment_increment")
-        text, increment = cursor.fetchone()
+        cursor.execute("SELECT version()")
+        text = cursor.fetchone()[0]
         self.IS_MARIADB = "mariadb" in text.lower()
-        self.auto_increment_increment = int(increment or 1)
         numbers = text.split("-")[0].split(".")
         self.apply_server_version(tuple(int(n) for n in numbers if n.isdigit()))
-
-    def new_connection_setup(self, con: Any) -> None:
-        super().new_connection_setup(con)
-        if self.on_connect is not None:  # the user's hooks may have changed the increment
-            cursor = con.cursor()
-            cursor.execute("SELECT @@auto_increment_increment")
-            self.auto_increment_increment = int(cursor.fetchone()[0] or 1)
 
     def apply_server_version(self, version: tuple) -> None:
         super().apply_server_version(version)
@@ -257,8 +247,19 @@ class MySQLProvider(DBAPIProvider):
         if first is None or cursor.rowcount != count:
             raise errors.UnexpectedError(f"A {count}-row INSERT reported {cursor.rowcount} rows and "
                                          f"first key {first!r}", None)
-        step = self.auto_increment_increment
+        step = self._increment(cursor.connection)
         return [first + i * step for i in range(count)]
+
+    def _increment(self, con: Any) -> int:
+        """The connection's ``@@auto_increment_increment`` (the step between the keys of one
+        INSERT), read once per connection, after the user's on_connect hooks could set it."""
+        step = getattr(con, "_pony_autoinc_step", None)
+        if step is None:
+            cursor = con.cursor()
+            self.execute(cursor, "SELECT @@auto_increment_increment")
+            step = int(cursor.fetchone()[0] or 1)
+            con._pony_autoinc_step = step
+        return step
 
     # --- introspection ------------------------------------------------------------------------
 
