@@ -98,15 +98,19 @@ def _one_statement_batch(cache: SessionCache, objects: list) -> bool:
     first = objects[0]
     entity, status = first.__class__, first._status_
     if status == CREATED:
-        shape = _insert_shape(first)
+        plan = _plan(entity)
+        shape = _insert_shape(plan, first)
         if shape is None:
             return False
-        for obj in objects:
-            if obj.__class__ is not entity or obj._status_ != CREATED or _insert_shape(obj) != shape:
-                return False
+        width = sum(len(attr.columns) for attr, absent in zip(plan.skippable, shape) if not absent) + sum(
+            len(attr.columns) for attr in plan.column_attrs if attr not in plan.skippable)
         auto_pk = entity._pk_attrs_[0].auto and first._vals_.get(entity._pk_attrs_[0]) is None
-        width = sum(len(attr.columns) for attr in shape)
-        return provider.one_statement_batch("insert", len(objects), width, auto_pk)
+        if not provider.one_statement_batch("insert", len(objects), width, auto_pk):
+            return False
+        for obj in objects:
+            if obj.__class__ is not entity or obj._status_ != CREATED or _insert_shape(plan, obj) != shape:
+                return False
+        return True
     if status == MARKED_TO_DELETE:
         root = entity._root_
         if len(root._pk_attrs_) != 1 or len(root._pk_attrs_[0].columns) != 1:
@@ -120,20 +124,16 @@ def _one_statement_batch(cache: SessionCache, objects: list) -> bool:
     return False
 
 
-def _insert_shape(obj: Any) -> tuple | None:
-    """The attributes an INSERT of ``obj`` writes (as ``_insert`` picks them), or None when it
-    refers to an object not inserted yet."""
+def _insert_shape(plan: _Plan, obj: Any) -> tuple | None:
+    """Which of the attributes an INSERT may leave out ``obj`` leaves out (``_insert`` skips an
+    auto key or a column with an SQL default while None), or None when it refers to an object
+    not inserted yet."""
     vals = obj._vals_
-    attrs = []
-    for attr in _column_attrs(obj.__class__):
+    for attr in plan.relations:
         value = vals.get(attr)
-        if value is None:
-            if (attr.is_pk and attr.auto) or attr.sql_default is not None:
-                continue
-        elif attr.is_relation and value._status_ == CREATED:
+        if value is not None and value._status_ == CREATED:
             return None
-        attrs.append(attr)
-    return tuple(attrs)
+    return tuple([vals.get(attr) is None for attr in plan.skippable])
 
 
 def _take_objects(cache: SessionCache) -> list:
@@ -433,13 +433,15 @@ def _save_postponed(cache: SessionCache) -> None:
 class _Plan:
     """What the flush needs to know of an entity, computed once."""
 
-    __slots__ = ("column_attrs", "db_generated", "volatile", "relations", "checkable")
+    __slots__ = ("column_attrs", "db_generated", "volatile", "relations", "checkable", "skippable")
 
     def __init__(self, entity: Any) -> None:
         self.column_attrs = tuple(a for a in entity._attrs_ if not a.is_collection and a.columns)
         self.db_generated = any(a.volatile or a.sql_default is not None for a in self.column_attrs)
         self.volatile = any(a.volatile for a in entity._attrs_)
         self.relations = frozenset(a for a in self.column_attrs if a.is_relation)
+        # left out of an INSERT while None: an auto key, a column with an SQL default
+        self.skippable = tuple(a for a in self.column_attrs if (a.is_pk and a.auto) or a.sql_default is not None)
         # attributes an optimistic UPDATE may compare with the values read (when read or written)
         self.checkable = tuple(
             a for a in self.column_attrs
