@@ -311,14 +311,14 @@ def _insert(cache: SessionCache, obj: Any, saving: set, batch: _Batch | None = N
     vals = obj._vals_
     postponed = []
     attrs = []
-    for attr in _column_attrs(entity):
+    plan = _plan(entity)
+    skippable, relations = plan.skippable, plan.relations
+    for attr in plan.column_attrs:
         value = vals.get(attr)
         if value is None:
-            if attr.is_pk and attr.auto:
+            if attr in skippable:
                 continue
-            if attr.sql_default is not None:
-                continue
-        elif attr.is_relation and value._status_ == CREATED:
+        elif attr in relations and value._status_ == CREATED:
             if batch is not None and batch.pending(value):
                 batch.send()  # its key is needed now
             elif value in saving:
@@ -345,12 +345,26 @@ def _insert(cache: SessionCache, obj: Any, saving: set, batch: _Batch | None = N
         return node[0]
 
     statement = compiled(cache, key, build)
-    arguments = [v for attr in attrs for v in raw_value(attr, vals.get(attr))]
+    arguments = _insert_arguments(attrs, vals, relations)
     extra = (auto_pk, attrs, postponed)
     if batch is None:
         _insert_one(cache, obj, statement, arguments, extra)
     else:
         batch.add("insert", key, statement, _insert_node(cache, key, node, build), obj, arguments, extra)
+
+
+def _insert_arguments(attrs: list, vals: dict, relations: frozenset) -> list:
+    """``raw_value`` of every attribute, inlined for plain columns (the common case)."""
+    arguments: list = []
+    for attr in attrs:
+        value = vals.get(attr)
+        if value is None:
+            arguments.extend([None] * len(attr.columns))
+        elif attr in relations:
+            arguments.extend(raw_pk(value))
+        else:
+            arguments.append(attr.converters[0].py2sql(value))
+    return arguments
 
 
 def _insert_node(cache: SessionCache, key: Any, built: list, build: Any) -> ast.Insert:
