@@ -138,6 +138,17 @@ def test_failing_row_of_an_insert_batch_names_that_object(db):
     assert sorted(stored_names(db).values()) == ["taken0"]
 
 
+def test_failing_row_in_a_later_insert_of_a_large_batch_undoes_the_whole_batch(db):
+    insert_batch(db, "taken", 1)
+    with db_session:
+        entries = [db.Entry(name="taken0" if i == 600 else f"big{i}", level=i) for i in range(700)]
+        with pytest.raises(TransactionIntegrityError) as info:
+            flush()
+        assert str(info.value).startswith(f"Object {entries[600]!r} cannot be stored in the database.")
+        db.rollback()
+    assert sorted(stored_names(db).values()) == ["taken0"]
+
+
 def test_failing_row_of_an_update_batch_names_that_object(db):
     insert_batch(db, "u", 6)
     insert_batch(db, "fixed", 1)
@@ -221,6 +232,21 @@ def test_delete_batch_removes_exactly_its_rows(db):
             entry.delete()
     kept = {id_: name for name, id_ in assigned.items() if int(name[1:]) % 7 >= 3}
     assert stored_names(db) == kept
+
+
+def test_reads_of_a_session_that_has_not_written_see_other_commits(db):
+    insert_batch(db, "seen", 1)
+    with db_session:
+        # raw SQL: a repeated query of the same session would be answered by the query cache
+        assert db.select("count(*) FROM entry") == [1]
+
+        def other_session():
+            insert_batch(db, "later", 1)
+
+        thread = threading.Thread(target=other_session)
+        thread.start()
+        thread.join()
+        assert db.select("count(*) FROM entry") == [2]
 
 
 # --- round trips on MySQL/MariaDB ---------------------------------------------------------------
