@@ -115,7 +115,9 @@ def test_one_update_statement_per_column_set(db):
         for owner in owners[4:6]:
             owner.set(city="Z", name=owner.name + "!")
         flush()
-        assert sorted(statements(db, "UPDATE").values()) == [2, 4]
+        # a statement per row sent together, or one UPDATE per column set where the provider can
+        expected = [1, 1] if db.provider.UPDATE_ROWS_IN_ONE else [2, 4]
+        assert sorted(statements(db, "UPDATE").values()) == expected
     with db_session:
         assert [o.city for o in db.Owner.select_by_sql("SELECT * FROM owner ORDER BY id")][:7] == \
             ["Y"] * 4 + ["Z"] * 2 + [""]

@@ -112,8 +112,9 @@ class SessionCache:
 
     def executemany(self, sql: str, arguments_list: list, prepared: bool = False) -> Any:
         """One statement for many rows (a flush batch); the cursor's rowcount is their total."""
-        self.begin()
-        con = self.connection
+        if not self.autocommit_write:
+            self.begin()
+        con = self.get_connection()
         started = time.perf_counter()
         cursor = self.provider.prepared_cursor(con) if prepared else self.provider.cursor(con)
         self.provider.executemany(cursor, sql, arguments_list)
@@ -126,9 +127,11 @@ class SessionCache:
         """INSERT ``rows`` (argument lists of ``sql``, compiled from the ast ``node``); the new
         keys in row order when ``returning_id``. Several rows share one statement where the
         database can return their keys."""
-        self.begin()
+        if not self.autocommit_write:
+            self.begin()
         provider = self.provider
-        cursor = provider.prepared_cursor(self.connection) if prepared else provider.cursor(self.connection)
+        con = self.get_connection()
+        cursor = provider.prepared_cursor(con) if prepared else provider.cursor(con)
         stats = self.stats
         self.modified = True
         if not returning_id or not provider.INSERT_ROWS_RETURNING:
@@ -148,7 +151,19 @@ class SessionCache:
         self.provider.savepoint(self.connection, "pony_batch")
 
     def release_savepoint(self) -> None:
-        self.provider.release_savepoint(self.connection, "pony_batch")
+        if not self.provider.SAVEPOINT_NAME_REPLACES:  # else the next batch's savepoint replaces it
+            self.provider.release_savepoint(self.connection, "pony_batch")
+
+    def update_rows(self, shape: Any, rows: list) -> int:
+        """A batch of UPDATEs in as few statements as the provider can (``update_rows``)."""
+        self.begin()
+        stats = self.stats
+        self.modified = True
+
+        def record(sql: str, started: float, count: int = 1) -> None:
+            stats.query_executed(sql, time.perf_counter() - started, count)
+
+        return self.provider.update_rows(self.provider.cursor(self.connection), shape, rows, record)
 
     def rollback_to_savepoint(self) -> None:
         self.provider.rollback_to_savepoint(self.connection, "pony_batch")

@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from .. import errors
+from ..dbproviders.base.provider import UpdateShape
 from ..sql import ast
 from .cache import SessionCache
 from .changes import saved_values
@@ -50,8 +51,9 @@ def flush(cache: SessionCache) -> None:
         links = cache.modified_collections
         cache.modified_collections = {}
         _remove_links(cache, links)
-        if rounds == 1 and cache.committing and not links and len(objects) == 1 and \
-                _autocommit_possible(cache, objects[0]):
+        if rounds == 1 and cache.committing and not links and objects and (
+                _autocommit_possible(cache, objects[0]) if len(objects) == 1
+                else _one_statement_batch(cache, objects)):
             # The commit's only statement: it commits by itself, without BEGIN and COMMIT.
             cache.autocommit_write = True
             try:
@@ -89,6 +91,52 @@ def _autocommit_possible(cache: SessionCache, obj: Any) -> bool:
                 if value is not None and value._status_ == CREATED:
                     return False
     return True
+
+
+def _one_statement_batch(cache: SessionCache, objects: list) -> bool:
+    """Will saving ``objects`` be a single multi-row INSERT or DELETE (so it may autocommit)?"""
+    provider = cache.provider
+    if not provider.ATOMIC_STATEMENTS or not _autocommit_possible(cache, objects[0]):
+        return False
+    first = objects[0]
+    entity, status = first.__class__, first._status_
+    if status == CREATED:
+        plan = _plan(entity)
+        shape = _insert_shape(plan, first)
+        if shape is None:
+            return False
+        width = sum(len(attr.columns) for attr, absent in zip(plan.skippable, shape) if not absent) + sum(
+            len(attr.columns) for attr in plan.column_attrs if attr not in plan.skippable)
+        auto_pk = entity._pk_attrs_[0].auto and first._vals_.get(entity._pk_attrs_[0]) is None
+        if not provider.one_statement_batch("insert", len(objects), width, auto_pk):
+            return False
+        for obj in objects:
+            if obj.__class__ is not entity or obj._status_ != CREATED or _insert_shape(plan, obj) != shape:
+                return False
+        return True
+    if status == MARKED_TO_DELETE:
+        root = entity._root_
+        if len(root._pk_attrs_) != 1 or len(root._pk_attrs_[0].columns) != 1:
+            return False
+        for obj in objects:
+            if obj._status_ != MARKED_TO_DELETE or obj.__class__._root_ is not root or \
+                    _hook(obj, "after_delete") is not None or _hook(obj, "_after_save_") is not None \
+                    or _hook(obj, "_save_") is not None:
+                return False
+        return provider.one_statement_batch("delete", len(objects), 1, False)
+    return False
+
+
+def _insert_shape(plan: _Plan, obj: Any) -> tuple | None:
+    """Which of the attributes an INSERT may leave out ``obj`` leaves out (``_insert`` skips an
+    auto key or a column with an SQL default while None), or None when it refers to an object
+    not inserted yet."""
+    vals = obj._vals_
+    for attr in plan.relations:
+        value = vals.get(attr)
+        if value is not None and value._status_ == CREATED:
+            return None
+    return tuple([vals.get(attr) is None for attr in plan.skippable])
 
 
 def _take_objects(cache: SessionCache) -> list:
@@ -213,6 +261,14 @@ class _Batch:
     def pending(self, obj: Any) -> bool:
         return obj in self.members
 
+    def _atomic(self, kind: str, rows: list, extras: list) -> bool:
+        """Is the batch one statement of a database where a failed statement changes nothing?"""
+        provider = self.cache.provider
+        if not provider.ATOMIC_STATEMENTS or kind == "update":  # an UPDATE may match fewer rows
+            return False
+        returning_id = kind == "insert" and extras[0][0] is not None
+        return provider.one_statement_batch(kind, len(rows), len(rows[0]), returning_id)
+
     def send(self) -> None:
         objs = self.objs
         if not objs:
@@ -223,6 +279,15 @@ class _Batch:
         cache = self.cache
         if len(objs) == 1:
             _SINGLE[kind](cache, objs[0], statement, rows[0], extras[0])
+            return
+        if self._atomic(kind, rows, extras):
+            # one statement: if it fails it changed nothing, and the transaction goes on
+            try:
+                _MANY[kind](cache, objs, statement, node, rows, extras)
+            except errors.IntegrityError:
+                cache.autocommit_write = False  # the replay must not commit row by row
+                for obj, arguments, extra in zip(objs, rows, extras):
+                    _SINGLE[kind](cache, obj, statement, arguments, extra)
             return
         cache.savepoint()
         try:
@@ -249,14 +314,14 @@ def _insert(cache: SessionCache, obj: Any, saving: set, batch: _Batch | None = N
     vals = obj._vals_
     postponed = []
     attrs = []
-    for attr in _column_attrs(entity):
+    plan = _plan(entity)
+    skippable, relations = plan.skippable, plan.relations
+    for attr in plan.column_attrs:
         value = vals.get(attr)
         if value is None:
-            if attr.is_pk and attr.auto:
+            if attr in skippable:
                 continue
-            if attr.sql_default is not None:
-                continue
-        elif attr.is_relation and value._status_ == CREATED:
+        elif attr in relations and value._status_ == CREATED:
             if batch is not None and batch.pending(value):
                 batch.send()  # its key is needed now
             elif value in saving:
@@ -283,12 +348,26 @@ def _insert(cache: SessionCache, obj: Any, saving: set, batch: _Batch | None = N
         return node[0]
 
     statement = compiled(cache, key, build)
-    arguments = [v for attr in attrs for v in raw_value(attr, vals.get(attr))]
+    arguments = _insert_arguments(attrs, vals, relations)
     extra = (auto_pk, attrs, postponed)
     if batch is None:
         _insert_one(cache, obj, statement, arguments, extra)
     else:
         batch.add("insert", key, statement, _insert_node(cache, key, node, build), obj, arguments, extra)
+
+
+def _insert_arguments(attrs: list, vals: dict, relations: frozenset) -> list:
+    """``raw_value`` of every attribute, inlined for plain columns (the common case)."""
+    arguments: list = []
+    for attr in attrs:
+        value = vals.get(attr)
+        if value is None:
+            arguments.extend([None] * len(attr.columns))
+        elif attr in relations:
+            arguments.extend(raw_pk(value))
+        else:
+            arguments.append(attr.converters[0].py2sql(value))
+    return arguments
 
 
 def _insert_node(cache: SessionCache, key: Any, built: list, build: Any) -> ast.Insert:
@@ -371,13 +450,15 @@ def _save_postponed(cache: SessionCache) -> None:
 class _Plan:
     """What the flush needs to know of an entity, computed once."""
 
-    __slots__ = ("column_attrs", "db_generated", "volatile", "relations", "checkable")
+    __slots__ = ("column_attrs", "db_generated", "volatile", "relations", "checkable", "skippable")
 
     def __init__(self, entity: Any) -> None:
         self.column_attrs = tuple(a for a in entity._attrs_ if not a.is_collection and a.columns)
         self.db_generated = any(a.volatile or a.sql_default is not None for a in self.column_attrs)
         self.volatile = any(a.volatile for a in entity._attrs_)
         self.relations = frozenset(a for a in self.column_attrs if a.is_relation)
+        # left out of an INSERT while None: an auto key, a column with an SQL default
+        self.skippable = tuple(a for a in self.column_attrs if (a.is_pk and a.auto) or a.sql_default is not None)
         # attributes an optimistic UPDATE may compare with the values read (when read or written)
         self.checkable = tuple(
             a for a in self.column_attrs
@@ -471,7 +552,23 @@ def _update(cache: SessionCache, obj: Any, batch: _Batch | None = None) -> None:
     if batch is None:
         _update_one(cache, obj, statement, arguments, checks)
     else:
-        batch.add("update", key, statement, None, obj, arguments, checks)
+        batch.add("update", key, statement, _update_shape(cache, key, entity, changed, checks), obj, arguments,
+                  checks)
+
+
+def _update_shape(cache: SessionCache, key: Any, entity: Any, changed: list, checks: list) -> Any:
+    """What the provider needs to send a batch of this UPDATE as one statement (or None)."""
+    provider = cache.provider
+    if not provider.UPDATE_ROWS_IN_ONE or len(entity._pk_attrs_) != 1 or len(entity._pk_attrs_[0].columns) != 1:
+        return None
+    shapes = provider.__dict__.setdefault("_update_shapes", {})
+    shape = shapes.get(key)
+    if shape is None:
+        shape = shapes[key] = UpdateShape(
+            entity._table_, tuple(c for attr in changed for c in attr.columns), entity._pk_attrs_[0].columns[0],
+            tuple(c for attr, is_null in checks if not is_null for c in attr.columns),
+            tuple(c for attr, is_null in checks if is_null for c in attr.columns))
+    return shape
 
 
 def _update_one(cache: SessionCache, obj: Any, statement: Any, arguments: list, checks: list) -> None:
@@ -484,10 +581,13 @@ def _update_one(cache: SessionCache, obj: Any, statement: Any, arguments: list, 
     _updated(obj)
 
 
-def _update_many(cache: SessionCache, objs: list, statement: Any, node: Any, rows: list,
+def _update_many(cache: SessionCache, objs: list, statement: Any, shape: Any, rows: list,
                  extras: list) -> bool:
-    cursor = cache.executemany(statement.sql, rows, prepared=_plain(rows))
-    if cursor.rowcount != len(objs):
+    if shape is not None:
+        matched = cache.update_rows(shape, rows)
+    else:
+        matched = cache.executemany(statement.sql, rows, prepared=_plain(rows)).rowcount
+    if matched != len(objs):
         return False  # some row was changed or deleted by someone else: replay to name it
     for obj in objs:
         _updated(obj)
@@ -610,6 +710,9 @@ def _delete_many(cache: SessionCache, objs: list, statement: Any, root: Any, row
                  extras: list) -> bool:
     if len(rows[0]) != 1:  # a composite key: one statement per row, sent together
         cache.executemany(statement.sql, rows, prepared=_plain(rows))
+    elif cache.provider.ATOMIC_STATEMENTS and cache.provider.one_statement_batch("delete", len(rows), 1, False):
+        listed = _delete_listed(cache, root)
+        cache.execute(listed.sql, listed.arguments([tuple(row[0] for row in rows)]), write=True)
     else:
         # DELETE ... WHERE pk IN (...), in chunks of power-of-two sizes (few statement texts)
         limit = max(1, min(MAX_ROWS_PER_DELETE, cache.provider.max_params_count))
@@ -626,6 +729,17 @@ def _delete_many(cache: SessionCache, objs: list, statement: Any, root: Any, row
 
 
 MAX_ROWS_PER_DELETE = 512
+
+
+def _delete_listed(cache: SessionCache, root: Any) -> Any:
+    """DELETE ... WHERE pk IN <one parameter holding every key>: one text for any count."""
+    attr = root._pk_attrs_[0]
+
+    def build() -> ast.Delete:
+        in_list = ast.InList((ast.Column(None, attr.columns[0]),), ast.Param(0), (attr.py_type,))
+        return ast.Delete(root._table_, in_list)
+
+    return compiled(cache, ("delete_listed", root), build)
 
 
 def _delete_in(cache: SessionCache, root: Any, count: int) -> Any:

@@ -11,7 +11,7 @@ import importlib
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from .... import DISTRIBUTION_NAME
 from ... import errors
@@ -23,6 +23,17 @@ from .converters import BASE_CONVERTERS, Converter
 from .errors import raise_wrapped, wrap_dbapi_exceptions
 from .pool import Pool
 from .streams import RowStream, close_open_streams
+
+
+class UpdateShape(NamedTuple):
+    """A flush's one-row UPDATE: ``SET assigned = ? ... WHERE key = ? AND checked = ? ... AND
+    null_checked IS NULL ...``; its arguments are the assigned values, the key, the checked values."""
+
+    table: Any
+    assigned: tuple
+    key: str
+    checked: tuple
+    null_checked: tuple
 
 
 class DBAPIProvider:
@@ -77,6 +88,12 @@ class DBAPIProvider:
     # Between transactions, does a statement commit by itself (autocommit), so a flush of one
     # statement at commit time may skip BEGIN and COMMIT?
     AUTOCOMMIT_WRITES = False
+    # Does a statement that fails (an integrity error) change nothing and leave the transaction
+    # usable (MySQL, unlike PostgreSQL), so a batch sent as one statement needs no savepoint?
+    ATOMIC_STATEMENTS = False
+    # Does setting a savepoint of a name already set replace the old one (MySQL), so the flush's
+    # batch savepoint needs no RELEASE (COMMIT and ROLLBACK drop it)?
+    SAVEPOINT_NAME_REPLACES = False
     # Are names folded to one case ('lower', 'upper') for table names?
     NAME_CASE: str | None = None
     # Must a single string attribute have a length to be indexed/unique?
@@ -326,6 +343,20 @@ class DBAPIProvider:
             sql = cache[key] = (single[:len(single) - len(row)] + ", ".join([row] * count)
                                 + full[len(single):])
         return sql
+
+    def one_statement_batch(self, kind: str, count: int, width: int, returning_id: bool) -> bool:
+        """Does a flush batch of ``count`` rows of ``width`` arguments go as a single statement?
+        ``kind`` is 'insert' (``returning_id``: the keys come back) or 'delete' (by a one-column
+        key). With ``ATOMIC_STATEMENTS`` such a batch needs no savepoint."""
+        return False
+
+    # Can a batch of UPDATEs by a one-column key go as one statement (``update_rows``)?
+    UPDATE_ROWS_IN_ONE = False
+
+    def update_rows(self, cursor: Any, shape: Any, rows: list, record: Any) -> int:
+        """UPDATE ``rows`` (argument lists of the one-row UPDATE described by ``shape``, an
+        ``UpdateShape``) with few statements; returns how many rows they matched."""
+        raise NotImplementedError
 
     def execute_returning_keys(self, cursor: Any, sql: str, arguments: Any) -> list:
         """Run a statement with a RETURNING clause of one column; the values it returned."""

@@ -1,18 +1,36 @@
 """The MySQL/MariaDB provider: mysqlclient (MySQLdb) when installed, else PyMySQL.
 
-Autocommit is off, so a transaction starts with the first statement of a session
-(``IMPLICIT_TRANSACTIONS``) and every session ends with COMMIT or ROLLBACK. Connections use
-utf8mb4, strict SQL mode (bad values are errors, not warnings) and CLIENT.FOUND_ROWS, so an
-UPDATE's rowcount counts the rows it matched, which optimistic checks rely on.
+As on PostgreSQL, connections stay in autocommit mode between transactions: reads and the
+single statement of a commit that writes only one (``AUTOCOMMIT_WRITES``) take one round trip
+each, and ``begin`` sends BEGIN only when a session writes more. Connections use utf8mb4,
+strict SQL mode (bad values are errors, not warnings) and CLIENT.FOUND_ROWS, so an UPDATE's
+rowcount counts the rows it matched, which optimistic checks rely on.
+
+New rows of a flush batch go in multi-row INSERTs (``INSERT_ROWS_RETURNING``); how their
+generated keys come back depends on the server, read at connect time:
+
+- MariaDB >= 10.5: ``INSERT ... RETURNING id``. The server writes the VALUES rows in order and
+  sends each returned row as it writes it, so the keys arrive in row order whatever the
+  auto-increment settings or the storage engine.
+- MySQL (no RETURNING on INSERT) and older MariaDB: the statement's ``LAST_INSERT_ID()`` (the
+  first row's key, in the OK packet) plus ``@@auto_increment_increment`` per row. A multi-row
+  INSERT ... VALUES is a "simple insert": InnoDB reserves its keys in one step, consecutive in
+  every ``innodb_autoinc_lock_mode`` (0 and 1 under the AUTO-INC lock, 2 under the allocation
+  mutex; only INSERT ... SELECT-like "bulk inserts" may get gaps in mode 2), so other
+  connections' concurrent INSERTs cannot interleave keys inside it. The ORM's batches never mix
+  rows with and without explicit keys (its batch key includes that), so no "mixed-mode insert"
+  happens. The affected-row count is checked against the number of rows.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from ... import errors
 from ..base.errors import wrap_dbapi_exceptions
 from ..base.pool import Pool
-from ..base.provider import DBAPIProvider
+from ..base.provider import DBAPIProvider, UpdateShape
 from ..base.streams import buffer_open_streams
 from .compiler import MariaDBCompiler, MySQLCompiler
 from .converters import MYSQL_CONVERTERS
@@ -45,9 +63,16 @@ class MySQLProvider(DBAPIProvider):
     TRANSACTIONAL_DDL = False
     TABLE_IF_NOT_EXISTS = True
     INDEX_IF_NOT_EXISTS = False  # MariaDB only: set at connect time
-    FRESH_READS = False  # REPEATABLE READ: a session reads from its first statement's snapshot
-    IMPLICIT_TRANSACTIONS = True
+    FRESH_READS = True  # reads between transactions run in autocommit mode
+    AUTOCOMMIT_WRITES = True
+    INSERT_ROWS_RETURNING = True
+    ATOMIC_STATEMENTS = True  # a failed statement is rolled back by itself (InnoDB)
+    SAVEPOINT_NAME_REPLACES = True
     UPDATE_READS_OWN_TABLE = False  # "You can't specify target table for update in FROM clause"
+    # Keys in one DELETE ... IN (one sequence parameter, which the drivers write out in full).
+    MAX_ROWS_PER_DELETE = 10000
+    # Does INSERT take a RETURNING clause (MariaDB >= 10.5)? Else keys come from LAST_INSERT_ID().
+    INSERT_RETURNING = False
     NAME_CASE = "lower"
     VARCHAR_DEFAULT_MAX_LEN = 255
     # Is the server MariaDB (its JSON, index and locking syntax differ a little)?
@@ -74,7 +99,8 @@ class MySQLProvider(DBAPIProvider):
                 kwargs[new] = kwargs.pop(old)
         kwargs.setdefault("charset", "utf8mb4")
         kwargs["client_flag"] = kwargs.get("client_flag", 0) | _FOUND_ROWS
-        kwargs["autocommit"] = False
+        # the server's default: PyMySQL and mysqlclient send nothing to set it
+        kwargs["autocommit"] = True
         self.connect_kwargs = kwargs
         return Pool(self._open, self.new_connection_setup)
 
@@ -86,7 +112,6 @@ class MySQLProvider(DBAPIProvider):
         cursor.execute(f"SET SESSION sql_mode = '{SQL_MODE}'")
         cursor.execute("SELECT version()")
         text = cursor.fetchone()[0]
-        con.commit()
         self.IS_MARIADB = "mariadb" in text.lower()
         numbers = text.split("-")[0].split(".")
         self.apply_server_version(tuple(int(n) for n in numbers if n.isdigit()))
@@ -100,6 +125,7 @@ class MySQLProvider(DBAPIProvider):
         self.SUPPORTS_NOWAIT = version >= ((10, 3) if mariadb else (8, 0))
         self.SUPPORTS_SKIP_LOCKED = version >= ((10, 6) if mariadb else (8, 0))
         self.compiler_cls = MariaDBCompiler if mariadb else MySQLCompiler
+        self.INSERT_RETURNING = mariadb and version >= (10, 5)
 
     def is_driver_connection_error(self, exc: BaseException) -> bool:
         args = getattr(exc, "args", ())
@@ -148,10 +174,123 @@ class MySQLProvider(DBAPIProvider):
     # --- transactions -------------------------------------------------------------------------
 
     def begin(self, con: Any, immediate: bool = False, serializable: bool = False) -> None:
-        # A transaction is already open implicitly; only the isolation level may change here,
-        # which works because the session begins before its first statement when serializable.
-        if serializable:
-            self.execute(con.cursor(), "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
+        cursor = self.cursor(con)
+        if serializable:  # for the next transaction only
+            self.execute(cursor, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
+        self.execute(cursor, "BEGIN")
+
+    # --- multi-row INSERT ---------------------------------------------------------------------
+
+    def insert_rows_sql(self, node: Any, count: int) -> str:
+        sql = super().insert_rows_sql(node, count)
+        if self.INSERT_RETURNING and node.returning is not None:
+            sql += " RETURNING " + self.quote_name(node.returning)
+        return sql
+
+    def insert_rows_returning(self, cursor: Any, node: Any, sql: str, rows: list, record: Any,
+                              start: int = 0) -> list:
+        """One INSERT per chunk of up to ``MAX_ROWS_PER_INSERT`` rows (any size: PyMySQL and
+        mysqlclient bind on the client, so statement texts are not prepared and need no few fixed
+        sizes), so a batch that fits is one statement; the new keys in row order."""
+        ids: list = []
+        width = max(1, len(rows[0]))
+        limit = max(1, min(self.MAX_ROWS_PER_INSERT, self.max_params_count // width))
+        pos, total = start, len(rows)
+        while pos < total:
+            size = min(limit, total - pos)
+            chunk_sql = self._insert_chunk_sql(node, size)
+            arguments = [value for row in rows[pos:pos + size] for value in row]
+            started = time.perf_counter()
+            if self.INSERT_RETURNING:
+                ids.extend(self.execute_returning_keys(cursor, chunk_sql, arguments))
+            else:
+                ids.extend(self._execute_consecutive_keys(cursor, chunk_sql, arguments, size))
+            record(chunk_sql, started)
+            pos += size
+        return ids
+
+    def one_statement_batch(self, kind: str, count: int, width: int, returning_id: bool) -> bool:
+        if kind == "insert":  # rows with explicit keys go through executemany (its own splitting)
+            return returning_id and count <= min(self.MAX_ROWS_PER_INSERT, self.max_params_count // max(1, width))
+        return kind == "delete" and width == 1 and count <= self.MAX_ROWS_PER_DELETE
+
+    # --- several UPDATEs in one ----------------------------------------------------------------
+
+    UPDATE_ROWS_IN_ONE = True
+    MAX_ROWS_PER_UPDATE = 256
+
+    def update_rows(self, cursor: Any, shape: UpdateShape, rows: list, record: Any) -> int:
+        """``UPDATE t SET c = CASE key WHEN k1 THEN v1 ... END ... WHERE key IN (k1, ...)`` (and
+        each row's optimistic checks as ``CASE key WHEN k1 THEN c = old1 ... END``) per chunk; the
+        rows matched in all (CLIENT.FOUND_ROWS counts matched rows, changed or not)."""
+        width = len(shape.assigned) + 1 + len(shape.checked)
+        limit = max(1, min(self.MAX_ROWS_PER_UPDATE, self.max_params_count // (2 * width)))
+        matched = 0
+        pos, total = 0, len(rows)
+        while pos < total:
+            chunk = rows[pos:pos + limit]
+            sql, arguments = self._update_chunk(shape, chunk)
+            started = time.perf_counter()
+            self.execute(cursor, sql, arguments)
+            record(sql, started)
+            matched += cursor.rowcount
+            pos += len(chunk)
+        return matched
+
+    def _update_chunk(self, shape: UpdateShape, rows: list) -> tuple[str, list]:
+        quote = self.quote_name
+        key = quote(shape.key)
+        n_assigned = len(shape.assigned)
+        count = len(rows)
+        arguments: list = []
+        whens = " ".join(["WHEN %s THEN %s"] * count)
+        sets = []
+        for i, column in enumerate(shape.assigned):
+            sets.append(f"{quote(column)} = CASE {key} {whens} END")
+            for row in rows:
+                arguments += (row[n_assigned], row[i])
+        conditions = [f"{key} IN ({', '.join(['%s'] * count)})"]
+        arguments += (row[n_assigned] for row in rows)
+        if shape.checked:
+            test = " AND ".join(f"{quote(column)} = %s" for column in shape.checked)
+            conditions.append(f"CASE {key} {' '.join([f'WHEN %s THEN {test}'] * count)} END")
+            for row in rows:
+                arguments.append(row[n_assigned])
+                arguments += row[n_assigned + 1:]
+        conditions += (f"{quote(column)} IS NULL" for column in shape.null_checked)
+        sql = f"UPDATE {quote(shape.table)} SET {', '.join(sets)} WHERE {' AND '.join(conditions)}"
+        return sql, arguments
+
+    def _insert_chunk_sql(self, node: Any, size: int) -> str:
+        # power-of-two sizes are cached by the base class; others are built (cheaply) each time
+        if size & (size - 1) == 0:
+            return self.insert_rows_sql(node, size)
+        sql = self.compiler.compile(type(node)(node.table, node.columns, node.values)).sql
+        row = sql[sql.rindex(" VALUES ") + 8:]
+        sql = sql[:len(sql) - len(row)] + ", ".join([row] * size)
+        if self.INSERT_RETURNING and node.returning is not None:
+            sql += " RETURNING " + self.quote_name(node.returning)
+        return sql
+
+    def _execute_consecutive_keys(self, cursor: Any, sql: str, arguments: list, count: int) -> list:
+        """The keys of a multi-row simple INSERT: LAST_INSERT_ID() and the increment (see above)."""
+        first = self.execute(cursor, sql, arguments, returning_id=True)
+        if first is None or cursor.rowcount != count:
+            raise errors.UnexpectedError(f"A {count}-row INSERT reported {cursor.rowcount} rows and "
+                                         f"first key {first!r}", None)
+        step = self._increment(cursor.connection)
+        return [first + i * step for i in range(count)]
+
+    def _increment(self, con: Any) -> int:
+        """The connection's ``@@auto_increment_increment`` (the step between the keys of one
+        INSERT), read once per connection, after the user's on_connect hooks could set it."""
+        step = getattr(con, "_pony_autoinc_step", None)
+        if step is None:
+            cursor = con.cursor()
+            self.execute(cursor, "SELECT @@auto_increment_increment")
+            step = int(cursor.fetchone()[0] or 1)
+            con._pony_autoinc_step = step
+        return step
 
     # --- introspection ------------------------------------------------------------------------
 
