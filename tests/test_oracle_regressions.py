@@ -50,3 +50,29 @@ def test_related_object_in_a_tuple_loads_when_read(db):
     with db_session:
         rows = select((p.id, p.land) for p in db.Dweller if p.id == 1)[:]
         assert [(pid, land.name) for pid, land in rows] == [(1, "France")]
+
+
+def test_left_join_object_not_found_gives_none_without_a_warning(backend):
+    """An object a left join finds no row for is None, with no 'Database contains NULL' warning."""
+    import warnings
+
+    def define(db):
+        class Owner(db.Entity):
+            id = PrimaryKey(int)
+            pets = Set("Animal")
+
+        class Animal(db.Entity):
+            id = PrimaryKey(int)
+            name = Required(str)
+            owner = Required(Owner)
+
+    from pony.orm import left_join
+
+    db = backend.make_db(define)
+    with db_session:
+        db.Animal(id=1, name="Rex", owner=db.Owner(id=1))
+        db.Owner(id=2)
+    with db_session, warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rows = left_join((o.id, a) for o in db.Owner for a in o.pets)[:]
+        assert sorted((oid, a and a.name) for oid, a in rows) == [(1, "Rex"), (2, None)]
