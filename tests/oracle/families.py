@@ -44,7 +44,7 @@ def filter_family(folding: bool):
 
 def operators_family(folding: bool):
     """String tests with % and _ (constants and parameters), empty in-lists, dates with timedelta."""
-    atom = st.one_of(string_atoms(folding), empty_in_atoms(), date_atoms())
+    atom = st.one_of(string_atoms(folding), empty_in_atoms(), empty_in_atoms(), date_atoms())
     return st.builds(lambda proj, pred, distinct: Spec("operators", items_of(proj), where=(pred,), distinct=distinct),
                      st.sampled_from(PROJECTIONS), combine(atom, 3), _distinct())
 
@@ -98,6 +98,7 @@ ORDER_SHAPES = [  # (loops, items to pick from, the item(s) that make a row uniq
     ((("p", "Person"), ("x", "p.pets")), ["p.id", "p.age", "x.weight", "x.name", "p", "p.active"], ["x.id", "x"],
      ["x.name"]),
 ]
+OBJECT_KEYS = ["p.age", "p.active", "len(p.name)", "count(p.pets)", "p.age % 3"]
 SINGLE_VALUES = ["p.age", "p.age % 3", "p.active", "len(p.name)", "p.age // 10", "p.country.id"]
 WINDOWS = st.one_of(st.just(()), st.builds(lambda n, k: ("limit", n, k), st.sampled_from(LIMITS), st.sampled_from(OFFSETS)),
                     st.builds(lambda a, n: ("slice", a, a + n), st.sampled_from(OFFSETS), st.sampled_from(LIMITS)),
@@ -110,7 +111,12 @@ def ordered_family(draw, folding: bool):
     """order_by with ties broken (by a unique item, or by DISTINCT), then limit/offset/slice/page/first."""
     where = (draw(simple_person_predicates(folding)),)
     window = draw(WINDOWS)
-    shape = draw(st.integers(0, 3))
+    shape = draw(st.integers(0, 4))
+    if shape == 4:  # objects ordered by keys of theirs, the primary key last; maybe filtered after
+        keys = draw(st.lists(st.sampled_from(OBJECT_KEYS), max_size=2, unique=True))
+        order_keys = tuple((k, draw(st.booleans())) for k in keys) + (("p.id", draw(st.booleans())),)
+        then = draw(st.sampled_from(["", "", "p.age > 20", "not p.active"]))
+        return Spec("ordered", (Item("p"),), where=where, order_keys=order_keys, then_filter=then, window=window)
     if shape == 3:  # one value per row: DISTINCT makes the rows unique, the order is total
         value = draw(st.sampled_from(SINGLE_VALUES))
         if value == "p.country.id":

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from pony.orm import left_join, select
+from pony.orm import count, desc, left_join, select  # noqa: F401 - names the order_by() text uses
 
 RELATED = {"p.country", "x.owner", "c"}  # to-one relations a generated query may yield alone
 
@@ -42,6 +42,8 @@ class Spec:
     distinct: bool = True  # False: .without_distinct()
     auto_distinct: bool = True  # Pony adds DISTINCT (not over the window of another query)
     order: tuple[int, ...] = ()  # order_by(*positions)
+    order_keys: tuple[tuple[str, bool], ...] = ()  # order_by("desc(p.age), p.id"): (key, descending)
+    then_filter: str = ""  # .filter("...") after ordering (the order must survive it)
     window: tuple = ()  # ("limit", n, k) | ("slice", a, b) | ("page", n, size) | ("first",)
     whole: str | None = None  # .count() / .sum() / ... of the whole query
     extra: dict = field(default_factory=dict, compare=False)
@@ -59,11 +61,22 @@ class Spec:
             text += ".without_distinct()"
         if self.order:
             text += f".order_by{self.order!r}"
+        if self.order_keys:
+            text += f".order_by({self.order_text()!r})"
+        if self.then_filter:
+            text += f".filter({self.then_filter!r})"
         if self.window:
             text += f" window {self.window!r}"
         if self.whole:
             text += f".{self.whole}()"
         return text
+
+    def order_text(self) -> str:
+        return ", ".join(f"desc({key})" if descending else key for key, descending in self.order_keys)
+
+    @property
+    def ordered(self) -> bool:
+        return bool(self.order or self.order_keys)
 
     def with_(self, **changes: Any) -> Spec:
         return replace(self, **changes)
@@ -78,6 +91,10 @@ def run_orm(spec: Spec, namespace: dict) -> Any:
         query = query.without_distinct()
     if spec.order:
         query = query.order_by(*spec.order)
+    if spec.order_keys:
+        query = query.order_by(spec.order_text())
+    if spec.then_filter:
+        query = query.filter(spec.then_filter)
     if spec.whole:
         return getattr(query, spec.whole)()
     kind = spec.window[0] if spec.window else None
@@ -206,6 +223,12 @@ def run_python(spec: Spec, namespace: dict) -> Any:
     for pos in reversed(spec.order):  # stable sorts, the last key first
         index = abs(pos) - 1
         rows.sort(key=lambda r: sort_key(r[index]), reverse=pos < 0)  # noqa: B023 - used at once
+    for key, descending in reversed(spec.order_keys):  # keys of the objects a query of "p" yields
+        get = _compile(key, ["p"], namespace)
+        rows.sort(key=lambda r: get(r[0]), reverse=descending)  # noqa: B023 - used at once
+    if spec.then_filter:
+        test = _compile(spec.then_filter, ["p"], namespace)
+        rows = [r for r in rows if test(r[0])]
     kind = spec.window[0] if spec.window else None
     if kind == "limit":
         rows = rows[spec.window[2]:spec.window[2] + spec.window[1]]
@@ -258,7 +281,7 @@ def compare(spec: Spec, got: Any, expected: Any) -> str | None:
         return f"{spec.describe()}: got {got!r}, expected {expected!r}"
     got_rows = [plain_row(spec, r) for r in got]
     expected_rows = [plain_row(spec, r) for r in expected]
-    if spec.order:
+    if spec.ordered:
         if got_rows == expected_rows:
             return None
         return f"{spec.describe()}: got {got_rows!r}, expected {expected_rows!r}"
