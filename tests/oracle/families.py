@@ -23,7 +23,9 @@ from .queries import Item, Spec, agg
 
 PROJECTIONS = ["p", "p.name", "p.id, p.name", "p.age + 1", "p.name.upper()", "p.name.lower()", "p.score",
                "p.id, p.score", "len(p.name)", "p.id, count(p.pets)", "p.born", "p.active", "p.nick", "p.age",
-               "p.age % 3, p.active", "p.country", "p.country, p.active", "p.born + timedelta(days=30)"]
+               "p.age % 3, p.active", "p.country", "p.country, p.active", "p.born + timedelta(days=30)",
+               "p.name[1:3]", "p.age / 4", "abs(p.age - 30)", "p.id, p.score * 2", "p.name + '!'",
+               "p.born - timedelta(days=1), p.active", "p.id, p.age if p.active else -1"]
 
 
 def items_of(text: str) -> tuple[Item, ...]:
@@ -68,6 +70,15 @@ def nested_atoms(folding: bool):
                   st.sampled_from(["avg", "max", "min"]), st.sampled_from(["<", ">="]), st.sampled_from([0, 20, 40])),
         st.builds(lambda op, k: f"count(q for q in Person if q.age < p.age) {op} {k}", st.sampled_from(COMPARE),
                   st.sampled_from([0, 2, 4])),
+        # subqueries whose values include NULL: `not in` must not turn into SQL's NOT IN trap
+        st.builds(lambda n, k: f"(p.score is not None and p.score {n}in select(q.score for q in Person if q.age > {k}))",
+                  neg, st.sampled_from([0, 20, 40])),
+        st.builds(lambda n, k: f"(p.nick is not None and p.nick {n}in select(q.nick for q in Person if q.age < {k}))",
+                  neg, st.sampled_from([20, 30, 50])),
+        # (a NULL never equals anything there, as in Pony: None is neither in nor out, so guarded)
+        st.builds(lambda n, k: f"(p.country is not None and p.country {n}in select(q.country for q in Person "
+                               f"if q.age < {k}))",
+                  neg, st.sampled_from([20, 30, 50])),
         st.sampled_from(["(p.country is not None and p.age >= max(q.age for q in Person if q.country == p.country))",
                          "exists(q for q in Person if q.age == p.age and q.id != p.id)"]),
         st.builds(lambda op, w: f"exists(x.weight {op} {w} for x in p.pets)", st.sampled_from(["<", ">"]),
@@ -199,10 +210,12 @@ def left_join_family(draw, folding: bool):
 # --- grouping and aggregates ---------------------------------------------------------------------------
 
 GROUP_SHAPES = [  # (loops, grouping keys, aggregates)
-    ((("p", "Person"),), ["p.active", "p.age", "p.country", "p.age % 3", "p.age // 20"],
+    ((("p", "Person"),), ["p.active", "p.age", "p.country", "p.age % 3", "p.age // 20", "p.score is None",
+                          "p.born"],
      [agg("count", "p"), agg("sum", "p.age"), agg("min", "p.age"), agg("max", "p.age"), agg("avg", "p.age"),
       agg("count", "p.score"), agg("sum", "p.score"), agg("avg", "p.score"), agg("max", "p.born"),
-      agg("group_concat", "p.name"), agg("count", "p.age")]),
+      agg("group_concat", "p.name"), agg("count", "p.age"), agg("sum", "p.active"), agg("count", "p.country"),
+      agg("max", "len(p.name)"), agg("sum", "p.age * 2"), agg("count", "p.nick")]),
     ((("p", "Person"), ("x", "p.pets")), ["p.name", "p.active", "p.age", "p"],
      [agg("count", "x"), agg("sum", "x.weight"), agg("max", "x.weight"), agg("group_concat", "x.name"),
       agg("count", "x.name"), agg("avg", "x.weight")]),
@@ -263,8 +276,8 @@ def json_atoms():
 def json_family(folding: bool):
     """Conditions on Json paths: values, keys that are missing, arrays inside, truth values."""
     atom = st.one_of(json_atoms(), json_atoms(), int_atoms())
-    return st.builds(lambda proj, pred: Spec("json", items_of(proj), where=(pred,)),
-                     st.sampled_from(PROJECTIONS), combine(atom, 3))
+    projections = st.sampled_from(PROJECTIONS + ["p.info['n']", "p.id, p.info['s']", "p.info['sub']['k']"])
+    return st.builds(lambda proj, pred: Spec("json", items_of(proj), where=(pred,)), projections, combine(atom, 3))
 
 
 def array_atoms():
