@@ -233,8 +233,11 @@ def groups_family(draw, folding: bool):
     where = (draw(simple_person_predicates(folding)),) if draw(st.booleans()) else ()
     if draw(st.integers(0, 3)) == 0:  # the whole query: .count(), .sum(), ...
         whole = draw(st.sampled_from(["count", "sum", "avg", "min", "max"]))
-        item = draw(st.sampled_from(["p.age", "p.score", "p.age * 2"] + (["p.active", "p"] if whole == "count" else [])))
-        return Spec("groups", (Item(item),), where=where, whole=whole)
+        joined = draw(st.booleans())
+        values = ["p.age", "p.score", "p.age * 2"] + (["x.weight"] if joined else [])
+        item = draw(st.sampled_from(values + (["p.active", "p"] if whole == "count" else [])))
+        loops = (("p", "Person"), ("x", "p.pets")) if joined else (("p", "Person"),)
+        return Spec("groups", (Item(item),), loops=loops, where=where, whole=whole)
     loops, keys, aggs = draw(st.sampled_from(GROUP_SHAPES))
     if loops[0][0] != "p":
         where = ()
