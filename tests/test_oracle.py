@@ -74,6 +74,7 @@ def run_mixed_case(db, model: dict, spec: Spec, mixed: str) -> str | None:
 
 @pytest.fixture(scope="module")
 def oracle_db(backend_module):
+    """The populated database of the module and its rows read back raw."""
     arrays = backend_module.has("arrays")
     db = backend_module.make_db(lambda db: define_entities(db, arrays))
     populate(db, arrays)
@@ -82,6 +83,7 @@ def oracle_db(backend_module):
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_queries_agree_with_python(oracle_db, backend_module, family, record_property):
+    """Every case of one family gives the same answer through the ORM as in Python."""
     if family == "arrays" and not backend_module.has("arrays"):
         pytest.skip(f"{backend_module.name} has no array columns in Pony")
     db, model = oracle_db

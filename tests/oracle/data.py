@@ -61,6 +61,7 @@ def define_entities(db: Any, arrays: bool) -> None:
 
 
 def populate(db: Any, arrays: bool) -> None:
+    """Store the rows through the ORM (the expected side reads them back raw)."""
     with db_session:
         countries = {cid: db.Country(id=cid, name=name) for cid, name in COUNTRIES}
         people = {}
@@ -119,6 +120,7 @@ class JList(list):
 
 
 def json_view(value: Any) -> Any:
+    """A Json document with the missing keys and indexes of a query (None)."""
     if isinstance(value, dict):
         return JDict({k: json_view(v) for k, v in value.items()})
     if isinstance(value, list):

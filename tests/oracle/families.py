@@ -29,14 +29,15 @@ PROJECTIONS = ["p", "p.name", "p.id, p.name", "p.age + 1", "p.name.upper()", "p.
 
 
 def items_of(text: str) -> tuple[Item, ...]:
+    """The items of a projection written "a, b"."""
     return tuple(Item(t) for t in text.split(", "))
 
 
-def _distinct():
+def _distinct() -> st.SearchStrategy:
     return st.sampled_from([True, True, True, False])
 
 
-def filter_family(folding: bool):
+def filter_family(folding: bool) -> st.SearchStrategy:
     """select(<projection> for p in Person if <condition>), some without DISTINCT, some refused."""
     mixed = st.sampled_from([None] * 3 * len(MIXED) + MIXED)
     return st.builds(lambda proj, pred, distinct, bad: Spec("filter", items_of(proj), where=(pred,), distinct=distinct,
@@ -44,19 +45,20 @@ def filter_family(folding: bool):
                      st.sampled_from(PROJECTIONS), person_predicates(folding), _distinct(), mixed)
 
 
-def operators_family(folding: bool):
+def operators_family(folding: bool) -> st.SearchStrategy:
     """String tests with % and _ (constants and parameters), empty in-lists, dates with timedelta."""
     atom = st.one_of(string_atoms(folding), empty_in_atoms(), empty_in_atoms(), date_atoms())
     return st.builds(lambda proj, pred, distinct: Spec("operators", items_of(proj), where=(pred,), distinct=distinct),
                      st.sampled_from(PROJECTIONS), combine(atom, 3), _distinct())
 
 
-def window_calls():
+def window_calls() -> st.SearchStrategy:
+    """``window(order, limit, offset)``: a window of another query (see namespaces.py)."""
     return st.builds(lambda key, n, k: f"window({key!r}, {n}, {k})", st.sampled_from(sorted(ORDERS)),
                      st.sampled_from(LIMITS), st.sampled_from(OFFSETS))
 
 
-def nested_atoms(folding: bool):
+def nested_atoms(folding: bool) -> st.SearchStrategy:
     """``in`` a window of another query, of values, of tuples; subqueries with conditions;
     scalar (correlated) subqueries; exists() of a generator yielding a condition."""
     neg = st.sampled_from(["", "not "])
@@ -90,7 +92,7 @@ def nested_atoms(folding: bool):
     )
 
 
-def nested_family(folding: bool):
+def nested_family(folding: bool) -> st.SearchStrategy:
     """Subqueries in conditions, and loops over another query (a window or a filtered query)."""
     inner = st.builds(lambda c: f"select(p for p in Person if {c})", simple_person_predicates(folding))
     sources = st.one_of(st.just("Person"), st.just("Person"), window_calls(), inner)
@@ -118,7 +120,7 @@ WINDOWS = st.one_of(st.just(()), st.builds(lambda n, k: ("limit", n, k), st.samp
 
 
 @st.composite
-def ordered_family(draw, folding: bool):
+def ordered_family(draw, folding: bool) -> Spec:
     """order_by with ties broken (by a unique item, or by DISTINCT), then limit/offset/slice/page/first."""
     where = (draw(simple_person_predicates(folding)),)
     window = draw(WINDOWS)
@@ -168,7 +170,7 @@ JOIN_SHAPES = [  # (loops, fixed conditions, items to pick from, whether pet con
 
 
 @st.composite
-def joins_family(draw, folding: bool):
+def joins_family(draw, folding: bool) -> Spec:
     """Several ``for`` loops: through collections, through a condition, three deep."""
     loops, fixed, choices, pets = draw(st.sampled_from(JOIN_SHAPES))
     items = draw(st.lists(st.sampled_from(choices), min_size=1, max_size=3, unique=True))
@@ -191,7 +193,7 @@ LEFT_SHAPES = [  # (loops, plain items, aggregates over the inner loop)
 
 
 @st.composite
-def left_join_family(draw, folding: bool):
+def left_join_family(draw, folding: bool) -> Spec:
     """left_join over collections that are empty for some rows: plain pairs and aggregates."""
     loops, outer, inner = draw(st.sampled_from(LEFT_SHAPES))
     key = Item(draw(st.sampled_from(outer)))
@@ -228,7 +230,7 @@ HAVING = [" > 1", " >= 2", " < 3", " > 40", " == 1"]
 
 
 @st.composite
-def groups_family(draw, folding: bool):
+def groups_family(draw, folding: bool) -> Spec:
     """GROUP BY through aggregates beside plain items, HAVING, and aggregates of a whole query."""
     where = (draw(simple_person_predicates(folding)),) if draw(st.booleans()) else ()
     if draw(st.integers(0, 3)) == 0:  # the whole query: .count(), .sum(), ...
@@ -254,7 +256,8 @@ def groups_family(draw, folding: bool):
 
 # --- Json and arrays ----------------------------------------------------------------------------------
 
-def json_atoms():
+def json_atoms() -> st.SearchStrategy:
+    """Conditions on Json paths, each guarded where a missing key is NULL."""
     n = "p.info['n']"
     return st.one_of(
         st.builds(lambda op, k: f"({n} is not None and {n} {op} {k})", st.sampled_from(COMPARE),
@@ -276,14 +279,15 @@ def json_atoms():
     )
 
 
-def json_family(folding: bool):
+def json_family(folding: bool) -> st.SearchStrategy:
     """Conditions on Json paths: values, keys that are missing, arrays inside, truth values."""
     atom = st.one_of(json_atoms(), json_atoms(), int_atoms())
     projections = st.sampled_from(PROJECTIONS + ["p.info['n']", "p.id, p.info['s']", "p.info['sub']['k']"])
     return st.builds(lambda proj, pred: Spec("json", items_of(proj), where=(pred,)), projections, combine(atom, 3))
 
 
-def array_atoms():
+def array_atoms() -> st.SearchStrategy:
+    """Conditions on array attributes: membership, length, items."""
     return st.one_of(
         st.builds(lambda t, neg: f"{t!r} {neg}in p.tags", st.sampled_from(["a", "b", "d", "z"]), st.sampled_from(["", "not "])),
         st.builds(lambda k, neg: f"{k} {neg}in p.nums", st.sampled_from([0, 1, 2, 7, 9]), st.sampled_from(["", "not "])),
@@ -297,7 +301,7 @@ def array_atoms():
     )
 
 
-def arrays_family(folding: bool):
+def arrays_family(folding: bool) -> st.SearchStrategy:
     """IntArray / StrArray attributes (PostgreSQL natively, SQLite as Json; MariaDB has none)."""
     atom = st.one_of(array_atoms(), array_atoms(), int_atoms())
     return st.builds(lambda proj, pred: Spec("arrays", items_of(proj), where=(pred,)),

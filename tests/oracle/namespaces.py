@@ -24,6 +24,7 @@ def _window_order(Person: Any, key: str) -> tuple:
 
 
 def orm_namespace(db: Any) -> dict:
+    """Names for the query text: the entities and Pony functions."""
     Person = db.Person
 
     def window(key, limit, offset):
@@ -64,6 +65,7 @@ def _avg(items: Any) -> Any:
 
 
 def python_namespace(model: dict) -> dict:
+    """The same names over the plain rows of ``model``, with Pony's meaning in Python."""
     people = model["Person"]
 
     def window(key, limit, offset):

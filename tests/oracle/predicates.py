@@ -59,10 +59,12 @@ def test_is_safe(values: list, transform: str, op: str, const: str, folding: boo
 
 
 def guarded(guard: str | None, text: str) -> str:
+    """A test behind the guard that keeps a nullable value from being NULL."""
     return f"({guard} and {text})" if guard else text
 
 
-def int_atoms():
+def int_atoms() -> st.SearchStrategy:
+    """Tests on an integer: comparisons, arithmetic, %, //, a conditional, between, in."""
     plain = st.builds(lambda op, k: f"p.age {op} {k}", st.sampled_from(COMPARE), st.sampled_from(INTS))
     arith = st.builds(lambda a, k, op, m: f"p.age {a} {k} {op} {m}", st.sampled_from(["+", "-", "*"]),
                       st.sampled_from([1, 2, 3]), st.sampled_from(COMPARE), st.sampled_from(INTS))
@@ -76,7 +78,8 @@ def int_atoms():
     return st.one_of(plain, arith, mod, div, case, between, in_list)
 
 
-def float_atoms():
+def float_atoms() -> st.SearchStrategy:
+    """Tests on a nullable float, guarded."""
     compare = st.builds(lambda op, c: f"(p.score is not None and p.score {op} {c})",
                         st.sampled_from(["<", "<=", ">", ">="]), st.sampled_from(FLOATS))
     is_none = st.sampled_from(["p.score is None", "p.score is not None"])
@@ -85,7 +88,8 @@ def float_atoms():
     return st.one_of(compare, is_none, mixed)
 
 
-def string_atoms(folding: bool):
+def string_atoms(folding: bool) -> st.SearchStrategy:
+    """String tests (safe under MySQL's folding when ``folding``), lengths, truth."""
     test = st.tuples(st.sampled_from(sorted(STRING_FIELDS)), st.sampled_from(sorted(TRANSFORMS)),
                      st.sampled_from(sorted(STRING_OPS)), st.sampled_from(STRINGS))
     test = test.filter(lambda t: test_is_safe(STRING_FIELDS[t[0]][1], *t[1:], folding))
@@ -100,13 +104,14 @@ def string_atoms(folding: bool):
     return st.one_of(test.map(render), length, truth)
 
 
-def empty_in_atoms():
+def empty_in_atoms() -> st.SearchStrategy:
     """``in`` an empty list: never true; ``not in`` one: always (a constant, a parameter, a tuple)."""
     return st.builds(lambda e, neg, lst: f"{e} {neg}in {lst}", st.sampled_from(["p.age", "p.name", "p.id", "p"]),
                      st.sampled_from(["", "not "]), st.sampled_from(["[]", "()", "EMPTY"]))
 
 
-def date_atoms():
+def date_atoms() -> st.SearchStrategy:
+    """Dates compared, their parts, and dates shifted by a timedelta."""
     dates = st.builds(lambda op, d: f"(p.born is not None and p.born {op} {d})", st.sampled_from(COMPARE),
                       st.sampled_from(DATES))
     parts = st.builds(lambda part, op, k: f"(p.born is not None and p.born.{part} {op} {k})",
@@ -118,7 +123,8 @@ def date_atoms():
     return st.one_of(dates, parts, shifted)
 
 
-def other_atoms():
+def other_atoms() -> st.SearchStrategy:
+    """Booleans, an optional to-one relation, and a collection."""
     bools = st.sampled_from(["p.active", "not p.active", "p.active == True", "p.active == False", "p.born is None"])
     to_one = st.one_of(
         st.sampled_from(["p.country is None", "p.country is not None"]),
@@ -139,7 +145,7 @@ def other_atoms():
     return st.one_of(bools, to_one, to_many)
 
 
-def pet_atoms(folding: bool):
+def pet_atoms(folding: bool) -> st.SearchStrategy:
     """Conditions on a pet ``x`` (the second loop of a join)."""
     weight = st.builds(lambda op, w: f"x.weight {op} {w}", st.sampled_from(COMPARE), st.sampled_from([0.75, 1.0, 2.0, 4.0]))
     ident = st.builds(lambda op, k: f"x.id {op} {k}", st.sampled_from(COMPARE), st.sampled_from([1, 3, 5, 8]))
@@ -149,7 +155,7 @@ def pet_atoms(folding: bool):
     return st.one_of(weight, ident, name.map(lambda t: STRING_OPS[t[0]][0]("x.name", t[1])), owner)
 
 
-def combine(atom, max_leaves: int = 4):
+def combine(atom, max_leaves: int = 4) -> st.SearchStrategy:
     """and / or / not over ``atom``."""
     return st.recursive(atom, lambda inner: st.one_of(
         st.builds(lambda a, b: f"({a} and {b})", inner, inner),
@@ -158,13 +164,13 @@ def combine(atom, max_leaves: int = 4):
     ), max_leaves=max_leaves)
 
 
-def person_predicates(folding: bool):
+def person_predicates(folding: bool) -> st.SearchStrategy:
     """Any condition on a person ``p`` (the scalar families)."""
     return combine(st.one_of(int_atoms(), float_atoms(), string_atoms(folding), other_atoms(), date_atoms(),
                              empty_in_atoms()))
 
 
-def simple_person_predicates(folding: bool):
+def simple_person_predicates(folding: bool) -> st.SearchStrategy:
     """Shorter conditions on ``p`` for the families whose interest lies elsewhere."""
     return combine(st.one_of(int_atoms(), float_atoms(), string_atoms(folding), other_atoms()), max_leaves=2)
 

@@ -25,6 +25,7 @@ class Item:
 
 
 def agg(func: str, arg: str, sep: str = "|") -> Item:
+    """An aggregate item: ``count(x)``, ``group_concat(x.name, sep="|")``..."""
     text = f"group_concat({arg}, sep={sep!r})" if func == "group_concat" else f"{func}({arg})"
     return Item(text, func, arg, sep)
 
@@ -243,6 +244,7 @@ def run_python(spec: Spec, namespace: dict) -> Any:
 
 
 def sort_key(value: Any) -> Any:
+    """How Python orders a result item: an object by its primary key."""
     return value.id if hasattr(value, "_entity") else value
 
 
@@ -267,6 +269,7 @@ def plain(value: Any, item: Item | None = None) -> Any:
 
 
 def plain_row(spec: Spec, row: Any) -> Any:
+    """A row of the result, plain (see ``plain``)."""
     if len(spec.items) == 1:
         return plain(row, spec.items[0])
     return tuple(plain(v, i) for v, i in zip(row, spec.items))
