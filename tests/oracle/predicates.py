@@ -157,11 +157,11 @@ def pet_atoms(folding: bool) -> st.SearchStrategy:
 
 def combine(atom, max_leaves: int = 4) -> st.SearchStrategy:
     """and / or / not over ``atom``."""
-    return st.recursive(atom, lambda inner: st.one_of(
-        st.builds(lambda a, b: f"({a} and {b})", inner, inner),
-        st.builds(lambda a, b: f"({a} or {b})", inner, inner),
-        inner.map(lambda a: f"not ({a})"),
-    ), max_leaves=max_leaves)
+    def extend(inner: st.SearchStrategy) -> st.SearchStrategy:
+        both = st.tuples(inner, inner)
+        return st.one_of(both.map(lambda t: f"({t[0]} and {t[1]})"), both.map(lambda t: f"({t[0]} or {t[1]})"),
+                         inner.map(lambda a: f"not ({a})"))
+    return st.recursive(atom, extend, max_leaves=max_leaves)
 
 
 def person_predicates(folding: bool) -> st.SearchStrategy:
