@@ -3,8 +3,8 @@
 Only expressions whose meaning agrees between SQL and Python: a nullable value is compared only
 behind an ``is not None`` guard (SQL's NULL and Python's None agree on ``is None`` and on any
 and/or/not of guarded comparisons), numbers stay non-negative where SQL and Python round
-differently, and on MySQL/MariaDB (case- and accent-insensitive collation) a string test is used
-only when folding case and accents cannot change its answer on this data.
+differently, and on MySQL/MariaDB (case- and accent-insensitive collation, ``=`` ignoring trailing
+spaces) a string test is used only when that folding cannot change its answer on this data.
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ def test_is_safe(values: list, transform: str, op: str, const: str, folding: boo
         return True
     test = STRING_OPS[op][1]
     values = [TRANSFORMS[transform](v) for v in values]
+    if op in ("==", "!="):  # and = ignores trailing spaces there (PAD SPACE), LIKE does not
+        return all(test(v, const) == test(fold(v).rstrip(" "), fold(const).rstrip(" ")) for v in values)
     return all(test(v, const) == test(fold(v), fold(const)) for v in values)
 
 
