@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from .. import errors
-from ..session.objects import RowReader, current_cache
+from ..session.objects import RowReader, current_cache, pkval_from_raw, seed
 from ..sql import ast
 from ..translation import chain
 from ..translation import params as P
@@ -38,6 +38,24 @@ class EntityResult:
 
     def read_all(self, cache: Any, rows: list) -> list:
         return self.reader.read_all(cache, rows)
+
+
+class KeyResult:
+    """A result item that is the object a foreign key (``via``, read at ``offset``) refers to."""
+
+    def __init__(self, via: Any, entity: Any, offset: int) -> None:
+        self.entity = entity
+        self.width = len(via.columns)
+        self.offsets = tuple(range(offset, offset + self.width))
+        self.sql2py = [c.sql2py for c in via.converters]
+        self.py_type = entity
+
+    def read(self, cache: Any, row: Any) -> Any:
+        raw = [row[i] for i in self.offsets]
+        if raw[0] is None:
+            return None
+        raw = [f(v) if f is not None else v for f, v in zip(self.sql2py, raw)]
+        return seed(cache, self.entity, pkval_from_raw(cache, self.entity, raw))
 
 
 class ValueResult:
@@ -93,8 +111,10 @@ def readers(translation: Any, provider: Any) -> list:
         return cached
     result, offset = [], 0
     for item in translation.results:
-        if item.entity is not None:
-            reader: Any = EntityResult(item.entity, item.alias, offset)
+        if item.by_key:
+            reader: Any = KeyResult(item.expr.via, item.entity, offset)
+        elif item.entity is not None:
+            reader = EntityResult(item.entity, item.alias, offset)
         else:
             reader = ValueResult(offset, _converter(translation, item, provider), item.py_type)
         result.append(reader)

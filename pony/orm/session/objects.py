@@ -314,6 +314,13 @@ class RowReader:
         self.required = [(attr, pos if isinstance(pos, int) else pos[0]) for attr, pos, _, _ in specs
                          if attr.is_required and not attr.is_pk]
 
+    def is_missing(self, row: Any) -> bool:
+        """No row at all (an outer join found none): its primary key is NULL, nothing to warn about."""
+        first = self.pk_specs[0][1] if self.pk_specs else None
+        if first is None:
+            return False
+        return row[first if isinstance(first, int) else first[0]] is None
+
     def check_empty(self, row: Any) -> None:
         """Warn, as Pony does, of a NULL or '' that the database holds for a Required attribute."""
         entity = self.entity
@@ -329,7 +336,7 @@ class RowReader:
                               errors.DatabaseContainsIncorrectEmptyValue, stacklevel=2)
 
     def read(self, cache: SessionCache, row: Any) -> Any:
-        if self.required and (None in row or "" in row):
+        if self.required and (None in row or "" in row) and not self.is_missing(row):
             self.check_empty(row)
         return self.read_checked(cache, row)
 

@@ -79,9 +79,10 @@ class QueryValue(Expr):
 class ResultItem:
     """How one item of the query result is read: an entity at an alias, or one value."""
 
-    def __init__(self, expr: Expr, columns: tuple) -> None:
+    def __init__(self, expr: Expr, columns: tuple, by_key: bool = False) -> None:
         self.expr = expr
         self.columns = columns
+        self.by_key = by_key  # an object read from its foreign key alone (None stays None)
         self.entity = expr.entity if isinstance(expr, ObjectExpr) else None
         self.alias = expr.alias if isinstance(expr, ObjectExpr) else None
         self.attr = getattr(expr, "attr", None) if isinstance(expr, Value) else None
@@ -768,7 +769,11 @@ class Translator:
     def finish_results(self) -> None:
         items = []
         for item in self.results:
-            if isinstance(item, ObjectExpr):
+            if isinstance(item, ObjectExpr) and not self.single and item.alias is None and item.via is not None:
+                # as in Pony, a related object in a tuple is its foreign key: no join, so a row whose
+                # key is NULL stays (with None) instead of vanishing through an inner join
+                items.append(ResultItem(item, tuple(item.pk_nodes), by_key=True))
+            elif isinstance(item, ObjectExpr):
                 items.append(ResultItem(item, item.columns(self)))
             elif isinstance(item, JsonExpr):
                 items.append(ResultItem(item, (item.value_node,)))
