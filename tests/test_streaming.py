@@ -85,9 +85,10 @@ def test_stream_of_tuples_and_values(db):
         query = select((p.name, p.score) for p in db.Player if p.score > 30)
         assert sorted(query.stream(batch_size=9)) == sorted(query[:])
         pairs = select((p, p.team) for p in db.Player if p.id <= 20)
-        streamed = sorted((p.id, t.id) for p, t in pairs.stream(batch_size=3))
-        assert streamed == sorted((p.id, t.id) for p, t in pairs[:])
-        assert streamed == [(i, (i % 5) + 1) for i in range(1, 21) if i % 4]
+        # a related object inside a tuple comes from the foreign key: None where it is NULL (as in Pony)
+        streamed = sorted((p.id, t and t.id) for p, t in pairs.stream(batch_size=3))
+        assert streamed == sorted((p.id, t and t.id) for p, t in pairs[:])
+        assert streamed == [(i, (i % 5) + 1 if i % 4 else None) for i in range(1, 21)]
         assert sorted(select(n.rank for n in db.Note).stream(batch_size=4)) == list(range(11))
 
 
