@@ -144,11 +144,9 @@ def _code_identifiers(code: CodeType) -> set[str]:
 def _by_positions(code: CodeType, candidates: list[ast.AST]) -> list[ast.AST]:
     if code.co_name == "<genexpr>":
         # the instruction loading the iterator `.0` carries the span of the whole expression
-        load = next((ins for ins in dis.get_instructions(code) if ins.argval == ".0"), None)
-        pos = load.positions if load is not None else None
-        if pos is None or None in (pos.lineno, pos.end_lineno, pos.col_offset, pos.end_col_offset):
+        wanted = _genexpr_span(code)
+        if wanted is None:
             return candidates
-        wanted = (pos.lineno, pos.col_offset, pos.end_lineno, pos.end_col_offset)
         return [node for node in candidates if _span(node) == wanted]
     spans = _positions(code)
     if not spans:
@@ -166,12 +164,62 @@ def _distinct_count(nodes: list[ast.AST]) -> int:
     return len(nodes) if len(nodes) < 2 else len({ast.dump(node) for node in nodes})
 
 
+_LOAD_FAST = dis.opmap["LOAD_FAST"]
+
+
 def _genexpr_span(code: CodeType) -> tuple[int, int, int, int] | None:
+    """The span of the instruction loading the iterator ``.0``: the whole generator expression."""
+    if code.co_varnames[:1] == (".0",):
+        # fast path: the first ``LOAD_FAST 0``, read from the raw bytecode next to co_positions
+        raw = code.co_code
+        for offset, pos in zip(range(0, len(raw), 2), code.co_positions()):
+            if raw[offset] == _LOAD_FAST and raw[offset + 1] == 0:
+                if None in pos:
+                    return None
+                return (pos[0], pos[2], pos[1], pos[3])  # type: ignore[return-value]
     load = next((ins for ins in dis.get_instructions(code) if ins.argval == ".0"), None)
     pos = load.positions if load is not None else None
     if pos is None or None in (pos.lineno, pos.end_lineno, pos.col_offset, pos.end_col_offset):
         return None
     return (pos.lineno, pos.col_offset, pos.end_lineno, pos.end_col_offset)  # type: ignore[return-value]
+
+
+def _place(node: ast.AST, first: int, start: int) -> set[str]:
+    """Move a tree parsed from a segment to its place in the file (``first`` line, ``start``
+    column of its first line) and return its identifiers (as ``_identifiers``), in one pass."""
+    names: set[str] = set()
+    shift = first - 1
+    stack = [node]
+    while stack:
+        child = stack.pop()
+        attributes = child._attributes
+        if attributes:
+            lineno = getattr(child, "lineno", None)
+            if lineno is not None:
+                if lineno == 1:
+                    child.col_offset += start  # type: ignore[attr-defined]
+                child.lineno = lineno + shift  # type: ignore[attr-defined]
+                end = getattr(child, "end_lineno", None)
+                if end is not None:
+                    if end == 1:
+                        child.end_col_offset += start  # type: ignore[attr-defined]
+                    child.end_lineno = end + shift  # type: ignore[attr-defined]
+        kind = type(child)
+        if kind is ast.Name:
+            names.add(child.id)  # type: ignore[attr-defined]
+        elif kind is ast.Attribute:
+            names.add(child.attr)  # type: ignore[attr-defined]
+        elif kind is ast.arg:
+            names.add(child.arg)  # type: ignore[attr-defined]
+        elif kind in _FUNCTION_DEFS:
+            names.add(child.name)  # type: ignore[attr-defined]
+        for field in child._fields:
+            value = getattr(child, field, None)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+    return names
 
 
 def _genexpr_alone(code: CodeType, module_globals: dict[str, Any] | None) -> SourceNode | None:
@@ -194,14 +242,8 @@ def _genexpr_alone(code: CodeType, module_globals: dict[str, Any] | None) -> Sou
         return None
     if not isinstance(node, ast.GeneratorExp):
         return None
-    for child in ast.walk(node):  # positions as in the file
-        if hasattr(child, "lineno"):
-            if child.lineno == 1:
-                child.col_offset += start
-            if child.end_lineno == 1:
-                child.end_col_offset += start
-    ast.increment_lineno(node, first - 1)
-    if _span(node) != span or not _code_identifiers(code) <= _identifiers(node):
+    identifiers = _place(node, first, start)  # positions as in the file
+    if _span(node) != span or not _code_identifiers(code) <= identifiers:
         return None
     return SourceNode(node, lines, code.co_filename)
 

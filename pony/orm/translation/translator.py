@@ -196,7 +196,7 @@ class Translator:
     def outer(self, node: pyast.expr) -> Expr:
         index, value = self.register(node)
         expr = self.value_expr(index, value)
-        expr.src = pyast.unparse(node)
+        expr.src_from(node)
         if isinstance(expr, ListExpr):
             expr.display = isinstance(node, (pyast.Tuple, pyast.List, pyast.Set))
         if self.unsupported(expr, value):
@@ -358,8 +358,8 @@ class Translator:
                 exc.args = (f"{exc.args[0]}: {pyast.unparse(node)}",)
                 exc.has_source = True  # type: ignore[attr-defined]
             raise
-        if expr.src == "?":
-            expr.src = pyast.unparse(node)
+        if expr.src_missing():
+            expr.src_from(node)
         return expr
 
     def visit_Name(self, node: pyast.Name) -> Expr:
@@ -467,7 +467,7 @@ class Translator:
             right = self.visit(right_node)
             aggregated = aggregated or right.aggregated
             if not isinstance(op, (pyast.In, pyast.NotIn)):
-                check_set_comparison(left, right, pyast.unparse(node))
+                check_set_comparison(left, right, node)
             conds.append(self.compare(type(op).__name__, left, right))
             left = right
         return Condition(conds[0] if len(conds) == 1 else ast.And(*conds), bool, aggregated=aggregated)
