@@ -65,6 +65,9 @@ def _value_sql2py(converter: Any) -> Any:
     return getattr(converter, "sql2py_computed", None) or converter.sql2py
 
 
+_GENERATED_READER_MIN_ROWS = 50
+
+
 def tuple_reader(results: list) -> Any:
     """A function reading every row into a tuple of result items, generated for this layout
     so that a row costs one tuple display instead of a call per column."""
@@ -293,9 +296,13 @@ class Query:
                 items = [read(cache, row) for row in rows]
         else:
             read_tuples = translation.compiled.get("read_tuples")
-            if read_tuples is None:
-                read_tuples = translation.compiled["read_tuples"] = tuple_reader(results)
-            items = read_tuples(cache, rows)
+            if read_tuples is None and len(rows) < _GENERATED_READER_MIN_ROWS:
+                # a few rows: reading them item by item costs less than generating the reader
+                items = [tuple([item.read(cache, row) for item in results]) for row in rows]
+            else:
+                if read_tuples is None:
+                    read_tuples = translation.compiled["read_tuples"] = tuple_reader(results)
+                items = read_tuples(cache, rows)
         if self._lock is not None:
             for item in items:
                 for obj in item if isinstance(item, tuple) else (item,):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import dis
 import linecache
+import re
 from types import CodeType
 from typing import Any
 
@@ -26,7 +27,9 @@ _FUNCTION_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 class SourceNode:
-    """The ``ast`` node of a code object together with the file lines it was parsed from."""
+    """The ``ast`` node of a code object together with the lines its positions refer to: the
+    file's lines, or for a generator expression parsed alone its own lines (line 1 is its first
+    line, columns are the file's)."""
 
     __slots__ = ("node", "lines", "filename")
 
@@ -184,42 +187,15 @@ def _genexpr_span(code: CodeType) -> tuple[int, int, int, int] | None:
     return (pos.lineno, pos.col_offset, pos.end_lineno, pos.end_col_offset)  # type: ignore[return-value]
 
 
-def _place(node: ast.AST, first: int, start: int) -> set[str]:
-    """Move a tree parsed from a segment to its place in the file (``first`` line, ``start``
-    column of its first line) and return its identifiers (as ``_identifiers``), in one pass."""
-    names: set[str] = set()
-    shift = first - 1
-    stack = [node]
-    while stack:
-        child = stack.pop()
-        attributes = child._attributes
-        if attributes:
-            lineno = getattr(child, "lineno", None)
-            if lineno is not None:
-                if lineno == 1:
-                    child.col_offset += start  # type: ignore[attr-defined]
-                child.lineno = lineno + shift  # type: ignore[attr-defined]
-                end = getattr(child, "end_lineno", None)
-                if end is not None:
-                    if end == 1:
-                        child.end_col_offset += start  # type: ignore[attr-defined]
-                    child.end_lineno = end + shift  # type: ignore[attr-defined]
-        kind = type(child)
-        if kind is ast.Name:
-            names.add(child.id)  # type: ignore[attr-defined]
-        elif kind is ast.Attribute:
-            names.add(child.attr)  # type: ignore[attr-defined]
-        elif kind is ast.arg:
-            names.add(child.arg)  # type: ignore[attr-defined]
-        elif kind in _FUNCTION_DEFS:
-            names.add(child.name)  # type: ignore[attr-defined]
-        for field in child._fields:
-            value = getattr(child, field, None)
-            if isinstance(value, ast.AST):
-                stack.append(value)
-            elif isinstance(value, list):
-                stack.extend(item for item in value if isinstance(item, ast.AST))
-    return names
+def _padded(text: str, start: int) -> str:
+    """``text`` (starting at UTF-8 column ``start`` of its first line) preceded by spaces inside
+    an extra pair of parentheses, so that the parser gives every node its column in the file
+    directly (no pass over the tree afterwards). Lines count from the expression's first line."""
+    return text if start == 0 else "(" + " " * (start - 1) + text + ")"
+
+
+# every word of a text: a superset of the identifiers of the expression it holds
+_WORD = re.compile(r"[^\W\d]\w*")
 
 
 def _genexpr_alone(code: CodeType, module_globals: dict[str, Any] | None) -> SourceNode | None:
@@ -236,16 +212,18 @@ def _genexpr_alone(code: CodeType, module_globals: dict[str, Any] | None) -> Sou
     text = segment(lines, probe)
     if not text or not text.startswith("("):
         return None
+    # every name the code uses must occur in the text: an edited file gives the bytecode fallback
+    if not _code_identifiers(code) <= set(_WORD.findall(text)):
+        return None
     try:
-        node = ast.parse(text, mode="eval").body
+        node = ast.parse(_padded(text, start), mode="eval").body
     except (SyntaxError, ValueError):
         return None
-    if not isinstance(node, ast.GeneratorExp):
+    if not isinstance(node, ast.GeneratorExp) or _span(node) != (1, start, span[2] - first + 1, span[3]):
         return None
-    identifiers = _place(node, first, start)  # positions as in the file
-    if _span(node) != span or not _code_identifiers(code) <= identifiers:
-        return None
-    return SourceNode(node, lines, code.co_filename)
+    # the lines the node's positions refer to: the expression's own, its first one indented as in the file
+    own_lines = (" " * start + text).splitlines(keepends=True) if start else text.splitlines(keepends=True)
+    return SourceNode(node, own_lines, code.co_filename)
 
 
 def find_source(code: CodeType, module_globals: dict[str, Any] | None = None) -> SourceNode | None:

@@ -304,9 +304,27 @@ class Translator:
     # --- visiting -------------------------------------------------------------------------------
 
     def is_external(self, node: pyast.AST) -> bool:
-        for sub in pyast.walk(node):
-            if isinstance(sub, pyast.Name) and sub.id in self.locals:
-                return False
+        """Whether ``node`` uses no loop variable (it is evaluated in Python and bound as a value).
+
+        The nodes are checked in ``ast.walk``'s breadth-first order (the callees of calls are
+        registered in that order), with a plain queue instead of its generators: this runs for
+        every node of every new query."""
+        local_names = self.locals
+        queue = [node]
+        for sub in queue:
+            kind = type(sub)
+            if kind is pyast.Name:
+                if sub.id in local_names:  # type: ignore[attr-defined]
+                    return False
+                continue
+            if kind in _OPAQUE_NODES:
+                continue
+            for field in sub._fields:
+                value = getattr(sub, field, None)
+                if isinstance(value, pyast.AST):
+                    queue.append(value)
+                elif isinstance(value, list):
+                    queue.extend(item for item in value if isinstance(item, pyast.AST))
             if isinstance(
                 sub,
                 (
@@ -827,6 +845,10 @@ class _RawType:
 
 
 NOFOLD: set = set()
+# leaves without children that matter to ``is_external``: contexts, operators, constants
+_OPAQUE_NODES = frozenset((pyast.Load, pyast.Store, pyast.Del, pyast.Constant, pyast.Eq, pyast.NotEq, pyast.Lt,
+                           pyast.LtE, pyast.Gt, pyast.GtE, pyast.In, pyast.NotIn, pyast.Is, pyast.IsNot,
+                           pyast.And, pyast.Or, pyast.Not, pyast.Add, pyast.Sub, pyast.Mult, pyast.Div))
 
 
 def _register_nofold() -> None:
