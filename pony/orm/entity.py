@@ -6,6 +6,7 @@ from typing import Any, dataclass_transform
 
 from . import errors
 from .model.attributes import Attribute, Collection, Discriminator, Optional, PrimaryKey, Required, Set
+from .model.describe import entity_to_dict
 from .model.entity_meta import EntityMetaBase
 from .session import changes, loading
 from .session.collections import SetInstance
@@ -405,7 +406,6 @@ class Entity(metaclass=EntityMeta):
 
     def to_dict(self, only: Any = None, exclude: Any = None, with_collections: bool = False,
                 with_lazy: bool = False, related_objects: bool = False) -> dict:
-        from .model.describe import entity_to_dict
         return entity_to_dict(self, only, exclude, with_collections, with_lazy, related_objects)
 
     def _attr_changed_(self, attr: Any) -> None:

@@ -37,7 +37,7 @@ def entity_to_dict(obj: Any, only: Any, exclude: Any, with_collections: bool, wi
                    related_objects: bool) -> dict:
     entity = type(obj)
     cache = obj._session_cache_
-    if cache.is_alive and cache.dirty:
+    if cache.dirty and cache.is_alive:
         cache.database._flush_cache(cache)
     if only is None and exclude is None and not (with_collections or with_lazy or related_objects):
         return _plain_dict(obj, entity)
@@ -85,10 +85,20 @@ def _plain_dict(obj: Any, entity: Any) -> dict:
             mask |= attr.bit
             tracked = attr.py_type is Json or (isinstance(attr.py_type, type) and issubclass(attr.py_type, Array))
             steps.append((attr.name, attr, 1 if attr.is_relation else 2 if tracked else 0))
-        plan = (tuple(steps), mask)
+        # only plain columns: one dict display reads them all (a KeyError takes the long way)
+        plain = tuple((name, attr) for name, attr, kind in steps) if not any(k for _, _, k in steps) else None
+        plan = (tuple(steps), mask, plain)
         type.__setattr__(entity, "_to_dict_plan_", plan)
-    steps, mask = plan
+    steps, mask, plain = plan
     vals = obj._vals_
+    if plain is not None:
+        try:
+            result = {name: vals[attr] for name, attr in plain}
+        except KeyError:
+            pass
+        else:
+            obj._rbits_ |= mask
+            return result
     result = {}
     for name, attr, kind in steps:
         try:
