@@ -28,7 +28,7 @@ class EntityResult:
     def __init__(self, entity: Any, alias: str, offset: int = 0) -> None:
         self.entity = entity
         self.alias = alias
-        self.reader = RowReader(entity, entity._load_attrs_, offset)
+        self.reader = _entity_reader(entity, offset)
         self.width = self.reader.width
         self.py_type = entity
 
@@ -37,6 +37,20 @@ class EntityResult:
 
     def read_all(self, cache: Any, rows: list) -> list:
         return self.reader.read_all(cache, rows)
+
+
+def _entity_reader(entity: Any, offset: int) -> RowReader:
+    """The row reader of ``entity``'s columns at ``offset``, shared by every query of that layout
+    (readers hold no per-query state; building one per new query costs a cold query time)."""
+    readers = entity.__dict__.get("_query_row_readers_")
+    if readers is None:
+        readers = {}
+        type.__setattr__(entity, "_query_row_readers_", readers)
+    key = (offset, tuple(entity._load_attrs_))
+    reader = readers.get(key)
+    if reader is None:
+        reader = readers[key] = RowReader(entity, entity._load_attrs_, offset)
+    return reader
 
 
 class ValueResult:
