@@ -325,20 +325,9 @@ class Translator:
                     queue.append(value)
                 elif isinstance(value, list):
                     queue.extend(item for item in value if isinstance(item, pyast.AST))
-            if isinstance(
-                sub,
-                (
-                    pyast.GeneratorExp,
-                    pyast.Lambda,
-                    pyast.ListComp,
-                    pyast.SetComp,
-                    pyast.DictComp,
-                    pyast.Starred,
-                    pyast.NamedExpr,
-                ),
-            ):
+            if kind in _SCOPED_NODES:  # (the parser and the decompiler make these exact classes)
                 return False
-            if isinstance(sub, pyast.Call):
+            if kind is pyast.Call:
                 func = sub.func
                 if not self.is_external(func):
                     return False
@@ -845,6 +834,9 @@ class _RawType:
 
 
 NOFOLD: set = set()
+# nodes that bind names or unpack: never evaluated in Python as an outer value
+_SCOPED_NODES = frozenset((pyast.GeneratorExp, pyast.Lambda, pyast.ListComp, pyast.SetComp, pyast.DictComp,
+                           pyast.Starred, pyast.NamedExpr))
 # leaves without children that matter to ``is_external``: contexts, operators, constants
 _OPAQUE_NODES = frozenset((pyast.Load, pyast.Store, pyast.Del, pyast.Constant, pyast.Eq, pyast.NotEq, pyast.Lt,
                            pyast.LtE, pyast.Gt, pyast.GtE, pyast.In, pyast.NotIn, pyast.Is, pyast.IsNot,
