@@ -268,7 +268,11 @@ class Query:
             if cached is not None:
                 cache.stats.cache_hit(compiled.sql)
                 return cached
-        cursor, _ = cache.execute(compiled.sql, arguments)
+        prepared = self._database.provider.preparable_select_arguments(arguments) if arguments else None
+        if prepared is not None:  # the driver may prepare a statement sent again and again (PostgreSQL)
+            cursor, _ = cache.execute(compiled.sql, prepared, prepared=True)
+        else:
+            cursor, _ = cache.execute(compiled.sql, arguments)
         items = _read_in_chunks(cursor, cache, reader) if reader is not None else cursor.fetchall()
         if cacheable:
             cache.query_results[key] = items
