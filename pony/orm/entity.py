@@ -6,6 +6,7 @@ from typing import Any, dataclass_transform
 
 from . import errors
 from .model.attributes import Attribute, Collection, Discriminator, Optional, PrimaryKey, Required, Set
+from .model.describe import entity_to_dict
 from .model.entity_meta import EntityMetaBase
 from .session import changes, loading
 from .session.collections import SetInstance
@@ -440,7 +441,6 @@ class Entity(metaclass=EntityMeta):
         """The attribute values as a dict: related objects as their primary keys (the objects themselves with
         ``related_objects=True``), collections with ``with_collections=True``, lazy attributes with
         ``with_lazy=True``; ``only``/``exclude`` pick attributes."""
-        from .model.describe import entity_to_dict
         return entity_to_dict(self, only, exclude, with_collections, with_lazy, related_objects)
 
     def _attr_changed_(self, attr: Any) -> None:

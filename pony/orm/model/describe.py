@@ -37,9 +37,13 @@ def entity_to_dict(obj: Any, only: Any, exclude: Any, with_collections: bool, wi
                    related_objects: bool) -> dict:
     entity = type(obj)
     cache = obj._session_cache_
-    if cache.is_alive and cache.dirty:
+    if cache.dirty and cache.is_alive:
         cache.database._flush_cache(cache)
     if only is None and exclude is None and not (with_collections or with_lazy or related_objects):
+        if getattr(obj, "_row_", None) is None:
+            result = _plain_columns_dict(obj, entity)
+            if result is not None:
+                return result
         return _plain_dict(obj, entity)
     only_names = _names(only, entity, "only")
     exclude_names = set(_names(exclude, entity, "exclude") or ())
@@ -101,6 +105,33 @@ def _plain_dict(obj: Any, entity: Any) -> dict:
             value = value.get_pk() if kind == 1 else (
                 value.get_untracked() if hasattr(value, "get_untracked") else value)
         result[name] = value
+    obj._rbits_ |= mask  # read, as attribute access would mark them (optimistic checks)
+    return result
+
+
+def _plain_columns_dict(obj: Any, entity: Any) -> dict | None:
+    """``to_dict()`` of an entity whose eager attributes are all plain columns (no relation, Json or
+    array): one dict display over the loaded values. None when that does not apply or a value is
+    not loaded (``_plain_dict`` then takes the long way)."""
+    plan = entity.__dict__.get("_to_dict_columns_")
+    if plan is None:
+        from ..types import Array, Json
+        attrs = [attr for attr in entity._attrs_ if not attr.is_collection and not attr.lazy]
+        plain = not any(attr.is_relation or attr.py_type is Json
+                        or (isinstance(attr.py_type, type) and issubclass(attr.py_type, Array)) for attr in attrs)
+        mask = 0
+        for attr in attrs:
+            mask |= attr.bit
+        plan = (tuple((attr.name, attr) for attr in attrs), mask) if plain else False
+        type.__setattr__(entity, "_to_dict_columns_", plan)
+    if plan is False:
+        return None
+    columns, mask = plan
+    vals = obj._vals_
+    try:
+        result = {name: vals[attr] for name, attr in columns}
+    except KeyError:
+        return None
     obj._rbits_ |= mask  # read, as attribute access would mark them (optimistic checks)
     return result
 

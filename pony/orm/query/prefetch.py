@@ -44,6 +44,13 @@ def _wanted(attr: Any, attrs: list, entities: list) -> bool:
             and any(issubclass(attr.py_type, e) or issubclass(e, attr.py_type) for e in entities))
 
 
+def _wanted_attrs(cls: Any, attrs: list, entities: list) -> list:
+    """The attributes of objects of ``cls`` to prefetch: wanted ones, then wanted lazy columns."""
+    wanted = [attr for attr in cls._attrs_ if _wanted(attr, attrs, entities)]
+    wanted.extend(lazy for lazy in getattr(cls, "_lazy_attrs_", ()) if lazy in attrs and not lazy.is_relation)
+    return wanted
+
+
 def with_lazy_columns(query: Any) -> Any:
     """For a query of one entity that prefetches lazy attributes of it: ``(shape, build, reader)``
     putting their columns into the main SELECT, right after the entity's own (no extra query)."""
@@ -77,13 +84,18 @@ def _prefetch_objects(cache: Any, objects: list, args: tuple, seen: set) -> None
             seen.add(id(obj))
             fresh.append(obj)
     by_attr: dict = {}  # attribute -> the objects whose value of it is wanted
+    wanted_of: dict = {}  # class -> its wanted attributes, decided once per class
     for obj in fresh:
-        for attr in type(obj)._attrs_:
-            if _wanted(attr, attrs, entities):
-                by_attr.setdefault(attr, []).append(obj)
-        for lazy in getattr(type(obj), "_lazy_attrs_", ()):
-            if lazy in attrs and not lazy.is_relation:
-                by_attr.setdefault(lazy, []).append(obj)
+        cls = type(obj)
+        wanted = wanted_of.get(cls)
+        if wanted is None:
+            wanted = wanted_of[cls] = _wanted_attrs(cls, attrs, entities)
+        for attr in wanted:
+            owners = by_attr.get(attr)
+            if owners is None:
+                by_attr[attr] = [obj]
+            else:
+                owners.append(obj)
     next_level: list = []
     for attr, owners in by_attr.items():
         if attr.is_collection:

@@ -29,7 +29,7 @@ class EntityResult:
     def __init__(self, entity: Any, alias: str, offset: int = 0) -> None:
         self.entity = entity
         self.alias = alias
-        self.reader = RowReader(entity, entity._load_attrs_, offset)
+        self.reader = _entity_reader(entity, offset)
         self.width = self.reader.width
         self.py_type = entity
 
@@ -58,6 +58,20 @@ class KeyResult:
         return seed(cache, self.entity, pkval_from_raw(cache, self.entity, raw))
 
 
+def _entity_reader(entity: Any, offset: int) -> RowReader:
+    """The row reader of ``entity``'s columns at ``offset``, shared by every query of that layout
+    (readers hold no per-query state; building one per new query costs a cold query time)."""
+    readers = entity.__dict__.get("_query_row_readers_")
+    if readers is None:
+        readers = {}
+        type.__setattr__(entity, "_query_row_readers_", readers)
+    key = (offset, tuple(entity._load_attrs_))
+    reader = readers.get(key)
+    if reader is None:
+        reader = readers[key] = RowReader(entity, entity._load_attrs_, offset)
+    return reader
+
+
 class ValueResult:
     """A result item that is one converted column value."""
 
@@ -82,6 +96,9 @@ def _value_sql2py(converter: Any) -> Any:
     if converter is None:
         return None
     return getattr(converter, "sql2py_computed", None) or converter.sql2py
+
+
+_GENERATED_READER_MIN_ROWS = 50
 
 
 def tuple_reader(results: list) -> Any:
@@ -266,7 +283,11 @@ class Query:
             if cached is not None:
                 cache.stats.cache_hit(compiled.sql)
                 return cached
-        cursor, _ = cache.execute(compiled.sql, arguments)
+        prepared = self._database.provider.preparable_select_arguments(arguments) if arguments else None
+        if prepared is not None:  # the driver may prepare a statement sent again and again (PostgreSQL)
+            cursor, _ = cache.execute(compiled.sql, prepared, prepared=True)
+        else:
+            cursor, _ = cache.execute(compiled.sql, arguments)
         items = _read_in_chunks(cursor, cache, reader) if reader is not None else cursor.fetchall()
         if cacheable:
             cache.query_results[key] = items
@@ -327,9 +348,13 @@ class Query:
                 items = [read(cache, row) for row in rows]
         else:
             read_tuples = translation.compiled.get("read_tuples")
-            if read_tuples is None:
-                read_tuples = translation.compiled["read_tuples"] = tuple_reader(results)
-            items = read_tuples(cache, rows)
+            if read_tuples is None and len(rows) < _GENERATED_READER_MIN_ROWS:
+                # a few rows: reading them item by item costs less than generating the reader
+                items = [tuple([item.read(cache, row) for item in results]) for row in rows]
+            else:
+                if read_tuples is None:
+                    read_tuples = translation.compiled["read_tuples"] = tuple_reader(results)
+                items = read_tuples(cache, rows)
         if self._lock is not None:
             for item in items:
                 for obj in item if isinstance(item, tuple) else (item,):

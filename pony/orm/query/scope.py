@@ -26,8 +26,16 @@ def _uses_raw_sql(tree: Any) -> bool:
     return found[1]
 
 
+def _code_mentions(code: types.CodeType, name: str) -> bool:
+    """Whether ``name`` occurs among the names of ``code`` or of the code nested in it (a cheap
+    superset of the tree's ``Name`` nodes: a query that never mentions it needs no tree walk)."""
+    if name in code.co_names or name in code.co_freevars or name in code.co_varnames:
+        return True
+    return any(isinstance(const, types.CodeType) and _code_mentions(const, name) for const in code.co_consts)
+
+
 def _with_raw_sql_names(captured: Captured, code: types.CodeType) -> Captured:
-    if _uses_raw_sql(captured.tree):
+    if _code_mentions(code, "raw_sql") and _uses_raw_sql(captured.tree):
         frame = writer_frame(code)
         captured.locals = {**frame.f_locals, **captured.locals}
     return captured

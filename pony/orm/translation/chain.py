@@ -145,7 +145,7 @@ def _gen_step(tr: Translator, step: Step, start: int) -> None:
     if ".0" in step.captured.locals:  # type: ignore[union-attr]
         index, value = tr.register(_FIRST_ITER)
         first = tr.value_expr(index, value)
-        first.src = pyast.unparse(node.generators[0].iter)
+        first.src_from(node.generators[0].iter)
     tr.frame.left_join = left_join
     tr.translate_loops(node, tr.frame, first, left_join)
     tr.set_results(tr.visit(node.elt))

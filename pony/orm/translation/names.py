@@ -40,7 +40,15 @@ def free_names(node: ast.AST, skip_first_iter: bool = False) -> tuple[str, ...]:
     return tuple(found)
 
 
+# nodes without names below them (contexts, operators, constants): skipped without a look
+_LEAVES = frozenset((ast.Load, ast.Store, ast.Del, ast.Constant, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt,
+                     ast.GtE, ast.In, ast.NotIn, ast.Is, ast.IsNot, ast.And, ast.Or, ast.Not, ast.Add, ast.Sub,
+                     ast.Mult, ast.Div))
+
+
 def _visit(node: ast.AST, bound: frozenset[str] | set[str], found: dict[str, None]) -> None:
+    if type(node) in _LEAVES:
+        return
     if isinstance(node, ast.Name):
         if isinstance(node.ctx, ast.Load) and node.id not in bound:
             found.setdefault(node.id, None)
@@ -50,9 +58,15 @@ def _visit(node: ast.AST, bound: frozenset[str] | set[str], found: dict[str, Non
         for default in [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]:
             _visit(default, bound, found)
         _visit(node.body, set(bound) | lambda_params(node.args), found)
-    else:
-        for child in ast.iter_child_nodes(node):
-            _visit(child, bound, found)
+    else:  # the children in ast.iter_child_nodes' order (first use decides the order of names)
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                _visit(value, bound, found)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        _visit(item, bound, found)
 
 
 def _comprehension(node: ast.AST, bound: frozenset[str] | set[str], found: dict[str, None],

@@ -4,6 +4,7 @@ values tested against a subquery of tuples, and set-typed operands that Python c
 
 from __future__ import annotations
 
+import ast as pyast
 from typing import Any
 
 from ..errors import IncomparableTypesError
@@ -33,10 +34,11 @@ def set_type_name(expr: Expr) -> str:
     return f"Set of {getattr(py_type, '__name__', py_type)}"
 
 
-def check_set_comparison(left: Expr, right: Expr, src: str) -> None:
+def check_set_comparison(left: Expr, right: Expr, node: pyast.AST) -> None:
     """A subquery compared with ``<``, ``==`` ...: Python would compare a set with a value."""
     if not isinstance(left, SetExpr) and not isinstance(right, SetExpr):
         return
+    src = pyast.unparse(node)
     names = [set_type_name(e) if isinstance(e, SetExpr) else e.type_name() for e in (left, right)]
     error = IncomparableTypesError(names[0], names[1])
     error.args = (f"Incomparable types {names[0]!r} and {names[1]!r} in expression: {src}",)

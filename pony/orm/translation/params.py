@@ -9,6 +9,7 @@ identity of structural ones such as entity classes or functions) selects the cac
 from __future__ import annotations
 
 import ast
+import builtins
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from ..errors import ExprEvalError
 from .constant_calls import check_arguments, is_checked
 
 _NO_TRANSFORM = None
+_BUILTINS = builtins.__dict__
 _PLAIN = frozenset((int, str, float, bool, type(None), bytes))
 
 # Outer lists longer than this are one parameter holding the whole list (``x in ids``): one
@@ -40,11 +42,13 @@ SCALAR_TYPES = _scalar_types()
 class Evaluator:
     """One outer sub-expression, compiled once; ``src`` is how the user wrote it."""
 
-    __slots__ = ("src", "code", "fixed", "exact", "call")
+    __slots__ = ("src", "code", "name", "fixed", "exact", "call")
 
     def __init__(self, node: ast.expr) -> None:
-        self.src = ast.unparse(node)
-        self.code = _compile(node)
+        # a plain name (the most common outer value) is looked up without compiling anything
+        self.name = node.id if isinstance(node, ast.Name) else None
+        self.src = self.name or ast.unparse(node)
+        self.code = _compile(node) if self.name is None else None
         self.fixed: tuple | None = None
         self.exact = False
         self.call = _CallParts(node) if _CallParts.applies(node) else None
@@ -53,7 +57,8 @@ class Evaluator:
         try:
             call = self.call.prepare(globals, locals) if self.call is not None else None
             if call is None:
-                value = eval(self.code, globals, locals)
+                value = eval(self.code, globals, locals) if self.name is None else \
+                    lookup_name(self.name, globals, locals)
         except Exception as exc:
             raise ExprEvalError(self.src, exc) from exc
         if call is not None:
@@ -66,6 +71,26 @@ class Evaluator:
         if type(value) not in _PLAIN and hasattr(value, "_get_current_object"):
             value = value._get_current_object()  # a context proxy (Flask-Login's current_user)
         return value
+
+
+def lookup_name(name: str, globals: dict, locals: Any) -> Any:
+    """The value ``eval(name, globals, locals)`` gives: locals, then globals, then builtins."""
+    if locals is not None:
+        try:
+            return locals[name]
+        except KeyError:
+            pass
+    try:
+        return globals[name]
+    except KeyError:
+        pass
+    builtins_ = globals.get("__builtins__", _BUILTINS)
+    if isinstance(builtins_, dict):
+        if name in builtins_:
+            return builtins_[name]
+    elif hasattr(builtins_, name):
+        return getattr(builtins_, name)
+    raise NameError(f"name {name!r} is not defined")
 
 
 def _compile(node: ast.expr) -> Any:

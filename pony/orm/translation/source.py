@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import dis
 import linecache
+import re
 from types import CodeType
 from typing import Any
 
@@ -26,7 +27,9 @@ _FUNCTION_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 class SourceNode:
-    """The ``ast`` node of a code object together with the file lines it was parsed from."""
+    """The ``ast`` node of a code object together with the lines its positions refer to: the
+    file's lines, or for a generator expression parsed alone its own lines (line 1 is its first
+    line, columns are the file's)."""
 
     __slots__ = ("node", "lines", "filename")
 
@@ -152,11 +155,9 @@ def _code_identifiers(code: CodeType) -> set[str]:
 def _by_positions(code: CodeType, candidates: list[ast.AST]) -> list[ast.AST]:
     if code.co_name == "<genexpr>":
         # the instruction loading the iterator `.0` carries the span of the whole expression
-        load = next((ins for ins in dis.get_instructions(code) if ins.argval == ".0"), None)
-        pos = load.positions if load is not None else None
-        if pos is None or None in (pos.lineno, pos.end_lineno, pos.col_offset, pos.end_col_offset):
+        wanted = _genexpr_span(code)
+        if wanted is None:
             return candidates
-        wanted = (pos.lineno, pos.col_offset, pos.end_lineno, pos.end_col_offset)
         return [node for node in candidates if _span(node) == wanted]
     spans = _positions(code)
     if not spans:
@@ -174,12 +175,35 @@ def _distinct_count(nodes: list[ast.AST]) -> int:
     return len(nodes) if len(nodes) < 2 else len({ast.dump(node) for node in nodes})
 
 
+_LOAD_FAST = dis.opmap["LOAD_FAST"]
+
+
 def _genexpr_span(code: CodeType) -> tuple[int, int, int, int] | None:
+    """The span of the instruction loading the iterator ``.0``: the whole generator expression."""
+    if code.co_varnames[:1] == (".0",):
+        # fast path: the first ``LOAD_FAST 0``, read from the raw bytecode next to co_positions
+        raw = code.co_code
+        for offset, pos in zip(range(0, len(raw), 2), code.co_positions()):
+            if raw[offset] == _LOAD_FAST and raw[offset + 1] == 0:
+                if None in pos:
+                    return None
+                return (pos[0], pos[2], pos[1], pos[3])  # type: ignore[return-value]
     load = next((ins for ins in dis.get_instructions(code) if ins.argval == ".0"), None)
     pos = load.positions if load is not None else None
     if pos is None or None in (pos.lineno, pos.end_lineno, pos.col_offset, pos.end_col_offset):
         return None
     return (pos.lineno, pos.col_offset, pos.end_lineno, pos.end_col_offset)  # type: ignore[return-value]
+
+
+def _padded(text: str, start: int) -> str:
+    """``text`` (starting at UTF-8 column ``start`` of its first line) preceded by spaces inside
+    an extra pair of parentheses, so that the parser gives every node its column in the file
+    directly (no pass over the tree afterwards). Lines count from the expression's first line."""
+    return text if start == 0 else "(" + " " * (start - 1) + text + ")"
+
+
+# every word of a text: a superset of the identifiers of the expression it holds
+_WORD = re.compile(r"[^\W\d]\w*")
 
 
 def _genexpr_alone(code: CodeType, module_globals: dict[str, Any] | None) -> SourceNode | None:
@@ -195,22 +219,18 @@ def _genexpr_alone(code: CodeType, module_globals: dict[str, Any] | None) -> Sou
     text = span_text(lines, span)
     if not text or not text.startswith("("):
         return None
+    # every name the code uses must occur in the text: an edited file gives the bytecode fallback
+    if not _code_identifiers(code) <= set(_WORD.findall(text)):
+        return None
     try:
-        node = ast.parse(text, mode="eval").body
+        node = ast.parse(_padded(text, start), mode="eval").body
     except (SyntaxError, ValueError):
         return None
-    if not isinstance(node, ast.GeneratorExp):
+    if not isinstance(node, ast.GeneratorExp) or _span(node) != (1, start, span[2] - first + 1, span[3]):
         return None
-    for child in ast.walk(node):  # positions as in the file
-        if hasattr(child, "lineno"):
-            if child.lineno == 1:
-                child.col_offset += start
-            if child.end_lineno == 1:
-                child.end_col_offset += start
-    ast.increment_lineno(node, first - 1)
-    if _span(node) != span or not _code_identifiers(code) <= _identifiers(node):
-        return None
-    return SourceNode(node, lines, code.co_filename)
+    # the lines the node's positions refer to: the expression's own, its first one indented as in the file
+    own_lines = (" " * start + text).splitlines(keepends=True) if start else text.splitlines(keepends=True)
+    return SourceNode(node, own_lines, code.co_filename)
 
 
 def find_source(code: CodeType, module_globals: dict[str, Any] | None = None) -> SourceNode | None:

@@ -193,7 +193,7 @@ class Translator:
     def outer(self, node: pyast.expr) -> Expr:
         index, value = self.register(node)
         expr = self.value_expr(index, value)
-        expr.src = pyast.unparse(node)
+        expr.src_from(node)
         if isinstance(expr, ListExpr):
             expr.display = isinstance(node, (pyast.Tuple, pyast.List, pyast.Set))
         if self.unsupported(expr, value):
@@ -301,23 +301,30 @@ class Translator:
     # --- visiting -------------------------------------------------------------------------------
 
     def is_external(self, node: pyast.AST) -> bool:
-        for sub in pyast.walk(node):
-            if isinstance(sub, pyast.Name) and sub.id in self.locals:
+        """Whether ``node`` uses no loop variable (it is evaluated in Python and bound as a value).
+
+        The nodes are checked in ``ast.walk``'s breadth-first order (the callees of calls are
+        registered in that order), with a plain queue instead of its generators: this runs for
+        every node of every new query."""
+        local_names = self.locals
+        queue = [node]
+        for sub in queue:
+            kind = type(sub)
+            if kind is pyast.Name:
+                if sub.id in local_names:  # type: ignore[attr-defined]
+                    return False
+                continue
+            if kind in _OPAQUE_NODES:
+                continue
+            for field in sub._fields:
+                value = getattr(sub, field, None)
+                if isinstance(value, pyast.AST):
+                    queue.append(value)
+                elif isinstance(value, list):
+                    queue.extend(item for item in value if isinstance(item, pyast.AST))
+            if kind in _SCOPED_NODES:  # (the parser and the decompiler make these exact classes)
                 return False
-            if isinstance(
-                sub,
-                (
-                    pyast.GeneratorExp,
-                    pyast.Lambda,
-                    pyast.ListComp,
-                    pyast.SetComp,
-                    pyast.DictComp,
-                    pyast.Starred,
-                    pyast.NamedExpr,
-                ),
-            ):
-                return False
-            if isinstance(sub, pyast.Call):
+            if kind is pyast.Call:
                 func = sub.func
                 if not self.is_external(func):
                     return False
@@ -355,8 +362,8 @@ class Translator:
                 exc.args = (f"{exc.args[0]}: {pyast.unparse(node)}",)
                 exc.has_source = True  # type: ignore[attr-defined]
             raise
-        if expr.src == "?":
-            expr.src = pyast.unparse(node)
+        if expr.src_missing():
+            expr.src_from(node)
         return expr
 
     def visit_Name(self, node: pyast.Name) -> Expr:
@@ -464,7 +471,7 @@ class Translator:
             right = self.visit(right_node)
             aggregated = aggregated or right.aggregated
             if not isinstance(op, (pyast.In, pyast.NotIn)):
-                check_set_comparison(left, right, pyast.unparse(node))
+                check_set_comparison(left, right, node)
             conds.append(self.compare(type(op).__name__, left, right))
             left = right
         return Condition(conds[0] if len(conds) == 1 else ast.And(*conds), bool, aggregated=aggregated)
@@ -827,6 +834,13 @@ class Translator:
 
 
 NOFOLD: set = set()
+# nodes that bind names or unpack: never evaluated in Python as an outer value
+_SCOPED_NODES = frozenset((pyast.GeneratorExp, pyast.Lambda, pyast.ListComp, pyast.SetComp, pyast.DictComp,
+                           pyast.Starred, pyast.NamedExpr))
+# leaves without children that matter to ``is_external``: contexts, operators, constants
+_OPAQUE_NODES = frozenset((pyast.Load, pyast.Store, pyast.Del, pyast.Constant, pyast.Eq, pyast.NotEq, pyast.Lt,
+                           pyast.LtE, pyast.Gt, pyast.GtE, pyast.In, pyast.NotIn, pyast.Is, pyast.IsNot,
+                           pyast.And, pyast.Or, pyast.Not, pyast.Add, pyast.Sub, pyast.Mult, pyast.Div))
 
 
 def _register_nofold() -> None:

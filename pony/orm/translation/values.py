@@ -6,6 +6,7 @@ nodes. Objects, collections and subqueries are in ``objects.py``.
 
 from __future__ import annotations
 
+import ast as pyast
 import datetime
 import uuid
 from decimal import Decimal
@@ -27,7 +28,34 @@ FLIPPED = {"=": "=", "<>": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 class Expr:
     """Base of every typed query expression; ``src`` is the Python text it came from."""
 
-    src: str = "?"
+    _src: str = "?"
+    _src_node: Any = None  # the Python ast node whose text ``src`` is, unparsed on first use
+
+    @property
+    def src(self) -> str:
+        """The Python text of this expression ("?" for an inner one the translator names later).
+
+        Only error messages read it, so the translator records the ast node and this property
+        unparses it on demand instead of at every node of every new query."""
+        node = self._src_node
+        if node is not None:
+            self._src = pyast.unparse(node)
+            self._src_node = None
+        return self._src
+
+    @src.setter
+    def src(self, text: str) -> None:
+        self._src = text
+        self._src_node = None
+
+    def src_from(self, node: Any) -> None:
+        """Name this expression after ``node`` (lazily; see ``src``)."""
+        self._src = "?"
+        self._src_node = node
+
+    def src_missing(self) -> bool:
+        """True while no text names this expression (cheaper than ``src == "?"``)."""
+        return self._src_node is None and self._src == "?"
     aggregated = False  # contains an aggregate over the rows of the current frame
     py_type: Any = None
 

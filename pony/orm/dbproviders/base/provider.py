@@ -270,6 +270,12 @@ class DBAPIProvider:
         one that lets the driver prepare it on the server where the driver can."""
         return self.cursor(con)
 
+    def preparable_select_arguments(self, arguments: list) -> list | None:
+        """The arguments of a query's SELECT, ready for a prepared cursor, when binding them on the
+        server gives the same results as binding them in the SQL text; otherwise None (the query
+        then runs on an ordinary cursor). Drivers that prepare nothing keep the default."""
+        return None
+
     def execute(self, cursor: Any, sql: str, arguments: Any = None, returning_id: bool = False) -> Any:
         """Run one statement; returns the new key when ``returning_id``."""
         if debug_flags.debug:

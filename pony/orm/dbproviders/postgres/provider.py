@@ -25,6 +25,8 @@ from .ddl import PGDDLCompiler
 _CONNECTION_LOST_STATES = ("57P01", "57P02", "57P03")
 # psycopg parses (and may prepare) once a statement of at most this many parameters.
 _CACHED_PARAMS = 50
+_INT4_LIMIT = 2 ** 31
+_INT8_LIMIT = 2 ** 63
 
 
 _stream_ids = itertools.count(1)
@@ -99,6 +101,32 @@ class PGProvider(DBAPIProvider):
             return self.dbapi_module.Cursor(con)
         except Exception as exc:
             raise_wrapped(exc)
+
+    def preparable_select_arguments(self, arguments: list) -> list | None:
+        # Only plain ints, each typed as PostgreSQL types the same number written in the SQL text
+        # (integer, or bigint beyond its range): then operators, functions and overflow behave as
+        # with client-side binding. A str, None or other value may leave the server unable to
+        # infer a parameter's type, so such queries keep the ordinary cursor.
+        if not self.is_psycopg3:
+            return None
+        wrappers = self._int_wrappers
+        if wrappers is None:
+            from psycopg.types.numeric import Int4, Int8
+            wrappers = self._int_wrappers = (Int4, Int8)
+        int4, int8 = wrappers
+        prepared = []
+        for value in arguments:
+            if type(value) is not int:
+                return None
+            if -_INT4_LIMIT <= value < _INT4_LIMIT:
+                prepared.append(int4(value))
+            elif -_INT8_LIMIT <= value < _INT8_LIMIT:
+                prepared.append(int8(value))
+            else:
+                return None  # numeric in the SQL text
+        return prepared
+
+    _int_wrappers: Any = None
 
     def insert_rows_returning(self, cursor: Any, node: Any, sql: str, rows: list, record: Any,
                               start: int = 0) -> list:
