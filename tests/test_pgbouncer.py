@@ -4,6 +4,7 @@ quick smoke set of ``make test``."""
 
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -118,3 +119,7 @@ def test_prepared_statements_option_decides_server_side_preparation(backend):
     with pytest.raises(TypeError, match="'prepared_statements' must be True, False or 'auto'. Got: 'sometimes'"):
         Database(*args, **kwargs, prepared_statements="sometimes")
 
+
+
+if os.environ.get("PONY_PG_PGBOUNCER"):  # the suite already runs through a PgBouncer: not one behind another
+    pytestmark = pytest.mark.skip(reason="not repeated in the run through PgBouncer")

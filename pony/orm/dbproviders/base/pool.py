@@ -22,7 +22,7 @@ class Pool(threading.local):
     """
 
     # Slots of a threading.local are shared by all threads (the rest is per thread).
-    __slots__ = ("limit", "__dict__")
+    __slots__ = ("limit", "opener", "__dict__")
     # May a connection opened by one thread be used by another (not SQLite's)?
     shareable = True
 
@@ -41,13 +41,17 @@ class Pool(threading.local):
         """Count this pool's connections in ``limit`` (all threads)."""
         self.limit = limit
 
+    def set_opener(self, opener: Callable[[], Any]) -> None:
+        """Open new connections with ``opener`` instead (all threads): the ``failover`` bind option."""
+        self.opener = opener
+
     def _limit(self) -> ConnectionLimit | None:
         return getattr(self, "limit", None)
 
     def _new_connection(self) -> Any:
         log_orm("GET NEW CONNECTION")
         try:
-            con = self.connect_func()
+            con = getattr(self, "opener", self.connect_func)()
         except BaseException:
             self._closed(None)
             raise

@@ -204,6 +204,10 @@ class DBAPIProvider:
     def end_transaction(self, con: Any) -> None:
         """Called after commit/rollback: return the connection to its between-sessions mode."""
 
+    def replication_lag(self, con: Any) -> float | None:
+        """Seconds a replica's data lags behind its primary (0 on a primary); None when unknown."""
+        return None
+
     def is_connection_error(self, exc: BaseException) -> bool:
         """Does ``exc`` mean the connection is gone (so a read-only session may reconnect)?"""
         if not isinstance(exc, (errors.InterfaceError, errors.OperationalError, errors.ProgrammingError)):

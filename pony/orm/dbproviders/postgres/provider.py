@@ -168,6 +168,13 @@ class PGProvider(DBAPIProvider):
             return True
         return bool(getattr(exc, "pgconn", None) is not None and getattr(exc.pgconn, "status", 0) == 1)
 
+    def replication_lag(self, con: Any) -> float | None:
+        # Replayed all it received: no lag it knows of; else the age of the last replayed commit.
+        sql = ("SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() "
+               "THEN 0 ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END")
+        row = self._fetch_one(con, sql)
+        return None if row is None or row[0] is None else float(row[0])
+
     # --- transactions -------------------------------------------------------------------------
 
     def begin(self, con: Any, immediate: bool = False, serializable: bool = False) -> None:
