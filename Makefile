@@ -6,7 +6,7 @@ BIN = $(VENV)/bin
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: demo test lint oracle bench soak clean parity-record
+.PHONY: demo test test-pgbouncer test-cluster lint oracle bench soak clean parity-record
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python >= 3.11 is required"; exit 1; }
@@ -20,7 +20,23 @@ demo: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	bash scripts/start-databases.sh
+	bash scripts/install-scale-servers.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The PostgreSQL part of the suite through a PgBouncer in transaction pooling mode, started on a
+# free localhost port by tests/servers/pgbouncer.py and stopped afterwards (docs/scale-out.md).
+test-pgbouncer: $(BIN)/.installed
+	bash scripts/start-databases.sh
+	bash scripts/install-scale-servers.sh
+	PONY_BACKENDS=postgres $(BIN)/python tests/servers/pgbouncer.py -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Servers the tests start themselves: a PostgreSQL primary with a streaming replica, a PgBouncer, and a
+# three-node Galera cluster with the long tests (many writers, a node killed mid-run).
+test-cluster: $(BIN)/.installed
+	bash scripts/start-databases.sh
+	bash scripts/install-scale-servers.sh
+	PONY_CLUSTER_TESTS=1 $(BIN)/python -m pytest tests/test_galera.py tests/test_replicas.py tests/test_pgbouncer.py \
+		tests/test_pool_limits.py $(PYTEST_ARGS)
 
 # Side-by-side benchmark (bench/README.md): one venv per contestant under bench/.venvs/.
 # BENCH_ARGS, e.g. "--quick --db sqlite", "--only this,pony --tests D,F".

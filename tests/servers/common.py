@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -79,15 +80,20 @@ def run(argv: Sequence[str], timeout: float = 120) -> str:
 
 
 def stop_process(proc: subprocess.Popen | None, timeout: float = 10) -> None:
-    """SIGTERM, then SIGKILL after ``timeout`` seconds."""
-    if proc is None or proc.poll() is not None:
+    """SIGTERM to the process group (started with ``start_new_session``: runuser and the server
+    under it), then SIGKILL after ``timeout`` seconds."""
+    if proc is None:
         return
-    proc.terminate()
-    try:
-        proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def start_or_skip(start: Callable[[], object]) -> object:

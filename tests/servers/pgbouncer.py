@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -126,6 +127,7 @@ def main(argv: list[str]) -> int:
     """Start a PgBouncer before the PostgreSQL server of PONY_PG_HOST/PORT and run ``argv`` through it."""
     if argv and argv[0] == "--":
         argv = argv[1:]
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the pgbouncer on the way out
     host = os.environ.get("PONY_PG_HOST", LOCALHOST)
     port = int(os.environ.get("PONY_PG_PORT", "5432"))
     with PgBouncer(backend_host=host, backend_port=port) as bouncer:
