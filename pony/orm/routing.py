@@ -191,8 +191,9 @@ def configure(database: Any, make_provider: Callable[..., Any], args: tuple, kwa
         nodes = [server_arguments(item, args, kwargs, "failover", providers)
                  for item in _server_list(options["failover"], "failover")]
         node_providers = [make_provider(*a, **k) for a, k in nodes]
-        primary.pool.set_opener(FailoverOpener([primary._open] + [p._open for p in node_providers],
-                                               [primary.server_label] + [_label(k) for _, k in nodes]))
+        # Each pool's own connect function (thread-independent: it reads the pool's arguments).
+        openers = [primary.pool.connect_func] + [p.pool.connect_func for p in node_providers]
+        primary.pool.set_opener(FailoverOpener(openers, [primary.server_label] + [_label(k) for _, k in nodes]))
     replicas = options.get("replicas")
     router = options.get("router")
     if replicas is None:

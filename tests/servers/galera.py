@@ -16,7 +16,6 @@ from types import TracebackType
 from tests.servers.common import (
     LOCALHOST,
     ServerUnavailable,
-    as_user,
     free_port,
     make_temp_dir,
     port_open,
@@ -175,6 +174,3 @@ class GaleraCluster:
 
     def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
-
-
-_ = as_user  # the servers drop privileges themselves (--user)
