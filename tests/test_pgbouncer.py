@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
 from pony.orm import Database, Required, commit, db_session, rollback, select
-from tests.conftest import pg_params
+from tests.conftest import _pg_connect, pg_params
 from tests.servers.common import start_or_skip
 from tests.servers.pgbouncer import PgBouncer
 
@@ -47,6 +48,31 @@ def test_pooler_is_detected_and_statements_are_not_prepared(backend, bouncer):
     assert db.provider.prepared_statements is False
     direct = backend.database()
     assert direct.provider.prepared_statements is True
+
+
+@pytest.mark.parametrize("option", [True, "auto"])
+def test_server_prepared_statements_break_under_transaction_pooling_unless_off(backend, bouncer, option):
+    """The root cause: a statement psycopg prepared lives on one server connection, and in transaction
+    pooling the next execution may run on another one (here: the one it was prepared on ends)."""
+    from pony.orm import ProgrammingError
+    db = bouncer_db(backend, bouncer, prepared_statements=option)
+    with db_session:
+        account = db.Account(owner="x", balance=0)
+        db.flush()
+        account_id = account.id
+    for _ in range(8):  # past psycopg's prepare threshold (5)
+        with db_session:
+            db.Account[account_id]
+            server_pid = db.select("SELECT pg_backend_pid()")[0]  # one client alone: always the same server
+    with _pg_connect(admin=True) as direct:  # that server connection ends; PgBouncer opens another
+        direct.execute("SELECT pg_terminate_backend(%s)", (server_pid,))
+    time.sleep(0.5)
+    with db_session:
+        if option is True:
+            with pytest.raises(ProgrammingError, match='prepared statement "_pg3_0" does not exist'):
+                db.Account[account_id]
+        else:
+            assert db.Account[account_id].owner == "x"
 
 
 def test_concurrent_read_modify_write_through_transaction_pooling(backend, bouncer):
