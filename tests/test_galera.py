@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(bool(os.environ.get("PONY_PG_PGBOUNCER")) or
                                 reason="a MariaDB cluster: not part of this run")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["mysql"])  # the id counts these tests as MariaDB's
 def cluster():
     galera = start_or_skip(lambda: GaleraCluster().start())
     con = galera.connect(0)
