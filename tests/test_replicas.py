@@ -140,6 +140,15 @@ def test_readonly_session_refuses_writes(backend):
     with pytest.raises(TransactionError, match=r"inside db_session\(readonly=True\)"):
         with db_session(readonly=True):
             db.execute("DELETE FROM note")
+    with pytest.raises(TransactionError, match=r"inside db_session\(readonly=True\)"):
+        with db_session(readonly=True):
+            select(n for n in db.Note).for_update()[:]
+    with pytest.raises(TransactionError, match=r"inside db_session\(readonly=True\)"):
+        with db_session(readonly=True):
+            with db.savepoint():
+                pass
+    with db_session(readonly=True):
+        assert texts(db) == [] and db.select("SELECT count(*) FROM note") == [0]
     with db_session:
         assert texts(db) == []
     with pytest.raises(TypeError, match="'readonly' parameter of db_session cannot be used with 'immediate'"):
