@@ -36,7 +36,7 @@ test-cluster: $(BIN)/.installed
 	bash scripts/start-databases.sh
 	bash scripts/install-scale-servers.sh
 	PONY_CLUSTER_TESTS=1 $(BIN)/python -m pytest tests/test_galera.py tests/test_replicas.py tests/test_pgbouncer.py \
-		tests/test_pool_limits.py $(PYTEST_ARGS)
+		tests/test_pool_limits.py tests/test_failover.py $(PYTEST_ARGS)
 
 # Side-by-side benchmark (bench/README.md): one venv per contestant under bench/.venvs/.
 # BENCH_ARGS, e.g. "--quick --db sqlite", "--only this,pony --tests D,F".
