@@ -6,7 +6,7 @@ BIN = $(VENV)/bin
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: demo test docs lint oracle bench soak clean parity-record mutate
+.PHONY: demo test test-pgbouncer test-cluster docs lint oracle bench soak clean parity-record mutate
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python >= 3.11 is required"; exit 1; }
@@ -31,6 +31,7 @@ demo: $(DEMO_VENV)/.installed
 # found on the machine (scripts/test-other-pythons.sh; OTHER_PYTHONS=none skips them).
 test: $(BIN)/.installed
 	bash scripts/start-databases.sh
+	bash scripts/install-scale-servers.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	bash scripts/test-other-pythons.sh $(BIN)/python $(PYTEST_ARGS)
 
@@ -38,6 +39,21 @@ test: $(BIN)/.installed
 # builds it too (tests/test_docs_site.py).
 docs: $(BIN)/.installed
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict -d site
+
+# The PostgreSQL part of the suite through a PgBouncer in transaction pooling mode, started on a
+# free localhost port by tests/servers/pgbouncer.py and stopped afterwards (docs/scale-out.md).
+test-pgbouncer: $(BIN)/.installed
+	bash scripts/start-databases.sh
+	bash scripts/install-scale-servers.sh
+	PONY_BACKENDS=postgres $(BIN)/python tests/servers/pgbouncer.py -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Servers the tests start themselves: a PostgreSQL primary with a streaming replica, a PgBouncer, and a
+# three-node Galera cluster with the long tests (many writers, a node killed mid-run).
+test-cluster: $(BIN)/.installed
+	bash scripts/start-databases.sh
+	bash scripts/install-scale-servers.sh
+	PONY_CLUSTER_TESTS=1 $(BIN)/python -m pytest tests/test_galera.py tests/test_replicas.py tests/test_pgbouncer.py \
+		tests/test_pool_limits.py tests/test_failover.py $(PYTEST_ARGS)
 
 # Side-by-side benchmark (bench/README.md): one venv per contestant under bench/.venvs/.
 # BENCH_ARGS, e.g. "--quick --db sqlite", "--only this,pony --tests D,F".

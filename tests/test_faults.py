@@ -98,6 +98,7 @@ def wait_until_gone(alive, limit=10.0):
 
 # --- connection closed by the server ---------------------------------------------------------
 
+@pytest.mark.direct_connection
 def test_connection_closed_between_sessions_is_replaced_silently(backend, record_property):
     db = make_db(backend)
     rounds = size(3, 30)
@@ -116,6 +117,7 @@ def test_connection_closed_between_sessions_is_replaced_silently(backend, record
     record_property("faults", rounds)
 
 
+@pytest.mark.direct_connection
 def test_connection_closed_inside_a_session_that_only_read_is_replaced(backend):
     db = make_db(backend)
     with db_session:

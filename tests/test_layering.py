@@ -38,6 +38,7 @@ LAYERS: list[tuple[str, int, str]] = [
     ("orm/entity.py", 6, "L6"),
     ("orm/database.py", 6, "L6"),
     ("orm/urls.py", 6, "L6"),
+    ("orm/routing.py", 6, "L6"),
     ("orm/database_mapping.py", 6, "L6"),
     ("orm/security.py", 6, "L6"),
     ("orm/core.py", 6, "L6"),

@@ -9,6 +9,7 @@ trips per operation are counted on the server (``Questions`` of the ORM's own co
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime
 
 import pytest
@@ -63,6 +64,7 @@ def test_batch_ids_stay_right_while_another_connection_inserts(backend, db):
         pytest.skip("SQLite lets one connection write at a time: inserts cannot interleave")
     stop = threading.Event()
     failures: list = []
+    written = [0]  # rows the other connection has committed
 
     def other_writer():
         try:
@@ -71,6 +73,7 @@ def test_batch_ids_stay_right_while_another_connection_inserts(backend, db):
                 with db_session:
                     db.execute(f"INSERT INTO entry (name, level) VALUES ('other{i}', 99)")
                 i += 1
+                written[0] = i
         except Exception as exc:  # reported by the main thread
             failures.append(exc)
 
@@ -80,6 +83,10 @@ def test_batch_ids_stay_right_while_another_connection_inserts(backend, db):
     try:
         for round_ in range(15):
             assigned.update(insert_batch(db, f"r{round_}-", 60))
+            before = written[0]  # let the other connection commit between two batches
+            deadline = time.monotonic() + 5
+            while written[0] == before and time.monotonic() < deadline and not failures:
+                time.sleep(0.001)
     finally:
         stop.set()
         thread.join()

@@ -164,6 +164,7 @@ def test_reconnect_inside_read_only_session(backend, table_db):
         assert table_db.select("name FROM item") == ["one"]
 
 
+@pytest.mark.direct_connection
 def test_lost_connection_after_write_raises_and_rolls_back(backend, table_db):
     with pytest.raises(ConnectionClosedError):
         with db_session:

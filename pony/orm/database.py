@@ -9,7 +9,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import errors, urls
+from . import errors, routing, urls
 from .callers import user_namespaces
 from .database_mapping import DatabaseMappingMixin
 from .dbproviders import PROVIDER_NAMES
@@ -74,6 +74,8 @@ class Database(DatabaseMappingMixin, SecurityMixin):
         self._global_stats = GlobalStatistics()
         self._raw_queries: dict[str, RawQuery] = {}
         self._mapping_generated = False
+        # Routes reads to replicas (pony.orm.routing), when bound with ``replicas=[...]``.
+        self._router: routing.ReplicaRouter | None = None
         self.Entity = self._make_entity_base()
         if args or kwargs:
             self._bind(*args, **kwargs)
@@ -116,14 +118,23 @@ class Database(DatabaseMappingMixin, SecurityMixin):
             raise TypeError("Database provider is not specified")
         provider_cls, provider_name = _provider_class(provider)
         self.provider_name = provider_name
+        routing_options = routing.split_options(kwargs)
+
+        def make_provider(*args: Any, **kwargs: Any) -> DBAPIProvider:
+            return provider_cls(*args, pony_database=self, on_connect=self._run_on_connect, **kwargs)
+
         try:
-            self.provider = provider_cls(*args, pony_database=self, on_connect=self._run_on_connect, **kwargs)
+            self.provider = make_provider(*args, **kwargs)
+            if routing_options:
+                self._router = routing.configure(self, make_provider, args, kwargs, routing_options,
+                                                 KNOWN_PROVIDERS)
             # A test connection: fails early on wrong credentials, reads the server version.
             con = self.provider.connect()
             self.provider.release(con)
         except BaseException:
             self.provider = None
             self.provider_name = None
+            self._router = None
             raise
 
     def on_connect(self, func: Callable | str | None = None, provider: str | None = None) -> Any:
@@ -210,6 +221,9 @@ class Database(DatabaseMappingMixin, SecurityMixin):
         if session is not None and self in session.caches:
             raise errors.TransactionError("disconnect() cannot be called inside of db_session")
         provider.disconnect()
+        if self._router is not None:
+            for replica in self._router.replicas:
+                replica.disconnect()
 
     def savepoint(self) -> Any:
         """``with db.savepoint():`` — an exception inside undoes only the block, in the database and

@@ -27,6 +27,12 @@ class SessionCache:
     def __init__(self, database: DatabaseLike, session: Any) -> None:
         self.database = database
         self.provider = database.provider
+        # Read replicas (pony.orm.routing): reads may start on one; the first write moves the
+        # session to the primary for good (``provider`` is then the primary's again).
+        self.router = getattr(database, "_router", None)
+        self.readonly = getattr(session, "readonly", False)
+        self.on_replica = False
+        self.on_primary = False
         self.session = session
         self.stats = database._stats
         self.connection: Any = None
@@ -68,15 +74,46 @@ class SessionCache:
                 from ..dbproviders.aio.providers import connect_bridged
                 con = self.connection = connect_bridged(self.provider)
             else:
-                con = self.connection = self.provider.connect()
+                con = self.connection = self._open_connection()
             if self.immediate:
                 self.begin()
         return con
+
+    def _open_connection(self) -> Any:
+        router = self.router
+        if router is None or self.immediate or self.on_primary:
+            return self.database.provider.connect()
+        self.provider, con = router.connect_for_read(self.readonly)
+        self.on_replica = self.provider is not self.database.provider
+        return con
+
+    def _move_to_primary(self) -> None:
+        """Before the first write: give the replica's connection back and use the primary's."""
+        con, provider = self.connection, self.provider
+        self.connection, self.on_replica, self.on_primary = None, False, True
+        self.provider = self.database.provider
+        self.query_results.clear()
+        if con is not None:
+            try:
+                if provider.IMPLICIT_TRANSACTIONS:
+                    provider.rollback(con)
+                provider.release(con)
+            except errors.DBException:
+                provider.drop(con)
+
+    def _check_writable(self) -> None:
+        if self.readonly:
+            raise errors.TransactionError("Cannot change the database inside db_session(readonly=True)")
+        if self.on_replica:
+            self._move_to_primary()
+        elif self.router is not None:
+            self.on_primary = True  # no connection yet: the one to open is the primary's
 
     def begin(self) -> None:
         """Start the write transaction (idempotent)."""
         if self.in_transaction:
             return
+        self._check_writable()
         con = self.connection if self.connection is not None else self.get_connection()
         if self.in_transaction:
             return
@@ -89,6 +126,8 @@ class SessionCache:
         ``prepared``: an ORM statement with plain parameters the driver may prepare."""
         if (write or self.immediate) and not self.in_transaction and not self.autocommit_write:
             self.begin()
+        elif write and (self.router is not None or self.readonly):
+            self._check_writable()
         con = self.get_connection()
         provider = self.provider
         started = time.perf_counter()
@@ -108,6 +147,8 @@ class SessionCache:
         self.stats.query_executed(sql, time.perf_counter() - started)
         if write:
             self.modified = True
+            if self.router is not None:
+                self.router.wrote()
         return cursor, new_id
 
     def executemany(self, sql: str, arguments_list: list, prepared: bool = False) -> Any:
@@ -194,6 +235,8 @@ class SessionCache:
         if con is not None and (self.in_transaction or self.provider.IMPLICIT_TRANSACTIONS):
             try:
                 self.provider.commit(con)
+                if self.router is not None and self.modified:
+                    self.router.wrote()  # read-your-writes counts from the commit
             except errors.DBException as exc:
                 if self.provider.is_connection_error(exc):
                     self.connection_lost()

@@ -16,7 +16,7 @@ from .session import Session
 _enter_stack = enter_stack  # kept under its old name for the modules that read it
 
 _OPTION_NAMES = ("retry", "immediate", "ddl", "serializable", "strict", "optimistic", "retry_exceptions",
-                 "allowed_exceptions", "sql_debug", "show_values")
+                 "allowed_exceptions", "sql_debug", "show_values", "readonly")
 
 
 def _exception_matcher(value: Any, option: str) -> Callable[[BaseException], bool]:
@@ -41,7 +41,7 @@ class DBSessionContextManager:
     def __init__(self, retry: int = 0, immediate: bool = False, ddl: bool = False, serializable: bool = False,
                  strict: bool = False, optimistic: bool = True,
                  retry_exceptions: Any = (errors.TransactionError,), allowed_exceptions: Any = (),
-                 sql_debug: bool | None = None, show_values: bool | None = None) -> None:
+                 sql_debug: bool | None = None, show_values: bool | None = None, readonly: bool = False) -> None:
         if not isinstance(retry, int) or isinstance(retry, bool):
             raise TypeError(f"'retry' parameter of db_session must be of integer type. Got: {type(retry)!r}")
         if retry < 0:
@@ -54,6 +54,10 @@ class DBSessionContextManager:
                 names = ", ".join(sorted(cls.__name__ for cls in both))
                 raise TypeError(f"The same exception {names} cannot be specified in both "
                                 "allowed and retry exception lists simultaneously")
+        if readonly and (immediate or ddl or serializable):
+            raise TypeError("'readonly' parameter of db_session cannot be used with 'immediate', 'ddl' "
+                            "or 'serializable'")
+        self.readonly = readonly
         self.retry = retry
         self.immediate = immediate
         self.ddl = ddl
@@ -116,7 +120,8 @@ class DBSessionContextManager:
         saved_flags = (debug_flags.debug, debug_flags.show_values)
         if session is None:
             session = Session(immediate=self.immediate, serializable=self.serializable,
-                              optimistic=self.optimistic, strict=self.strict, ddl=self.ddl)
+                              optimistic=self.optimistic, strict=self.strict, ddl=self.ddl,
+                              readonly=self.readonly)
             session.manager = self
             current_session.set(session)
             outer = True

@@ -17,7 +17,8 @@ class Session:
     task: Any = None  # the asyncio task of an async session
 
     def __init__(self, immediate: bool = False, serializable: bool = False, optimistic: bool = True,
-                 strict: bool = False, ddl: bool = False) -> None:
+                 strict: bool = False, ddl: bool = False, readonly: bool = False) -> None:
+        self.readonly = readonly  # no writes; reads may go to a replica (pony.orm.routing)
         self.immediate = immediate or ddl or serializable or not optimistic
         self.serializable = serializable
         self.optimistic = optimistic and not serializable

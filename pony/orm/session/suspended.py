@@ -17,7 +17,8 @@ def _check_no_session(func: Callable, kind: str = "generator") -> None:
 
 
 def _new_session(manager: Any) -> Session:
-    session = Session(immediate=manager.immediate, optimistic=manager.optimistic, strict=manager.strict)
+    session = Session(immediate=manager.immediate, optimistic=manager.optimistic, strict=manager.strict,
+                      readonly=getattr(manager, "readonly", False))
     session.manager = manager
     return session
 

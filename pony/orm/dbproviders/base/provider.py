@@ -22,6 +22,7 @@ from ..aio.connections import BridgeConnection
 from .converters import BASE_CONVERTERS, Converter
 from .errors import raise_wrapped, wrap_dbapi_exceptions
 from .pool import Pool
+from .pool_limit import ConnectionLimit
 from .streams import RowStream, close_open_streams
 
 
@@ -120,7 +121,29 @@ class DBAPIProvider:
     def __init__(self, *args: Any, pony_database: Any = None, on_connect: Callable[[Any], None] | None = None,
                  **kwargs: Any) -> None:
         self._init_state(pony_database, on_connect)
+        limit = self._connection_limit(kwargs.pop("max_connections", None), kwargs.pop("pool_timeout", None))
         self.pool = self.get_pool(*args, **kwargs)
+        if limit is not None and not self.pool.shareable:
+            raise TypeError(f"'max_connections' is not supported by the {self.provider_name or self.dialect} "
+                            "provider: its connections cannot move between threads")
+        self.pool.set_limit(limit)
+
+    @staticmethod
+    def _connection_limit(max_connections: Any, pool_timeout: Any) -> ConnectionLimit | None:
+        """The bind options ``max_connections`` (per process) and ``pool_timeout`` (seconds to wait
+        for a free connection, 30 by default)."""
+        if isinstance(max_connections, str) and max_connections.isdigit():  # from a URL's query
+            max_connections = int(max_connections)
+        if isinstance(pool_timeout, str):
+            try:
+                pool_timeout = float(pool_timeout)
+            except ValueError:
+                pass  # ConnectionLimit names the bad value
+        if max_connections is None:
+            if pool_timeout is not None:
+                raise TypeError("'pool_timeout' needs 'max_connections' (without a limit nothing waits)")
+            return None
+        return ConnectionLimit(max_connections, 30.0 if pool_timeout is None else pool_timeout)
 
     def _init_state(self, pony_database: Any, on_connect: Callable[[Any], None] | None) -> None:
         self.database = pony_database
@@ -209,6 +232,10 @@ class DBAPIProvider:
 
     def end_transaction(self, con: Any) -> None:
         """Called after commit/rollback: return the connection to its between-sessions mode."""
+
+    def replication_lag(self, con: Any) -> float | None:
+        """Seconds a replica's data lags behind its primary (0 on a primary); None when unknown."""
+        return None
 
     def is_connection_error(self, exc: BaseException) -> bool:
         """Does ``exc`` mean the connection is gone (so a read-only session may reconnect)?"""

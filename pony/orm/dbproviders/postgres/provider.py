@@ -3,6 +3,11 @@
 Reads run in autocommit mode; ``begin`` switches the connection to a transaction (the driver
 sends BEGIN with the next statement) and ``end_transaction`` switches it back, so a session
 that only reads never holds a transaction open between its statements.
+
+``prepared_statements`` (a bind option): True lets psycopg 3 prepare the ORM's frequent statements
+on the server, False never prepares (needed behind PgBouncer in transaction pooling mode, where
+the next statement may run on another server connection that lacks the prepared statement);
+the default ``"auto"`` prepares unless the first connection shows a pooler in between.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ class PGProvider(DBAPIProvider):
     DRIVER_MODULES = ("psycopg", "psycopg2")
     PIP_EXTRA = "postgres"
     DEFAULT_PORT: int | None = None
+    # Server-side prepared statements (see the module docstring); None until decided.
+    prepared_statements: bool | None = None
 
     SUPPORTS_RETURNING = True
     INSERT_ROWS_RETURNING = True
@@ -76,8 +83,18 @@ class PGProvider(DBAPIProvider):
         if self.DEFAULT_PORT is not None:
             kwargs.setdefault("port", self.DEFAULT_PORT)
         kwargs.setdefault("client_encoding", "UTF8")
+        self.prepared_statements = self._prepared_statements_option(kwargs.pop("prepared_statements", "auto"))
         self.connect_args = (dsn, kwargs)
         return Pool(self._open, self.new_connection_setup)
+
+    @staticmethod
+    def _prepared_statements_option(value: Any) -> bool | None:
+        """True, False, or None for "auto" (decided at the first connection)."""
+        if isinstance(value, str) and value.lower() in ("auto", "true", "false", "1", "0"):
+            return None if value.lower() == "auto" else value.lower() in ("true", "1")
+        if isinstance(value, bool):
+            return value
+        raise TypeError(f"'prepared_statements' must be True, False or 'auto'. Got: {value!r}")
 
     def _open(self) -> Any:
         dsn, kwargs = self.connect_args
@@ -93,7 +110,7 @@ class PGProvider(DBAPIProvider):
     def prepared_cursor(self, con: Any) -> Any:
         # Server-side binding: psycopg 3 prepares a statement after a few executions (per
         # connection), which saves the server's parse and plan of every primary-key SELECT.
-        if not self.is_psycopg3:
+        if not self.is_psycopg3 or not self.prepared_statements:
             return self.cursor(con)
         if isinstance(con, BridgeConnection):
             return con.prepared_cursor()
@@ -161,13 +178,38 @@ class PGProvider(DBAPIProvider):
         version = con.info.server_version if self.is_psycopg3 else con.server_version
         major, rest = divmod(version, 10000)
         self.apply_server_version((major, rest // 100, rest % 100) if major < 10 else (major, rest))
+        if self.prepared_statements is None:
+            self.prepared_statements = not self.behind_pooler(con)
+        if self.is_psycopg3 and not self.prepared_statements:
+            con.prepare_threshold = None  # not even raw SQL run many times gets prepared
         log_orm("SWITCH TO AUTOCOMMIT MODE")
+
+    def behind_pooler(self, con: Any) -> bool:
+        """Is a connection pooler (PgBouncer, pgcat...) between us and the server? The process id the
+        server announced at connect time is then the pooler's invention, not the backend's own."""
+        announced = con.info.backend_pid if self.is_psycopg3 else con.get_backend_pid()
+        try:
+            with con.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                actual = cursor.fetchone()[0]
+        except self.dbapi_module.Error:
+            return False  # a server without the function (a PostgreSQL look-alike): no pooler known
+        if announced != actual:
+            log_orm("CONNECTION POOLER DETECTED: SERVER-SIDE PREPARED STATEMENTS OFF")
+        return announced != actual
 
     def is_driver_connection_error(self, exc: BaseException) -> bool:
         state = sqlstate(exc) or ""
         if state.startswith("08") or state in _CONNECTION_LOST_STATES:
             return True
         return bool(getattr(exc, "pgconn", None) is not None and getattr(exc.pgconn, "status", 0) == 1)
+
+    def replication_lag(self, con: Any) -> float | None:
+        # Replayed all it received: no lag it knows of; else the age of the last replayed commit.
+        sql = ("SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() "
+               "THEN 0 ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END")
+        row = self._fetch_one(con, sql)
+        return None if row is None or row[0] is None else float(row[0])
 
     # --- transactions -------------------------------------------------------------------------
 

@@ -24,6 +24,8 @@ _shared_memory_ids = itertools.count(1)
 
 
 class SQLitePool(Pool):
+    shareable = False  # sqlite3 connections stay in the thread that opened them
+
     def __init__(self, filename: str, create_db: bool, kwargs: dict, on_new: Any) -> None:
         self.filename = filename
         self.extra_connections = filename != ":memory:"
@@ -56,6 +58,8 @@ class SQLitePool(Pool):
 class SharedMemoryPool(Pool):
     """An in-memory database shared by all threads: each thread has its own connection to one
     shared-cache memory database, kept alive by an anchor connection that is never closed."""
+
+    shareable = False
 
     def __init__(self, uri: str, kwargs: dict, on_new: Any, anchor: Any) -> None:
         self.uri = uri
