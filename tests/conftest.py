@@ -287,18 +287,20 @@ THROUGH_PGBOUNCER = os.environ.get("PONY_PG_PGBOUNCER") == "1"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "direct_connection: kills the server process of the session's connection, "
-                                       "which a pooler in between hides (skipped through PgBouncer)")
+    config.addinivalue_line("markers", "direct_connection(reason): needs the server session itself (kills its process, "
+                                       "counts server connections, holds a session-level lock), which a pooler in "
+                                       "between hides (skipped through PgBouncer)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
     if not THROUGH_PGBOUNCER:
         return
-    skip = pytest.mark.skip(reason="through PgBouncer the server process of a session's connection changes "
-                                   "between transactions: killing it tests nothing of ours")
+    default = ("through PgBouncer the server process of a session's connection changes between transactions: "
+               "killing it tests nothing of ours")
     for item in items:
-        if item.get_closest_marker("direct_connection") is not None and "[postgres" in item.nodeid:
-            item.add_marker(skip)
+        marker = item.get_closest_marker("direct_connection")
+        if marker is not None and "[postgres" in item.nodeid:
+            item.add_marker(pytest.mark.skip(reason=marker.args[0] if marker.args else default))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

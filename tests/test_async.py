@@ -402,6 +402,7 @@ def test_no_connection_leak_after_10000_tasks(backend, db):
         assert sum(t.name.startswith("pony-sqlite") for t in threading.enumerate()) <= 5
 
 
+@pytest.mark.direct_connection("counts the server's connections, which PgBouncer keeps open in its own pool")
 def test_idle_connections_are_closed_when_the_loop_ends(backend, db):
     baseline = server_connections(backend)
 

@@ -558,6 +558,8 @@ def test_concurrently_builds_indexes_after_the_transaction(lab, backend):
         assert names(E, "Customer") == ["Ann", "Bob"]
 
 
+@pytest.mark.direct_connection("the migration lock is a session-level advisory lock: run migrations on a direct "
+                                "connection, not through PgBouncer in transaction mode (docs/migrations.md)")
 def test_second_deploy_waits_for_the_lock(lab, backend, capsys, tmp_path, monkeypatch):
     lab.write(CUSTOMERS)
     holder = lab.project().runner()
