@@ -36,10 +36,14 @@ QUERY_TESTS = [
     "test_query_aggregates.py", "test_query_api.py", "test_query_arrays.py", "test_query_backslash_constants.py",
     "test_query_basics.py", "test_query_cache.py", "test_query_empty_in.py", "test_query_extras.py",
     "test_query_left_join.py", "test_query_operators.py", "test_query_prefetch.py", "test_query_strings_dates.py",
+    "test_query_forms.py", "test_query_values.py", "test_query_wrong_results.py", "test_query_errors_parity.py",
+    "test_long_in_lists.py", "test_reliability_ii.py", "test_oracle_regressions.py", "test_cold_queries.py",
+    "test_parity.py",
 ]
 SESSION_TESTS = [
     "test_sessions.py", "test_instances.py", "test_relationships.py", "test_collections.py", "test_flush_batching.py",
     "test_optimistic.py", "test_locking.py", "test_hooks.py", "test_batch_loading.py", "test_inheritance.py",
+    "test_savepoints.py", "test_streaming.py", "test_async.py", "test_bulk_update.py", "test_upsert.py",
 ]
 COMPILER_TESTS = [*QUERY_TESTS, "test_quoted_names.py", "test_schema_ddl.py", "test_raw_sql.py", "test_providers.py"]
 # package label -> (source files relative to the root, test files, backends its tests run on)
@@ -47,7 +51,8 @@ PACKAGES: dict[str, tuple[list[str], list[str], str]] = {
     "sql": (["pony/orm/sql"], [*COMPILER_TESTS, "test_bulk.py"], "sqlite"),
     "translation": (["pony/orm/translation"], [*QUERY_TESTS, "test_decompile.py", "test_capture.py"], "sqlite"),
     "session": (["pony/orm/session"], SESSION_TESTS, "sqlite"),
-    "query": (["pony/orm/query"], [*QUERY_TESTS, "test_bulk.py", "test_raw_sql.py", "test_show.py"], "sqlite"),
+    "query": (["pony/orm/query"], [*QUERY_TESTS, "test_bulk.py", "test_raw_sql.py", "test_show.py",
+                                   "test_bulk_update.py", "test_upsert.py", "test_streaming.py"], "sqlite"),
     **{f"compiler/{name}": ([f"pony/orm/dbproviders/{name}/compiler.py"], COMPILER_TESTS, name)
        for name in ("sqlite", "postgres", "mysql")},
     # Oracle and CockroachDB have no server here: their compilers are checked by the offline tests only.
