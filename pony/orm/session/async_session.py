@@ -14,8 +14,7 @@ from typing import Any
 
 from .. import errors
 from ..dbproviders.aio.bridge import HAVE_GREENLET, drive_in_bridge, run_in_bridge
-from .context import current_session
-from .context import enter_stack as _enter_stack
+from .context import current_session, enter_stack
 
 
 def _session_of_this_task() -> Any:
@@ -108,7 +107,7 @@ async def aenter(manager: Any) -> Any:
 
 
 async def aexit(manager: Any, exc: BaseException | None) -> None:
-    outer = _enter_stack.get()[-1][0]
+    outer = enter_stack.get()[-1][0]
     if HAVE_GREENLET:
         await _finish(manager, outer, exc)
     else:

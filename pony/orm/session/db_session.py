@@ -13,8 +13,6 @@ from ..log import debug_flags
 from .context import current_session, enter_stack
 from .session import Session
 
-_enter_stack = enter_stack  # kept under its old name for the modules that read it
-
 _OPTION_NAMES = ("retry", "immediate", "ddl", "serializable", "strict", "optimistic", "retry_exceptions",
                  "allowed_exceptions", "sql_debug", "show_values", "readonly")
 
@@ -136,12 +134,12 @@ class DBSessionContextManager:
             debug_flags.debug = self.sql_debug
         if self.show_values is not None:
             debug_flags.show_values = self.show_values
-        _enter_stack.set(_enter_stack.get() + ((outer, saved_flags),))
+        enter_stack.set(enter_stack.get() + ((outer, saved_flags),))
 
     def _exit(self, exc: BaseException | None) -> None:
-        stack = _enter_stack.get()
+        stack = enter_stack.get()
         outer, (debug, show_values) = stack[-1]
-        _enter_stack.set(stack[:-1])
+        enter_stack.set(stack[:-1])
         try:
             if outer:
                 session = current_session.get()

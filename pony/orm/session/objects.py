@@ -117,6 +117,19 @@ def new_instance(cache: SessionCache, entity: Any, status: str, obj: Any = None)
     return obj
 
 
+def reset_to_seed(obj: Any) -> None:
+    """Back to a not-loaded object of known primary key (a seed): its values are its key only, it
+    has read and written nothing, and it reloads on the next read."""
+    pk_attrs = obj._pk_attrs_
+    pkval = obj._pkval_
+    values = [pkval] if len(pk_attrs) == 1 else list(pkval)
+    obj._row_ = None
+    obj._vals_ = obj._dbvals_ = dict(zip(pk_attrs, values))
+    obj._status_ = LOADED
+    obj._rbits_ = obj._wbits_ = 0
+    obj._save_pos_ = None
+
+
 def materialize(obj: Any) -> dict | None:
     """Turn a row-backed object (``_row_`` set, ``_vals_``/``_dbvals_`` not yet) into a dict-backed
     one and return its values; None when it has no row. Called the first time anything but an

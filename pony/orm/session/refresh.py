@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from .cache import SessionCache
-from .objects import CANCELLED, DELETED, LOADED, MARKED_TO_DELETE, DeadValues, materialize, unindex_unique_values
+from .objects import (
+    CANCELLED,
+    DELETED,
+    MARKED_TO_DELETE,
+    DeadValues,
+    materialize,
+    reset_to_seed,
+    unindex_unique_values,
+)
 
 _DEAD = (MARKED_TO_DELETE, DELETED, CANCELLED)
 
@@ -21,13 +29,7 @@ def forget_object(cache: SessionCache, obj: Any) -> None:
     if obj._status_ in _DEAD or isinstance(obj._vals_, DeadValues):
         return
     unindex_unique_values(cache, obj, obj._vals_)
-    pk_attrs = obj._pk_attrs_
-    pkval = obj._pkval_
-    values = [pkval] if len(pk_attrs) == 1 else list(pkval)
-    obj._vals_ = obj._dbvals_ = dict(zip(pk_attrs, values))
-    obj._status_ = LOADED
-    obj._rbits_ = obj._wbits_ = 0
-    obj._save_pos_ = None
+    reset_to_seed(obj)
     cache.seeds.setdefault(obj._root_, {})[obj] = None
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from .. import errors
 from .cache import SessionCache
 from .collections import SetData
-from .objects import CANCELLED, LOADED, DeadValues, materialize, pk_index
+from .objects import CANCELLED, DeadValues, materialize, pk_index, reset_to_seed
 
 _names = itertools.count(1)
 
@@ -88,7 +88,7 @@ class _Snapshot:
             if obj._newid_ is not None:
                 _cancel(obj)  # created in the block: its row is gone with the rollback
             else:
-                _forget(obj)  # first read in the block: what it read may have been the block's
+                reset_to_seed(obj)  # first read in the block: what it read may have been the block's
                 reloaded.append(obj)
         for obj, state in states.items():
             state.restore(obj)
@@ -125,18 +125,6 @@ def _cancel(obj: Any) -> None:
     obj._status_ = CANCELLED
     obj._save_pos_ = None
     obj._wbits_ = 0
-
-
-def _forget(obj: Any) -> None:
-    """Back to a not-loaded object of known primary key (a seed)."""
-    pk_attrs = obj._pk_attrs_
-    pkval = obj._pkval_
-    values = [pkval] if len(pk_attrs) == 1 else list(pkval)
-    obj._row_ = None
-    obj._vals_ = obj._dbvals_ = dict(zip(pk_attrs, values))
-    obj._status_ = LOADED
-    obj._rbits_ = obj._wbits_ = 0
-    obj._save_pos_ = None
 
 
 class Savepoint:
