@@ -75,7 +75,8 @@ oracle: $(BIN)/.installed
 
 # Mutation testing (scripts/mutate.py): a seeded sample of N mutants of pony/orm/sql, translation,
 # session, query and each provider's compiler, each run against its package's tests on a copy of the
-# tree; ends with the kill rate per package and the surviving mutants. N=300 takes hours on two cores.
+# tree (only the tests that reach the mutated line, found once with coverage); ends with the kill rate
+# per package and the surviving mutants.
 N ?= 300
 SEED ?= 1
 MUTATE_ARGS ?=

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import ast
 import os
+import queue
 import random
 import shutil
 import subprocess
@@ -28,8 +29,12 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+import coverage
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_TESTS = [
@@ -186,53 +191,129 @@ def make_copy() -> Path:
     return copy
 
 
-def run_tests(copy: Path, tests: list[str], backends: str, timeout: float) -> tuple[str, float]:
-    """'passed', 'failed' or 'timeout' for the test files on ``backends``, and the seconds taken."""
-    env = dict(os.environ, PYTHONPATH=str(copy), PONY_BACKENDS=backends, PYTHONDONTWRITEBYTECODE="1")
-    existing = [f"tests/{name}" for name in tests if (copy / "tests" / name).exists()]
+def _test_env(copy: Path, backends: str) -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=f"{copy}{os.pathsep}{ROOT / 'scripts'}", PONY_BACKENDS=backends,
+                PYTHONDONTWRITEBYTECODE="1")
+
+
+def run_tests(copy: Path, targets: list[str], backends: str, timeout: float) -> tuple[str, float]:
+    """'passed', 'failed' or 'timeout' for the test files or node ids on ``backends``, and the seconds."""
     started = time.monotonic()
     try:
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *existing],
-                              cwd=copy, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              timeout=timeout)
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *targets],
+                              cwd=copy, env=_test_env(copy, backends), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "timeout", time.monotonic() - started
     return ("passed" if proc.returncode == 0 else "failed"), time.monotonic() - started
 
 
-def selection(package: str, backends: str | None) -> tuple[tuple[str, ...], str]:
-    _, tests, backend = PACKAGES[package]
-    return tuple(tests), backends or backend
+def test_files(copy: Path, tests: Iterable[str]) -> list[str]:
+    return [f"tests/{name}" for name in tests if (copy / "tests" / name).exists()]
 
 
-def run_sample(sample: list[Mutant], backends: str | None) -> dict[Mutant, str]:
-    """Outcome per mutant: 'killed', 'timeout' (counted as killed), 'survived' or 'invalid'."""
-    copy = make_copy()
-    outcomes: dict[Mutant, str] = {}
-    baselines: dict[tuple, float] = {}
+# --- which tests reach which line ----------------------------------------------------------------
+
+@dataclass
+class LineTests:
+    """Per backend: for each source file and line, the node ids of the tests that executed it."""
+
+    by_line: dict[str, dict[int, set[str]]]
+    seconds: float  # the unmutated run of all the files, under coverage
+
+    def reaching(self, mutant: Mutant, files: tuple[str, ...]) -> set[str] | None:
+        """Node ids (of ``files``) reaching the mutant; '' means import time; None: never executed."""
+        lines = self.by_line.get(mutant.path, {})
+        found: set[str] = set()
+        for lineno in range(mutant.lineno, mutant.end_lineno + 1):
+            found |= lines.get(lineno, set())
+        if not found:
+            return None
+        prefixes = tuple(f"tests/{name}::" for name in files)
+        return {nodeid for nodeid in found if nodeid == "" or nodeid.startswith(prefixes)}
+
+
+def collect_line_tests(copy: Path, files: list[str], backend: str) -> LineTests:
+    """Run ``files`` once under coverage with one context per test (scripts/mutate_contexts.py)."""
+    data_file = copy / f".coverage-{backend}"
+    rc = copy / ".coveragerc-mutate"
+    rc.write_text(f"[run]\nsource = pony\ndata_file = {data_file}\n", encoding="utf-8")
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "coverage", "run", f"--rcfile={rc}", "-m", "pytest", "-q",
+                           "-p", "no:cacheprovider", "-p", "mutate_contexts", *test_files(copy, files)],
+                          cwd=copy, env=_test_env(copy, backend), stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        raise SystemExit(f"the unmutated tests fail on {backend}: fix them first")
+    seconds = time.monotonic() - started
+    data = coverage.CoverageData(basename=str(data_file))
+    data.read()
+    by_line: dict[str, dict[int, set[str]]] = {}
+    for filename in data.measured_files():
+        rel = str(Path(filename).resolve().relative_to(copy.resolve()))
+        by_line[rel] = {line: set(nodeids) for line, nodeids in data.contexts_by_lineno(filename).items()}
+    return LineTests(by_line, seconds)
+
+
+# --- running the sample --------------------------------------------------------------------------
+
+def _targets(mutant: Mutant, copy: Path, reached: set[str], files: tuple[str, ...]) -> list[str]:
+    """The tests to run: those reaching the line, or all the package's files for import-time lines."""
+    nodeids = sorted(reached - {""})
+    return nodeids if nodeids else test_files(copy, files)
+
+
+def judge(mutant: Mutant, copy: Path, line_tests: LineTests, backend: str) -> str:
+    """Apply ``mutant`` to ``copy``, run the tests that reach it, restore; the outcome."""
+    files = PACKAGES[mutant.package][1]
+    reached = line_tests.reaching(mutant, files)
+    if not reached:
+        return "survived"  # no test of the package executes this line
+    target = copy / mutant.path
+    original = target.read_text(encoding="utf-8")
+    text = mutated_source(original, mutant)
+    if text is None:
+        return "invalid"
+    target.write_text(text, encoding="utf-8")
     try:
-        for number, mutant in enumerate(sample, 1):
-            tests, on = selection(mutant.package, backends)
-            if (tests, on) not in baselines:
-                status, seconds = run_tests(copy, list(tests), on, timeout=3600)
-                if status != "passed":
-                    raise SystemExit(f"the unmutated tests of {mutant.package} fail on {on}: fix them first")
-                baselines[(tests, on)] = seconds
-            target = copy / mutant.path
-            original = target.read_text(encoding="utf-8")
-            text = mutated_source(original, mutant)
-            if text is None:
-                outcomes[mutant] = "invalid"
-                continue
-            target.write_text(text, encoding="utf-8")
-            try:
-                status, _ = run_tests(copy, list(tests), on, timeout=3 * baselines[(tests, on)] + 30)
-            finally:
-                target.write_text(original, encoding="utf-8")
-            outcomes[mutant] = {"passed": "survived", "failed": "killed", "timeout": "timeout"}[status]
-            print(f"[{number}/{len(sample)}] {outcomes[mutant]:>8}  {mutant.describe()}", flush=True)
+        timeout = 3 * line_tests.seconds + 60
+        status, _ = run_tests(copy, _targets(mutant, copy, reached, files), backend, timeout)
+        if status == "passed" and "" in reached and reached != {""}:
+            # The line also runs at import time: the package's other test files may notice.
+            status, _ = run_tests(copy, test_files(copy, files), backend, timeout)
     finally:
-        shutil.rmtree(copy, ignore_errors=True)
+        target.write_text(original, encoding="utf-8")
+    return {"passed": "survived", "failed": "killed", "timeout": "timeout"}[status]
+
+
+def run_sample(sample: list[Mutant], backends: str | None, jobs: int) -> dict[Mutant, str]:
+    """Outcome per mutant: 'killed', 'timeout' (counted as killed), 'survived' or 'invalid'."""
+    copies = [make_copy() for _ in range(max(1, jobs))]
+    try:
+        on = {m.package: backends or PACKAGES[m.package][2] for m in sample}
+        line_tests = {}
+        for backend in sorted(set(on.values())):
+            files = sorted({name for m in sample if on[m.package] == backend for name in PACKAGES[m.package][1]})
+            print(f"recording which tests reach which line on {backend} ({len(files)} files)...", flush=True)
+            line_tests[backend] = collect_line_tests(copies[0], files, backend)
+        free: queue.SimpleQueue[Path] = queue.SimpleQueue()
+        for copy in copies:
+            free.put(copy)
+        outcomes: dict[Mutant, str] = {}
+
+        def work(mutant: Mutant) -> None:
+            copy = free.get()
+            try:
+                outcomes[mutant] = judge(mutant, copy, line_tests[on[mutant.package]], on[mutant.package])
+            finally:
+                free.put(copy)
+            print(f"[{len(outcomes)}/{len(sample)}] {outcomes[mutant]:>8}  {mutant.describe()}", flush=True)
+
+        with ThreadPoolExecutor(max_workers=len(copies)) as pool:
+            list(pool.map(work, sample))
+    finally:
+        for copy in copies:
+            shutil.rmtree(copy, ignore_errors=True)
     return outcomes
 
 
@@ -263,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="random seed of the sample (default 1)")
     parser.add_argument("--packages", default=",".join(PACKAGES), help="comma-separated labels: " + ", ".join(PACKAGES))
     parser.add_argument("--backends", default=None, help="PONY_BACKENDS for every package (default: its own)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="mutants run at once (default: cores)")
+    parser.add_argument("--only", default=None, help="run only the sampled mutants at these path:line places "
+                        "(comma-separated), e.g. to check that new tests kill the survivors")
     parser.add_argument("--list", action="store_true", help="only print the sampled mutants")
     args = parser.parse_args(argv)
     packages = [p.strip() for p in args.packages.split(",") if p.strip()]
@@ -276,7 +360,10 @@ def main(argv: list[str] | None = None) -> int:
         for mutant in sample:
             print(mutant.describe())
         return 0
-    print(report(run_sample(sample, args.backends)))
+    if args.only:
+        places = {place.strip() for place in args.only.split(",")}
+        sample = [m for m in sample if f"{m.path}:{m.lineno}" in places]
+    print(report(run_sample(sample, args.backends, args.jobs)))
     return 0
 
 
