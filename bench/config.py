@@ -52,10 +52,10 @@ TESTS: tuple[TestDef, ...] = (
     TestDef("MEM1", "plain_iteration", "row", False, in_mean=False, section="memory"),
     TestDef("MEM2", "streaming", "row", False, in_mean=False, section="memory"),
     # scaling: the same operation on growing inputs (IN: id lists; CNT, GET: tables journal_s1..3)
-    *(TestDef(f"IN{k}", f"in_list_{k}", "query", False, in_mean=False, section="scaling") for k in (1, 2, 3)),
-    *(TestDef(f"CNT{k}", f"count_range_{k}", "query", False, in_mean=False, section="scaling")
+    *(TestDef(f"IN{k}", "in_list", "query", False, in_mean=False, section="scaling") for k in (1, 2, 3)),
+    *(TestDef(f"CNT{k}", "count_range", "query", False, in_mean=False, section="scaling")
       for k in (1, 2, 3)),
-    *(TestDef(f"GET{k}", f"get_by_text_{k}", "get", False, in_mean=False, section="scaling") for k in (1, 2, 3)),
+    *(TestDef(f"GET{k}", "get_by_text", "get", False, in_mean=False, section="scaling") for k in (1, 2, 3)),
 )
 TEST_BY_ID = {t.id: t for t in TESTS}
 # ``--tests memory,scaling`` names a whole section

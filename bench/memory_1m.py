@@ -11,13 +11,13 @@ of reading every row of the same SELECT, each in a fresh subprocess:
     orm_plain     ``for p in Person.select()`` in a db_session
     orm_stream    ``for p in Person.select().stream(batch_size)`` in a db_session
 
-Every way reads ``age`` of every row (a checksum all four must agree on). A subprocess measures
-the way bench/memory.py does (the harness's memory_1m lines MEM1 and MEM2 use the same code, with
-every contestant: bench/README.md); the table comes from bench/bigtables.py. Printed: peak RSS, the growth over the baseline, plain iteration's
-growth as a multiple of raw fetchall's, and streaming's peak RSS as a multiple of the raw
-streaming loop's (their growths are both a batch or two, so their ratio is noise). The
-connection comes from ``--bind-json '[args, kwargs]'`` (as ``db.bind`` takes them) or, by
-default, the PONY_PG_* / PONY_MYSQL_* variables the tests use.
+Every way reads ``age`` of every row (a checksum all four must agree on). A subprocess measures the
+way bench/memory.py does (the harness's memory_1m lines MEM1 and MEM2 use the same code, with every
+contestant: bench/README.md); the table comes from bench/bigtables.py. Printed: peak RSS, the growth
+over the baseline, plain iteration's growth as a multiple of raw fetchall's, and streaming's peak
+RSS as a multiple of the raw streaming loop's (their growths are both a batch or two, so their ratio
+is noise). The connection comes from ``--bind-json '[args, kwargs]'`` (as ``db.bind`` takes them)
+or, by default, the PONY_PG_* / PONY_MYSQL_* variables the tests use.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ if not __package__:  # run as a script: the project root holds the ``bench`` pac
 
 from bench import bigtables  # noqa: E402
 from bench.config import MEMORY_TABLE as TABLE  # noqa: E402
-from bench.memory import measure, raw_fetchall, raw_stream, ratios  # noqa: E402
+from bench.memory import measure, ratios, raw_fetchall, raw_stream  # noqa: E402
 
 MODES = ("raw_fetchall", "raw_stream", "orm_plain", "orm_stream")
 AGE = 2  # column of the checksum in ``SELECT id, name, age, city``
