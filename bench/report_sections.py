@@ -74,7 +74,7 @@ def scaling_table(by_key: Records, contestants: list[str], sizes: Sizes, notes: 
              "IN: `select(j for j in Journal if j.id in ids)` on journal_s3, milliseconds per query (translation "
              "and execution, objects loaded); CNT: `count()` of an id range and a level; GET: `get()` by the "
              f"indexed text column; {sizes.scaled_ops:,} queries a round, operations per second. Brackets: speed "
-             f"ratio to Pony 0.7.20. A round over {sizes.scaling_cap_s:.0f} s fails.", "",
+             f"ratio to Pony 0.7.20. A round over {sizes.scaling_cap_s:g} s fails.", "",
              "| line | size | op | " + " | ".join(contestants) + " |", "|---|---|---|" + "---:|" * len(contestants)]
     present = [t for t in TEST_BY_ID if TEST_BY_ID[t].section == "scaling" and (contestants[0], t) in by_key]
     for family, sizes_of, unit, op in (("IN", sizes.in_sizes, "ids", "ms/query"),

@@ -163,7 +163,7 @@ class DbRun:
         except ChildDied as exc:  # a fresh worker takes over from the next test on
             self.workers.pop(contestant).close()
             over = scaling and "no answer within" in str(exc)
-            outcome.fail("failed", f"over the {self.plan.sizes.scaling_cap_s:.0f} s cap" if over
+            outcome.fail("failed", f"over the {self.plan.sizes.scaling_cap_s:g} s cap" if over
                          else f"worker died: {exc}")
             self.log(f"[bench] {self.db}: {contestant} died in {test.id}: {exc}")
             return
@@ -219,8 +219,10 @@ class DbRun:
         size = int(test.id[-1]) if test.section == "scaling" else 0
         if size > 1:
             smaller = self.outcomes.get((contestant, f"{test.id[:-1]}{size - 1}"))
-            if smaller is not None and smaller.error.startswith("over the"):
-                outcome.fail("failed", f"not run: {test.id[:-1]}{size - 1} went {smaller.error}")
+            if smaller is not None and smaller.error.startswith(("over the", "not run")):
+                cause = smaller.error if smaller.error.startswith("not run") else \
+                    f"not run: {test.id[:-1]}{size - 1} went {smaller.error}"
+                outcome.fail("failed", cause)
 
     # -- memory_1m: a fresh process per contestant and line ------------------------------
     def run_memory(self, test: TestDef) -> None:
