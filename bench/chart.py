@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bench.config import CONTESTANTS
+from bench.config import CONTESTANTS, TEST_BY_ID
 
 COLORS = {"this": "#d62728", "pony": "#7f7f7f", "sqlalchemy": "#1f77b4", "peewee": "#2ca02c",
           "django": "#9467bd", "raw": "#17becf"}
@@ -18,6 +18,8 @@ def draw(json_path: str, png_path: str) -> None:
 
     with open(json_path) as f:
         records = [json.loads(line) for line in f if line.strip()]
+    # the memory and scaling lines have tables of their own, no bars
+    records = [r for r in records if TEST_BY_ID[r["test"]].section == "speed"]
     tests = list(dict.fromkeys(r["test"] for r in records))
     contestants = [c for c in CONTESTANTS if any(r["contestant"] == c for r in records)]
     ratio = {(r["contestant"], r["test"]): r["ratio_to_pony"] for r in records}

@@ -29,6 +29,15 @@ WORKLOADS = {
     "django": "bench.workloads.django_orm",
     "raw": "bench.workloads.raw_dbapi",
 }
+# The memory_1m and scaling lines of each workload (imported before its setup: Pony maps entities then).
+EXTRAS = {
+    "this": "bench.workloads.pony_big",
+    "pony": "bench.workloads.pony_big",
+    "sqlalchemy": "bench.workloads.sqlalchemy_big",
+    "peewee": "bench.workloads.peewee_big",
+    "django": "bench.workloads.django_big",
+    "raw": "bench.workloads.raw_big",
+}
 DISTRIBUTIONS = ("pony", "SQLAlchemy", "peewee", "Django", "psycopg", "psycopg2-binary", "PyMySQL")
 
 
@@ -60,6 +69,7 @@ DRIVER_MODULES = {"sqlite": ("sqlite3",), "postgres": ("psycopg", "psycopg2"),
 
 def load_workload(contestant: str, cfg: DbConfig) -> tuple[Any, dict[str, str]]:
     module = importlib.import_module(WORKLOADS[contestant])
+    module.tests.update(importlib.import_module(EXTRAS[contestant]).tests)
     info = versions()
     info.update(module.setup(cfg) or {})
     try:
@@ -137,6 +147,26 @@ def cold(args: argparse.Namespace, plan: Plan) -> int:
     return 0
 
 
+def memory(args: argparse.Namespace, plan: Plan) -> int:
+    """MEM1 / MEM2: one way of reading mem_person, measured in this fresh process (bench/memory.py)."""
+    from bench.memory import measure
+
+    out = protocol_stream()
+    try:
+        load_workload(args.contestant, DbConfig(args.db))
+        extra = importlib.import_module(EXTRAS[args.contestant])
+        read = extra.memory[args.test]
+        extra.memory_warm_up()
+        answer = {"ok": True, **measure(lambda: read(plan.sizes.memory_batch)),
+                  "note": extra.memory_notes.get(args.test, "")}
+    except NotApplicable as exc:
+        answer = {"na": str(exc)}
+    except BaseException as exc:
+        answer = error_of(exc)
+    out.write(json.dumps(answer) + "\n")
+    return 0
+
+
 def admin(args: argparse.Namespace, plan: Plan) -> int:
     from bench.dbadmin import Admin
 
@@ -165,12 +195,14 @@ def main(argv: list[str]) -> int:
     from bench.config import FULL, QUICK
 
     parser = argparse.ArgumentParser(prog="bench/_child.py")
-    parser.add_argument("role", choices=("worker", "cold", "admin", "chart"))
+    parser.add_argument("role", choices=("worker", "cold", "memory", "admin", "chart"))
     parser.add_argument("--contestant")
     parser.add_argument("--db")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--test", help="memory: the line (MEM1, MEM2)")
     parser.add_argument("--json")
     parser.add_argument("--png")
     args = parser.parse_args(argv)
     plan = Plan.build(QUICK if args.quick else FULL)
-    return {"worker": worker, "cold": cold, "admin": admin, "chart": chart}[args.role](args, plan)
+    roles = {"worker": worker, "cold": cold, "memory": memory, "admin": admin, "chart": chart}
+    return roles[args.role](args, plan)

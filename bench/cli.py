@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.config import CONTESTANTS, DATABASES, FULL, QUICK, TESTS, DbConfig, Plan
+from bench.config import CONTESTANTS, DATABASES, FULL, GROUPS, QUICK, TESTS, DbConfig, Plan
 from bench.report import markdown, write_json_lines
 from bench.runner import DbRun
 from bench.venvs import BENCH_DIR, VENVS, ensure_venv
@@ -25,15 +25,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", metavar="PATH", help="also write all JSON lines to PATH")
     parser.add_argument("--only", metavar="CONTESTANTS",
                         help=f"comma-separated subset of {','.join(CONTESTANTS)} (development)")
-    parser.add_argument("--tests", metavar="IDS", help="comma-separated test ids, e.g. D,F,M (development)")
+    parser.add_argument("--tests", metavar="IDS",
+                        help="comma-separated test ids or sections, e.g. D,F,M or memory,scaling,IN3")
     parser.add_argument("--no-chart", action="store_true", help="skip the PNG (and the matplotlib venv)")
     return parser.parse_args(argv)
 
 
-def pick(value: str | None, allowed: list[str], what: str) -> list[str]:
+def pick(value: str | None, allowed: list[str], what: str, groups: dict[str, list[str]] | None = None) -> list[str]:
+    """The names of ``value`` (comma-separated; a group name stands for its members), in ``allowed``'s order."""
     if not value:
         return list(allowed)
     chosen = [v.strip() for v in value.split(",") if v.strip()]
+    chosen = [member for v in chosen for member in (groups or {}).get(v, [v])]
     unknown = [v for v in chosen if v not in allowed]
     if unknown:
         raise SystemExit(f"unknown {what}: {', '.join(unknown)} (choose from {', '.join(allowed)})")
@@ -54,7 +57,7 @@ def reachable(db: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     contestants = pick(args.only, list(CONTESTANTS), "contestants")
-    tests = [t for t in TESTS if t.id in pick(args.tests, [t.id for t in TESTS], "tests")]
+    tests = [t for t in TESTS if t.id in pick(args.tests, [t.id for t in TESTS], "tests", GROUPS)]
     sizes = QUICK if args.quick else FULL
     plan = Plan.build(sizes)
     dbs = list(DATABASES) if args.db == "all" else [args.db]

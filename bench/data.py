@@ -130,3 +130,17 @@ def write_row_count(test: str, plan: Plan) -> int:
     sizes = plan.sizes
     counts = {"A": sizes.insert_single, "B": sizes.insert_batch, "C": sizes.insert_bulk, "U": sizes.upsert_bulk}
     return counts.get(test, plan.rows // len(LEVELS))
+
+
+def expected_scaling(test: str, plan: Plan) -> tuple[int, int]:
+    """(rows, checksum) of one round of IN1-3, CNT1-3 or GET1-3 (the big tables hold seeded rows)."""
+    family, k = test[:-1], int(test[-1]) - 1
+    if family == "IN":
+        return checksum_rows(seeded_row(i) for i in plan.in_ids[k])
+    if family == "GET":
+        return checksum_rows(seeded_row(i) for i in plan.text_ids[k])
+    if family == "CNT":
+        counts = [sum(1 for i in range(low, high) if LEVELS[i % len(LEVELS)] == level)
+                  for low, high, level in plan.count_ranges[k]]
+        return len(counts), sum(counts)
+    raise KeyError(test)

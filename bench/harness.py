@@ -14,6 +14,7 @@ the durations add up; ``gc.collect()`` runs before each block) and hands its res
 
 from __future__ import annotations
 
+import functools
 import gc
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -113,6 +114,27 @@ class Tests(dict[str, TestFunc]):
             return func
 
         return register
+
+
+ScalingFunc = Callable[[Round, int], None]
+
+
+def register_scaling(tests: Tests, in_list: ScalingFunc, count_range: ScalingFunc,
+                     get_by_text: ScalingFunc) -> None:
+    """IN1-IN3, CNT1-CNT3 and GET1-GET3 from three functions ``f(t, k)``, k = 0, 1, 2 the size.
+
+    IN reads ``t.plan.in_ids[k]`` from journal_s3; CNT and GET work on table ``journal_s{k + 1}``
+    with ``t.plan.count_ranges[k]`` and ``t.plan.text_ids[k]``.
+    """
+    for k in range(3):
+        tests[f"IN{k + 1}"] = functools.partial(in_list, k=k)
+        tests[f"CNT{k + 1}"] = functools.partial(count_range, k=k)
+        tests[f"GET{k + 1}"] = functools.partial(get_by_text, k=k)
+
+
+def texts(ids: Iterable[int]) -> list[str]:
+    """The ``text`` column of the seeded rows ``ids`` (what GET looks up)."""
+    return [f"Journal row {i}" for i in ids]
 
 
 class Shapes(dict[str, Callable[[int], Any]]):

@@ -11,14 +11,13 @@ of reading every row of the same SELECT, each in a fresh subprocess:
     orm_plain     ``for p in Person.select()`` in a db_session
     orm_stream    ``for p in Person.select().stream(batch_size)`` in a db_session
 
-Every way reads ``age`` of every row (a checksum all four must agree on). A subprocess measures
-its resident set after imports, connecting and a warm-up query (the baseline), resets the peak
-(``/proc/self/clear_refs``), reads the result, and reports the peak (``VmHWM``; ``ru_maxrss``
-where /proc is missing). Printed: peak RSS, the growth over the baseline, plain iteration's
-growth as a multiple of raw fetchall's, and streaming's peak RSS as a multiple of the raw
-streaming loop's (their growths are both a batch or two, so their ratio is noise). The
-connection comes from ``--bind-json '[args, kwargs]'`` (as ``db.bind`` takes them) or, by
-default, the PONY_PG_* / PONY_MYSQL_* variables the tests use.
+Every way reads ``age`` of every row (a checksum all four must agree on). A subprocess measures the
+way bench/memory.py does (the harness's memory_1m lines MEM1 and MEM2 use the same code, with every
+contestant: bench/README.md); the table comes from bench/bigtables.py. Printed: peak RSS, the growth
+over the baseline, plain iteration's growth as a multiple of raw fetchall's, and streaming's peak
+RSS as a multiple of the raw streaming loop's (their growths are both a batch or two, so their ratio
+is noise). The connection comes from ``--bind-json '[args, kwargs]'`` (as ``db.bind`` takes them)
+or, by default, the PONY_PG_* / PONY_MYSQL_* variables the tests use.
 """
 
 from __future__ import annotations
@@ -26,14 +25,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 from typing import Any
 
+if not __package__:  # run as a script: the project root holds the ``bench`` package
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench import bigtables  # noqa: E402
+from bench.config import MEMORY_TABLE as TABLE  # noqa: E402
+from bench.memory import measure, ratios, raw_fetchall, raw_stream  # noqa: E402
+
 MODES = ("raw_fetchall", "raw_stream", "orm_plain", "orm_stream")
-TABLE = "mem_person"
+AGE = 2  # column of the checksum in ``SELECT id, name, age, city``
 
 
 def default_bind(db: str, workdir: str) -> tuple[list, dict]:
@@ -76,27 +81,16 @@ def make_db(bind: tuple[list, dict], create: bool = False) -> Any:
 # --- the parent: fill the table, run one subprocess per way of reading ----------------------------
 
 
-def fill(db: Any, rows: int) -> None:
+def fill(db: Any, rows: int, dialect: str) -> None:
     from pony.orm import db_session
 
-    dialect = db.provider.dialect
     with db_session:
         db.execute(f"DELETE FROM {TABLE}")
-        if dialect == "PostgreSQL":
-            db.execute(f"INSERT INTO {TABLE} (id, name, age, city) SELECT n, 'person number ' || n, n % 90, "
-                       f"'city ' || (n % 500) FROM generate_series(1, {int(rows)}) AS s(n)")
-            return
-        if dialect == "MySQL":  # the servers stop recursive queries at 1000 rows by default
-            variable = "max_recursive_iterations" if db.provider.IS_MARIADB else "cte_max_recursion_depth"
-            db.execute(f"SET SESSION {variable} = 100000000")
-            values = "CONCAT('person number ', n), n % 90, CONCAT('city ', n % 500)"
-        else:
-            values = "'person number ' || n, n % 90, 'city ' || (n % 500)"
-        db.execute(f"INSERT INTO {TABLE} (id, name, age, city) WITH RECURSIVE s(n) AS "
-                   f"(SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {int(rows)}) SELECT n, {values} FROM s")
+        for statement in bigtables.fill_sql(dialect, TABLE, rows, getattr(db.provider, "IS_MARIADB", False)):
+            db.execute(statement)
 
 
-def measure(mode: str, args: argparse.Namespace, bind: tuple[list, dict]) -> dict:
+def measure_in_child(mode: str, args: argparse.Namespace, bind: tuple[list, dict]) -> dict:
     command = [sys.executable, os.path.abspath(__file__), "--child", mode, "--rows", str(args.rows),
                "--db", args.db, "--batch-size", str(args.batch_size), "--bind-json", json.dumps(bind)]
     env = dict(os.environ)
@@ -114,8 +108,8 @@ def run(args: argparse.Namespace) -> dict:
         bind = tuple(json.loads(args.bind_json)) if args.bind_json else default_bind(args.db, workdir)
         db = make_db(bind, create=True)
         try:
-            fill(db, args.rows)
-            results = {mode: measure(mode, args, bind) for mode in MODES}
+            fill(db, args.rows, args.db)
+            results = {mode: measure_in_child(mode, args, bind) for mode in MODES}
         finally:
             if not args.keep:
                 db.drop_all_tables(with_all_data=True)
@@ -124,12 +118,8 @@ def run(args: argparse.Namespace) -> dict:
     counts = {r["count"] for r in results.values()}
     if len(checksums) != 1 or counts != {args.rows}:
         raise SystemExit(f"the four ways read different results: {results}")
-    raw, raw_stream = results["raw_fetchall"], results["raw_stream"]
-    ratios = {"plain_over_raw_fetchall": results["orm_plain"]["delta_mb"] / max(raw["delta_mb"], 0.01),
-              "stream_peak_over_raw_stream_peak": results["orm_stream"]["peak_mb"] / raw_stream["peak_mb"],
-              "stream_growth_over_raw_stream_growth":
-                  results["orm_stream"]["delta_mb"] / max(raw_stream["delta_mb"], 0.01)}
-    return {"db": args.db, "rows": args.rows, "batch_size": args.batch_size, "results": results, "ratios": ratios}
+    found = ratios(results["orm_plain"], results["raw_fetchall"], results["orm_stream"], results["raw_stream"])
+    return {"db": args.db, "rows": args.rows, "batch_size": args.batch_size, "results": results, "ratios": found}
 
 
 def report(summary: dict) -> None:
@@ -137,36 +127,15 @@ def report(summary: dict) -> None:
     print(f"{'way':<14}{'peak RSS MB':>12}{'growth MB':>11}")
     for mode in MODES:
         r = summary["results"][mode]
-        print(f"{mode:<14}{r['peak_mb']:>12.1f}{r['delta_mb']:>11.1f}")
-    ratios = summary["ratios"]
-    results = summary["results"]
-    print(f"plain iteration / raw fetchall (growth): {ratios['plain_over_raw_fetchall']:.2f}x")
-    print(f"streaming / raw streaming (peak RSS):    {ratios['stream_peak_over_raw_stream_peak']:.2f}x "
-          f"(growth {results['orm_stream']['delta_mb']:.1f} MB against {results['raw_stream']['delta_mb']:.1f} MB: "
-          f"one batch of objects, whatever the row count)")
+        print(f"{mode:<14}{r['peak_mb']:>12.1f}{r['growth_mb']:>11.1f}")
+    found, results = summary["ratios"], summary["results"]
+    print(f"plain iteration / raw fetchall (growth): {found['plain_over_raw_fetchall']:.2f}x")
+    print(f"streaming / raw streaming (peak RSS):    {found['stream_peak_over_raw_stream_peak']:.2f}x "
+          f"(growth {results['orm_stream']['growth_mb']:.1f} MB against {results['raw_stream']['growth_mb']:.1f} "
+          "MB: one batch of objects, whatever the row count)")
 
 
 # --- a child: one measurement ---------------------------------------------------------------------
-
-
-def rss_kb(field: str) -> int:
-    """VmRSS / VmHWM of this process in kB (ru_maxrss stands in for both without /proc)."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
-def reset_peak() -> None:
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")  # resets VmHWM to the current RSS (Linux 4.0+)
-    except OSError:
-        pass
 
 
 def raw_connection(bind: tuple[list, dict]) -> Any:
@@ -183,33 +152,7 @@ def raw_connection(bind: tuple[list, dict]) -> Any:
     return pymysql.connect(**kwargs)
 
 
-def raw_read(mode: str, con: Any, sql: str, db: str, batch_size: int) -> tuple[int, int, Any]:
-    """(count, checksum, what is kept) of reading ``sql`` with the driver alone."""
-    if mode == "raw_fetchall":
-        cursor = con.cursor()
-        cursor.execute(sql)
-        rows = cursor.fetchall()
-        return len(rows), sum(row[2] for row in rows), rows
-    if db == "postgres":
-        cursor = con.cursor(name="memory_bench")
-    elif db == "mysql":
-        import pymysql.cursors
-        cursor = con.cursor(pymysql.cursors.SSCursor)
-    else:
-        cursor = con.cursor()
-    cursor.execute(sql)
-    count = total = 0
-    while True:
-        rows = cursor.fetchmany(batch_size)
-        if not rows:
-            break
-        count += len(rows)
-        total += sum(row[2] for row in rows)
-    cursor.close()
-    return count, total, None
-
-
-def orm_read(mode: str, db: Any, batch_size: int) -> tuple[int, int, Any]:
+def orm_read(mode: str, db: Any, batch_size: int) -> tuple[int, int]:
     from pony.orm import db_session
 
     Person = db.Person
@@ -219,7 +162,7 @@ def orm_read(mode: str, db: Any, batch_size: int) -> tuple[int, int, Any]:
         for person in source:
             count += 1
             total += person.age
-    return count, total, None
+    return count, total
 
 
 def child(args: argparse.Namespace) -> None:
@@ -230,22 +173,16 @@ def child(args: argparse.Namespace) -> None:
     with db_session:
         sql = db.Person.select().get_sql()
         db.Person.select().limit(1)[:]  # warm-up: connection, translation, compiled SQL
-    con = raw_connection(bind) if args.child.startswith("raw") else None
-    if con is not None:
-        warm = con.cursor()
-        warm.execute(sql + " LIMIT 1")
-        warm.fetchall()
-        warm.close()
-    baseline = rss_kb("VmRSS")
-    reset_peak()
-    if con is not None:
-        count, checksum, kept = raw_read(args.child, con, sql, args.db, args.batch_size)
+    if args.child.startswith("raw"):
+        con = raw_connection(bind)
+        raw_fetchall(con, sql + " LIMIT 1", AGE)  # warm-up: connection, driver
+        if args.child == "raw_fetchall":
+            result = measure(lambda: raw_fetchall(con, sql, AGE))
+        else:
+            result = measure(lambda: raw_stream(con, sql, AGE, args.db, args.batch_size))
     else:
-        count, checksum, kept = orm_read(args.child, db, args.batch_size)
-    peak = max(rss_kb("VmHWM"), rss_kb("VmRSS"))
-    del kept
-    print(json.dumps({"mode": args.child, "count": count, "checksum": checksum, "baseline_mb": baseline / 1024,
-                      "peak_mb": peak / 1024, "delta_mb": (peak - baseline) / 1024}))
+        result = measure(lambda: orm_read(args.child, db, args.batch_size))
+    print(json.dumps({"mode": args.child, **result}))
 
 
 def main(argv: list[str] | None = None) -> None:

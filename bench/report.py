@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.config import TEST_BY_ID, Sizes
+from bench.report_sections import memory_table, scaling_table
 from bench.venvs import PROJECT_DIR
 
 UNIT_PLURAL = {"transaction": "transactions", "row": "rows", "query": "queries", "get": "gets"}
@@ -85,7 +86,8 @@ def means(records: list[dict[str, Any]], contestants: list[str]) -> tuple[list[s
 def markdown(records: list[dict[str, Any]], db: str, date: str, contestants: list[str], server: str,
              versions: dict[str, dict[str, str]], sizes: Sizes, quick: bool) -> str:
     by_key = {(r["contestant"], r["test"]): r for r in records}
-    tests = list(dict.fromkeys(r["test"] for r in records))
+    tests = [t for t in dict.fromkeys(r["test"] for r in records) if TEST_BY_ID[t].section == "speed"]
+    sections = {TEST_BY_ID[r["test"]].section for r in records}
     notes: list[str] = []
     lines = [f"# Benchmark: {db}, {date}" + (" (quick)" if quick else ""), ""]
     python = next((v["python"] for v in versions.values() if "python" in v), platform.python_version())
@@ -100,6 +102,28 @@ def markdown(records: list[dict[str, Any]], db: str, date: str, contestants: lis
         f"- Date: {date}; this project at commit {project_commit()}",
         "- Libraries: " + "; ".join(_library(c, versions.get(c)) for c in contestants),
         "",
+    ]
+    if tests:
+        lines += _main_table(records, tests, contestants, by_key, notes)
+    if "memory" in sections:
+        lines += ["", *memory_table(by_key, contestants, sizes, notes)]
+    if "scaling" in sections:
+        lines += ["", *scaling_table(by_key, contestants, sizes, notes)]
+    na = [f"{r['contestant']} / {r['test']}: {r['error']}" for r in records if r["status"] == "n/a"]
+    remarks = [f"{r['contestant']} / {r['test']}: {r['note']}" for r in records if r.get("note")]
+    if notes:
+        lines += ["", "Failures:", ""] + [f"{i}. {note}" for i, note in enumerate(notes, 1)]
+    if na:
+        lines += ["", "Not applicable:", ""] + [f"- {note}" for note in na]
+    if remarks:
+        lines += ["", "Notes:", ""] + [f"- {note}" for note in remarks]
+    return "\n".join(lines) + "\n"
+
+
+def _main_table(records: list[dict[str, Any]], tests: list[str], contestants: list[str], by_key: dict,
+                notes: list[str]) -> list[str]:
+    """The speed tests: one row each, the geometric means, X apart."""
+    lines = [
         "Cells: operations per second (median of the timed rounds) and, in brackets, the speed ratio to "
         "Pony 0.7.20 (above 1 = faster than Pony). M is milliseconds per query (first call of 20 "
         "distinct shapes in a fresh process). Empty = not applicable.",
@@ -123,15 +147,7 @@ def markdown(records: list[dict[str, Any]], db: str, date: str, contestants: lis
     for test_id in tests:
         if not TEST_BY_ID[test_id].in_mean:
             lines.append(_row(test_id, contestants, by_key, notes, suffix=" (apart, not in the mean)"))
-    na = [f"{r['contestant']} / {r['test']}: {r['error']}" for r in records if r["status"] == "n/a"]
-    remarks = [f"{r['contestant']} / {r['test']}: {r['note']}" for r in records if r.get("note")]
-    if notes:
-        lines += ["", "Failures:", ""] + [f"{i}. {note}" for i, note in enumerate(notes, 1)]
-    if na:
-        lines += ["", "Not applicable:", ""] + [f"- {note}" for note in na]
-    if remarks:
-        lines += ["", "Notes:", ""] + [f"- {note}" for note in remarks]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _row(test_id: str, contestants: list[str], by_key: dict, notes: list[str], suffix: str = "") -> str:

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench import data, shapes
-from bench.config import Plan, TestDef
+from bench.config import Plan, TestDef, memory_checksum
 from bench.procs import Child, ChildDied
 from bench.venvs import VENVS
 
 READY_TIMEOUT = 300.0
+FILL_TIMEOUT = 1800.0  # filling the big tables (1M rows each), untimed
 ROUND_TIMEOUT = {False: 900.0, True: 180.0}  # seconds, by quick mode
 
 
@@ -25,6 +26,7 @@ class Outcome:
     times_ns: list[int] = field(default_factory=list)
     rows: int = 0
     note: str = ""
+    memory: dict[str, float] = field(default_factory=dict)  # MEM1, MEM2: baseline_mb, peak_mb, growth_mb
 
     def fail(self, status: str, error: str) -> None:
         if self.status == "ok":
@@ -47,8 +49,8 @@ def ops_per_round(test: TestDef, plan: Plan) -> int:
         "G": sizes.repetitions, "H": sizes.repetitions, "I": plan.rows // 5, "J": plan.rows // 5,
         "J2": plan.rows // 5,
         "K": plan.rows // 5, "L": sizes.counts, "M": len(shapes.SHAPES), "R": plan.rows // 5,
-        "X": sizes.repetitions,
-    }[test.id]
+        "X": sizes.repetitions, "MEM1": sizes.memory_rows, "MEM2": sizes.memory_rows,
+    }.get(test.id) or (1 if test.id.startswith("IN") else sizes.scaled_ops)  # IN: one query, CNT/GET
 
 
 class DbRun:
@@ -63,6 +65,7 @@ class DbRun:
         self.workers: dict[str, Child] = {}
         self.admin: Child | None = None
         self.round_timeout = ROUND_TIMEOUT[quick]
+        self._expected: dict[str, tuple[int, int]] = {}
 
     def args(self, contestant: str | None = None) -> list[str]:
         args = ["--db", self.db] + (["--quick"] if self.quick else [])
@@ -76,6 +79,8 @@ class DbRun:
                 started = time.monotonic()
                 if test.id == "M":
                     self.run_cold(test)
+                elif test.section == "memory":
+                    self.run_memory(test)
                 else:
                     self.run_test(test)
                 took = time.monotonic() - started
@@ -91,6 +96,13 @@ class DbRun:
         if not answer.get("ok"):
             raise RuntimeError(f"cannot prepare the {self.db} database: {answer.get('error')}")
         self.server = answer["server"]
+        for section in dict.fromkeys(t.section for t in self.tests if t.section != "speed"):
+            started = time.monotonic()  # before the workers connect: nobody holds a lock on them
+            answer = self.admin.ask({"op": f"prepare_{section}"}, FILL_TIMEOUT)
+            if not answer.get("ok"):
+                raise RuntimeError(f"cannot fill the {section} tables: {answer.get('error')}")
+            self.log(f"[bench] {self.db}: {section} tables " + ("filled" if answer["filled"] else "reused")
+                     + f" in {time.monotonic() - started:.1f} s")
         for name in self.contestants:
             self.start_worker(name)
 
@@ -121,7 +133,7 @@ class DbRun:
     # -- one test ----------------------------------------------------------------------------
     def run_test(self, test: TestDef) -> None:
         for c in self.contestants:
-            self.outcome(c, test)
+            self.skip_over_cap(c, test)
         for round_no in self.plan.rounds:
             shift = round_no % len(self.contestants)
             for contestant in self.contestants[shift:] + self.contestants[:shift]:
@@ -144,11 +156,15 @@ class DbRun:
         if worker is None:
             outcome.fail("failed", self.setup_errors[contestant])
             return
+        scaling = test.section == "scaling"
         try:
-            answer = worker.ask({"op": "run", "test": test.id}, self.round_timeout)
+            answer = worker.ask({"op": "run", "test": test.id},
+                                self.plan.sizes.scaling_cap_s if scaling else self.round_timeout)
         except ChildDied as exc:  # a fresh worker takes over from the next test on
             self.workers.pop(contestant).close()
-            outcome.fail("failed", f"worker died: {exc}")
+            over = scaling and "no answer within" in str(exc)
+            outcome.fail("failed", f"over the {self.plan.sizes.scaling_cap_s:g} s cap" if over
+                         else f"worker died: {exc}")
             self.log(f"[bench] {self.db}: {contestant} died in {test.id}: {exc}")
             return
         if "na" in answer:
@@ -178,12 +194,63 @@ class DbRun:
                 return f"table after the test (count, sum level, sum len text) = {state.get('state')}, " \
                        f"expected {expected}"
             return ""
-        rows, checksum = data.expected_read(test.id, self.plan)
+        rows, checksum = self.expected(test)
         if answer["rows"] != rows:
             return f"returned {answer['rows']} rows, expected {rows}"
         if answer["checksum"] != checksum:
             return f"checksum {answer['checksum']} != expected {checksum}"
         return ""
+
+    def expected(self, test: TestDef) -> tuple[int, int]:
+        """(rows, checksum) of a read round, computed once per test."""
+        if test.id not in self._expected:
+            if test.section == "scaling":
+                self._expected[test.id] = data.expected_scaling(test.id, self.plan)
+            elif test.section == "memory":
+                rows = self.plan.sizes.memory_rows
+                self._expected[test.id] = rows, memory_checksum(rows)
+            else:
+                self._expected[test.id] = data.expected_read(test.id, self.plan)
+        return self._expected[test.id]
+
+    def skip_over_cap(self, contestant: str, test: TestDef) -> None:
+        """A scaling line whose smaller size went over the cap is not run at the bigger one."""
+        outcome = self.outcome(contestant, test)
+        size = int(test.id[-1]) if test.section == "scaling" else 0
+        if size > 1:
+            smaller = self.outcomes.get((contestant, f"{test.id[:-1]}{size - 1}"))
+            if smaller is not None and smaller.error.startswith(("over the", "not run")):
+                cause = smaller.error if smaller.error.startswith("not run") else \
+                    f"not run: {test.id[:-1]}{size - 1} went {smaller.error}"
+                outcome.fail("failed", cause)
+
+    # -- memory_1m: a fresh process per contestant and line ------------------------------
+    def run_memory(self, test: TestDef) -> None:
+        for contestant in self.contestants:
+            outcome = self.outcome(contestant, test)
+            if outcome.status != "ok":
+                continue
+            child = Child(VENVS[contestant].python, "memory", self.args(contestant) + ["--test", test.id],
+                          f"{self.db}-{contestant}-{test.id}")
+            try:
+                answer = child.read(self.round_timeout)
+            except ChildDied as exc:
+                answer = {"error": str(exc)}
+            finally:
+                child.close()
+            if "na" in answer:
+                outcome.fail("n/a", answer["na"])
+                continue
+            rows, checksum = self.expected(test)
+            problem = answer.get("error") or (
+                f"read {answer['count']} rows (checksum {answer['checksum']}), expected {rows} ({checksum})"
+                if (answer["count"], answer["checksum"]) != (rows, checksum) else "")
+            if problem:
+                outcome.fail("failed", problem)
+                self.log(f"[bench] {self.db}: {contestant} failed {test.id}: {problem}")
+                continue
+            outcome.rows, outcome.note = rows, answer.get("note", "")
+            outcome.memory = {k: answer[k] for k in ("baseline_mb", "peak_mb", "growth_mb")}
 
     # -- test M: a fresh process per round -----------------------------------------------
     def run_cold(self, test: TestDef) -> None:
@@ -239,8 +306,9 @@ class DbRun:
                     "rows_per_round": outcome.rows if median else None,
                     "median_ns": median, "min_ns": best,
                     "best_ops_per_s": ops / (best / 1e9) if best else None,
-                    "ms_per_query": median / 1e6 / ops if median and test.id == "M" else None,
+                    "ms_per_query": median / 1e6 / ops if median and test.unit != "row" else None,
                     "rounds": len(outcome.times_ns), "quick": self.quick,
+                    **self.memory_fields(contestant, test),
                 })
         for record in records:
             mine = speed.get((record["contestant"], record["test"]))
@@ -251,3 +319,18 @@ class DbRun:
             if mine and pony:
                 record["ratio_to_pony"] = mine / pony
         return records
+
+    def memory_fields(self, contestant: str, test: TestDef) -> dict[str, Any]:
+        """The target figure against the raw driver: MEM1, growth over raw fetchall's growth; MEM2, peak
+        over the peak raw streaming would reach from this process's baseline (the processes differ by the
+        library's import footprint, which the line is not about; raw's own peak is kept too)."""
+        raw_outcome = self.outcomes.get(("raw", test.id))
+        mine, raw = self.outcome(contestant, test).memory, raw_outcome.memory if raw_outcome else {}
+        if test.section != "memory" or not mine:
+            return {}
+        if not raw:
+            return {**mine, "memory_ratio_to_raw": None}
+        if test.id == "MEM1":
+            return {**mine, "memory_ratio_to_raw": mine["growth_mb"] / max(raw["growth_mb"], 0.01)}
+        return {**mine, "memory_ratio_to_raw": mine["peak_mb"] / (mine["baseline_mb"] + raw["growth_mb"]),
+                "peak_over_raw_peak": mine["peak_mb"] / raw["peak_mb"]}

@@ -25,3 +25,35 @@ class JournalRel(models.Model):
         app_label = "bench"
         db_table = "journal_rel"
         managed = False
+
+
+class JournalScaled(models.Model):
+    """The columns of journal, on the scaling tables journal_s1..3."""
+
+    timestamp = models.DateTimeField()
+    level = models.SmallIntegerField()
+    text = models.CharField(max_length=255)
+
+    class Meta:
+        abstract = True
+
+
+def _scaled(k: int) -> type:
+    meta = type("Meta", (), {"app_label": "bench", "db_table": f"journal_s{k}", "managed": False})
+    return type(f"JournalS{k}", (JournalScaled,), {"Meta": meta, "__module__": __name__})
+
+
+JOURNAL_SCALED = [_scaled(k) for k in (1, 2, 3)]
+
+
+class Person(models.Model):
+    """memory_1m's table."""
+
+    name = models.CharField(max_length=255)
+    age = models.IntegerField()
+    city = models.CharField(max_length=255)
+
+    class Meta:
+        app_label = "bench"
+        db_table = "mem_person"
+        managed = False
