@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CONTESTANTS = ("this", "pony", "sqlalchemy", "peewee", "django", "raw")
+# The MySQL driver every contestant uses (``--mysql-driver``): the workers read it from the environment.
+MYSQL_DRIVERS = ("mysqlclient", "pymysql")
+MYSQL_DRIVER_ENV = "PONY_BENCH_MYSQL_DRIVER"
 DATABASES = ("sqlite", "postgres", "mysql")
 PONY_API = ("this", "pony")  # the two contestants that run bench/workloads/pony_api.py
 
@@ -143,3 +146,8 @@ class DbConfig:
         return os.environ.get(key, "")
 
     database = "bench"
+
+    @property
+    def mysql_driver(self) -> str:
+        """``mysqlclient`` (the default) or ``pymysql``, as ``--mysql-driver`` chose."""
+        return os.environ.get(MYSQL_DRIVER_ENV, MYSQL_DRIVERS[0])
