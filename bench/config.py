@@ -145,7 +145,11 @@ class DbConfig:
         key = "PONY_PG_PASSWORD" if self.name == "postgres" else "PONY_MYSQL_PASSWORD"
         return os.environ.get(key, "")
 
-    database = "bench"
+    @property
+    def database(self) -> str:
+        """``bench``, or ``PONY_BENCH_DATABASE``: runs from several checkouts at once on one
+        server each need a database of their own (each run drops and reseeds its tables)."""
+        return os.environ.get("PONY_BENCH_DATABASE", "bench")
 
     @property
     def mysql_driver(self) -> str:
