@@ -78,7 +78,8 @@ def load_workload(contestant: str, cfg: DbConfig) -> tuple[Any, dict[str, str]]:
 def _driver_name(module: Any) -> str:
     if module.__name__ == "sqlite3":
         return f"sqlite3 (SQLite {module.sqlite_version})"
-    version = getattr(module, "__version__", "") or getattr(module, "VERSION_STRING", "")
+    # PyMySQL's __version__ is a mysqlclient version it poses as (for Django): VERSION_STRING first
+    version = getattr(module, "VERSION_STRING", "") or getattr(module, "__version__", "")
     if module.__name__ == "MySQLdb":  # mysqlclient's MySQLdb names no version of its own
         return f"mysqlclient {importlib.metadata.version('mysqlclient')}"
     return f"{module.__name__} {str(version).split()[0]}".strip()

@@ -205,10 +205,20 @@ class MySQLProvider(DBAPIProvider):
     # --- multi-row INSERT ---------------------------------------------------------------------
 
     def insert_rows_sql(self, node: Any, count: int) -> str:
-        sql = super().insert_rows_sql(node, count)
+        """Any ``count``: power-of-two sizes are cached by the base class; others are built
+        (cheaply) each time."""
+        if count & (count - 1) == 0:
+            sql = super().insert_rows_sql(node, count)
+        else:
+            sql = self.compiler.compile(type(node)(node.table, node.columns, node.values)).sql
+            row = sql[sql.rindex(" VALUES ") + 8:]
+            sql = sql[:len(sql) - len(row)] + ", ".join([row] * count)
         if self.INSERT_RETURNING and node.returning is not None:
             sql += " RETURNING " + self.quote_name(node.returning)
         return sql
+
+    def rows_chunk_size(self, remaining: int, limit: int) -> int:
+        return min(limit, remaining)  # bound on the client: a statement of any size costs the same
 
     def insert_rows_returning(self, cursor: Any, node: Any, sql: str, rows: list, record: Any,
                               start: int = 0) -> list:
@@ -221,7 +231,7 @@ class MySQLProvider(DBAPIProvider):
         pos, total = start, len(rows)
         while pos < total:
             size = min(limit, total - pos)
-            chunk_sql = self._insert_chunk_sql(node, size)
+            chunk_sql = self.insert_rows_sql(node, size)
             arguments = [value for row in rows[pos:pos + size] for value in row]
             started = time.perf_counter()
             if self.INSERT_RETURNING:
@@ -283,17 +293,6 @@ class MySQLProvider(DBAPIProvider):
         conditions += (f"{quote(column)} IS NULL" for column in shape.null_checked)
         sql = f"UPDATE {quote(shape.table)} SET {', '.join(sets)} WHERE {' AND '.join(conditions)}"
         return sql, arguments
-
-    def _insert_chunk_sql(self, node: Any, size: int) -> str:
-        # power-of-two sizes are cached by the base class; others are built (cheaply) each time
-        if size & (size - 1) == 0:
-            return self.insert_rows_sql(node, size)
-        sql = self.compiler.compile(type(node)(node.table, node.columns, node.values)).sql
-        row = sql[sql.rindex(" VALUES ") + 8:]
-        sql = sql[:len(sql) - len(row)] + ", ".join([row] * size)
-        if self.INSERT_RETURNING and node.returning is not None:
-            sql += " RETURNING " + self.quote_name(node.returning)
-        return sql
 
     def _execute_consecutive_keys(self, cursor: Any, sql: str, arguments: list, count: int) -> list:
         """The keys of a multi-row simple INSERT: LAST_INSERT_ID() and the increment (see above)."""
