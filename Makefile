@@ -59,6 +59,7 @@ test-cluster: $(BIN)/.installed
 # BENCH_ARGS, e.g. "--quick --db sqlite", "--only this,pony --tests D,F".
 bench: $(BIN)/.installed
 	bash scripts/start-databases.sh
+	bash scripts/install-bench-deps.sh
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # Long versions of the reliability tests (tests/soak/run.py); ends with one summary line per area.

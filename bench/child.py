@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from bench.config import PONY_API, TEST_BY_ID, DbConfig, Plan
 from bench.harness import NotApplicable, Round
+from bench.workloads import mysql_driver
 
 WORKLOADS = {
     "this": "bench.workloads.pony_api",
@@ -38,7 +39,7 @@ EXTRAS = {
     "django": "bench.workloads.django_big",
     "raw": "bench.workloads.raw_big",
 }
-DISTRIBUTIONS = ("pony", "SQLAlchemy", "peewee", "Django", "psycopg", "psycopg2-binary", "PyMySQL")
+DISTRIBUTIONS = ("pony", "SQLAlchemy", "peewee", "Django", "psycopg", "psycopg2-binary", "PyMySQL", "mysqlclient")
 
 
 def protocol_stream() -> TextIO:
@@ -76,7 +77,10 @@ def load_workload(contestant: str, cfg: DbConfig) -> tuple[Any, dict[str, str]]:
         module.warm_up()  # connects and loads one object, so the driver is known
     except Exception as exc:  # the tests will report it where it matters
         info["warm_up_error"] = f"{type(exc).__name__}: {exc}"
-    loaded = [sys.modules[name] for name in DRIVER_MODULES[cfg.name] if name in sys.modules]
+    loaded = list({id(m): m for m in map(sys.modules.get, DRIVER_MODULES[cfg.name]) if m is not None}.values())
+    if cfg.name == "mysql":  # peewee imports PyMySQL whichever driver it is given: name the one in use
+        chosen = mysql_driver(cfg)
+        loaded = [chosen] if chosen in loaded else loaded
     info["driver"] = ", ".join(_driver_name(m) for m in loaded)
     return module, info
 
@@ -84,7 +88,10 @@ def load_workload(contestant: str, cfg: DbConfig) -> tuple[Any, dict[str, str]]:
 def _driver_name(module: Any) -> str:
     if module.__name__ == "sqlite3":
         return f"sqlite3 (SQLite {module.sqlite_version})"
-    version = getattr(module, "__version__", "") or getattr(module, "VERSION_STRING", "")
+    # PyMySQL's __version__ is a mysqlclient version it poses as (for Django): VERSION_STRING first
+    version = getattr(module, "VERSION_STRING", "") or getattr(module, "__version__", "")
+    if module.__name__ == "MySQLdb":  # mysqlclient's MySQLdb names no version of its own
+        return f"mysqlclient {importlib.metadata.version('mysqlclient')}"
     return f"{module.__name__} {str(version).split()[0]}".strip()
 
 

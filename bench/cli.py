@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench.config import CONTESTANTS, DATABASES, FULL, GROUPS, QUICK, TESTS, DbConfig, Plan
+from bench.config import (
+    CONTESTANTS,
+    DATABASES,
+    FULL,
+    GROUPS,
+    MYSQL_DRIVER_ENV,
+    MYSQL_DRIVERS,
+    QUICK,
+    TESTS,
+    DbConfig,
+    Plan,
+)
 from bench.report import markdown, write_json_lines
 from bench.runner import DbRun
 from bench.venvs import BENCH_DIR, VENVS, ensure_venv
@@ -28,6 +40,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--tests", metavar="IDS",
                         help="comma-separated test ids or sections, e.g. D,F,M or memory,scaling,IN3")
     parser.add_argument("--no-chart", action="store_true", help="skip the PNG (and the matplotlib venv)")
+    parser.add_argument("--mysql-driver", default=MYSQL_DRIVERS[0], choices=MYSQL_DRIVERS,
+                        help="the MySQL driver of every contestant (default: mysqlclient, the C one)")
     return parser.parse_args(argv)
 
 
@@ -61,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = QUICK if args.quick else FULL
     plan = Plan.build(sizes)
     dbs = list(DATABASES) if args.db == "all" else [args.db]
+    os.environ[MYSQL_DRIVER_ENV] = args.mysql_driver  # the workers inherit it
 
     for name in dict.fromkeys([*contestants, "raw"] + ([] if args.no_chart else ["report"])):
         ensure_venv(name)

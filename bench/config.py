@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CONTESTANTS = ("this", "pony", "sqlalchemy", "peewee", "django", "raw")
+# The MySQL driver every contestant uses (``--mysql-driver``): the workers read it from the environment.
+MYSQL_DRIVERS = ("mysqlclient", "pymysql")
+MYSQL_DRIVER_ENV = "PONY_BENCH_MYSQL_DRIVER"
 DATABASES = ("sqlite", "postgres", "mysql")
 PONY_API = ("this", "pony")  # the two contestants that run bench/workloads/pony_api.py
 
@@ -191,5 +194,11 @@ class DbConfig:
 
     @property
     def database(self) -> str:
-        """PostgreSQL / MySQL database of the benchmark; PONY_BENCH_DATABASE overrides it."""
+        """``bench``, or ``PONY_BENCH_DATABASE``: runs from several checkouts at once on one
+        server each need a database of their own (each run drops and reseeds its tables)."""
         return os.environ.get("PONY_BENCH_DATABASE", "bench")
+
+    @property
+    def mysql_driver(self) -> str:
+        """``mysqlclient`` (the default) or ``pymysql``, as ``--mysql-driver`` chose."""
+        return os.environ.get(MYSQL_DRIVER_ENV, MYSQL_DRIVERS[0])

@@ -23,6 +23,9 @@ STAMP = ".bench-requirements"
 class VenvSpec:
     name: str
     requirements: tuple[str, ...]
+    # Installed after the requirements; a failure is a warning (mysqlclient builds against C
+    # headers that scripts/install-bench-deps.sh installs; without it MySQL runs on PyMySQL).
+    optional: tuple[str, ...] = ()
 
     @property
     def path(self) -> Path:
@@ -33,18 +36,19 @@ class VenvSpec:
         return self.path / "bin" / "python"
 
 
+MYSQLCLIENT = ("mysqlclient",)
+
 VENVS: dict[str, VenvSpec] = {
     spec.name: spec
     for spec in (
-        VenvSpec("this", ("-e", f"{PROJECT_DIR}[postgres,mysql]")),
-        VenvSpec("pony", ("pony==0.7.20", "psycopg2-binary", "PyMySQL")),
-        VenvSpec("sqlalchemy", ("SQLAlchemy>=2,<3", "psycopg[binary]>=3.1", "PyMySQL")),
+        # Every contestant gets both MySQL drivers; --mysql-driver picks one for all of them.
+        VenvSpec("this", ("-e", f"{PROJECT_DIR}[postgres,mysql]"), MYSQLCLIENT),
+        VenvSpec("pony", ("pony==0.7.20", "psycopg2-binary", "PyMySQL"), MYSQLCLIENT),
+        VenvSpec("sqlalchemy", ("SQLAlchemy>=2,<3", "psycopg[binary]>=3.1", "PyMySQL"), MYSQLCLIENT),
         # peewee talks to PostgreSQL through psycopg2 only.
-        VenvSpec("peewee", ("peewee", "psycopg2-binary", "PyMySQL")),
-        # mysqlclient needs C headers to build; PyMySQL (via install_as_MySQLdb) keeps every
-        # contestant on the same MySQL driver.
-        VenvSpec("django", ("Django", "psycopg[binary]>=3.1", "PyMySQL")),
-        VenvSpec("raw", ("psycopg[binary]>=3.1", "psycopg2-binary", "PyMySQL")),
+        VenvSpec("peewee", ("peewee", "psycopg2-binary", "PyMySQL"), MYSQLCLIENT),
+        VenvSpec("django", ("Django", "psycopg[binary]>=3.1", "PyMySQL"), MYSQLCLIENT),
+        VenvSpec("raw", ("psycopg[binary]>=3.1", "psycopg2-binary", "PyMySQL"), MYSQLCLIENT),
         VenvSpec("report", ("matplotlib",)),
     )
 }
@@ -58,7 +62,7 @@ def base_python() -> str:
 def ensure_venv(name: str, log=print) -> Path:
     """Create or update the venv of ``name`` and return its python."""
     spec = VENVS[name]
-    wanted = "\n".join(spec.requirements) + "\n"
+    wanted = "\n".join(spec.requirements + spec.optional) + "\n"
     if name == "this":  # new dependencies of the project need a reinstall; its code does not
         wanted += (PROJECT_DIR / "pyproject.toml").read_text()
     stamp = spec.path / STAMP
@@ -74,6 +78,12 @@ def ensure_venv(name: str, log=print) -> Path:
         if result.returncode != 0:
             sys.stderr.write(result.stdout + result.stderr)
             raise SystemExit(f"[bench] cannot install {' '.join(spec.requirements)} into {spec.path}")
+    if spec.optional:
+        result = subprocess.run([*pip, *spec.optional], env=env, capture_output=True, text=True)
+        if result.returncode != 0:  # no stamp: the next run tries again
+            log(f"[bench] !!! cannot install {' '.join(spec.optional)} into {spec.path} "
+                "(run scripts/install-bench-deps.sh); MySQL runs on PyMySQL there !!!")
+            return spec.python
     stamp.write_text(wanted)
     return spec.python
 

@@ -23,8 +23,10 @@ def test_duplicate_key_is_integrity_error(db):
             db.insert("person", id=1, name="Again")
     exc = info.value
     assert isinstance(exc, DatabaseError) and isinstance(exc, Error) and isinstance(exc, DBException)
+    mysql_class = ("MySQLdb.IntegrityError" if db.provider.dbapi_module.__name__ == "MySQLdb"
+                   else "pymysql.err.IntegrityError")  # mysqlclient when installed
     driver_class = {"SQLite": "sqlite3.IntegrityError", "PostgreSQL": "psycopg.errors.UniqueViolation",
-                    "MySQL": "pymysql.err.IntegrityError"}[db.provider.dialect]
+                    "MySQL": mysql_class}[db.provider.dialect]
     assert f"{type(exc.original_exc).__module__}.{type(exc.original_exc).__name__}" == driver_class
     assert exc.args == exc.original_exc.args
     assert exc.__cause__ is exc.original_exc
@@ -68,6 +70,11 @@ def test_unreachable_server_is_operational_error(backend, tmp_path):
     if backend.name == "postgres":
         assert (type(original).__module__, type(original).__name__) == ("psycopg", "OperationalError")
         assert "port 1 failed: Connection refused" in str(original)
+    elif type(original).__module__ == "MySQLdb":  # mysqlclient, when installed
+        assert type(original).__name__ == "OperationalError"
+        # the client library's wording and code: MariaDB's says 2002 "to server", MySQL's 2003
+        assert original.args[0] in (2002, 2003) and "Can't connect to" in original.args[1]
+        assert "'127.0.0.1'" in original.args[1]
     else:
         assert (type(original).__module__, type(original).__name__) == ("pymysql.err", "OperationalError")
         assert original.args[0] == 2003 and "Can't connect to MySQL server on '127.0.0.1'" in original.args[1]

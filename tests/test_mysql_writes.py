@@ -309,3 +309,26 @@ def test_round_trips_per_operation(backend, db):
     with db_session:
         assert db.Entry.get(name="one0").level == 5
         assert select(e for e in db.Entry if e.name.startswith("h")).count() == 0
+
+
+def test_bulk_writes_send_one_statement_per_chunk(backend, db):
+    if backend.name != "mysql":
+        pytest.skip("counted with MySQL's SHOW SESSION STATUS")
+    insert_batch(db, "warm", 1)  # opens the pooled connection
+    rows = [dict(name=f"b{i}", level=i % 7, stamp=STAMP) for i in range(700)]
+
+    def bulk_insert():
+        with db_session:
+            db.Entry.insert_many(rows)
+
+    def bulk_upsert():
+        with db_session:
+            db.Entry.insert_many([dict(row, level=99) for row in rows], on_conflict="update",
+                                 conflict_keys=["name"])
+
+    # BEGIN, one 700-row INSERT (any row count per statement: the drivers bind on the client), COMMIT
+    assert round_trips(db, bulk_insert) == 3
+    assert round_trips(db, bulk_upsert) == 3  # one INSERT ... ON DUPLICATE KEY UPDATE of 700 rows
+    with db_session:
+        assert select(e for e in db.Entry if e.name.startswith("b") and e.level == 99).count() == 700
+        assert db.Entry.get(name="b5").stamp == STAMP

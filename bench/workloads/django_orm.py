@@ -12,6 +12,7 @@ from typing import Any
 from bench.config import DbConfig
 from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows, upsert_rows
 from bench.harness import Round, Shapes, Tests
+from bench.workloads import mysql_driver
 
 Journal: Any = None
 JournalRel: Any = None
@@ -26,9 +27,9 @@ def setup(cfg: DbConfig) -> dict[str, str]:
         database = {"ENGINE": "django.db.backends.postgresql", "NAME": cfg.database, "USER": cfg.user,
                     "PASSWORD": cfg.password, "HOST": cfg.host, "PORT": str(cfg.port)}
     else:
-        import pymysql
-
-        pymysql.install_as_MySQLdb()  # the same MySQL driver as every other contestant
+        driver = mysql_driver(cfg)  # the same MySQL driver as every other contestant
+        if driver.__name__ == "pymysql":
+            driver.install_as_MySQLdb()
         database = {"ENGINE": "django.db.backends.mysql", "NAME": cfg.database, "USER": cfg.user,
                     "PASSWORD": cfg.password, "HOST": cfg.host, "PORT": str(cfg.port)}
     import django

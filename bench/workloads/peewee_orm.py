@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import peewee
 from peewee import (
     JOIN,
     CharField,
@@ -26,6 +27,7 @@ from peewee import (
 from bench.config import DbConfig
 from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows, upsert_rows
 from bench.harness import Round, Shapes, Tests
+from bench.workloads import mysql_driver
 
 database = DatabaseProxy()
 
@@ -58,6 +60,7 @@ def setup(cfg: DbConfig) -> dict[str, str]:
         db = PostgresqlDatabase(cfg.database, host=cfg.host, port=cfg.port, user=cfg.user,
                                 password=cfg.password or None)
     else:
+        peewee.mysql = mysql_driver(cfg)  # peewee takes PyMySQL first when both are installed
         db = MySQLDatabase(cfg.database, host=cfg.host, port=cfg.port, user=cfg.user, password=cfg.password)
     database.initialize(db)
     database.connect()

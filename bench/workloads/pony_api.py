@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from bench.config import DbConfig
 from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows, upsert_rows
 from bench.harness import NotApplicable, Round, Shapes, Tests
+from bench.workloads import mysql_driver
 from pony.orm import *
 from pony.orm.core import Query
 
@@ -42,6 +43,7 @@ def setup(cfg: DbConfig) -> dict[str, str]:
         db.bind(provider="postgres", host=cfg.host, port=cfg.port, user=cfg.user,
                 password=cfg.password, database=cfg.database)
     else:
+        mysql_driver(cfg)  # both take MySQLdb when it can be imported, else PyMySQL
         db.bind(provider="mysql", host=cfg.host, port=cfg.port, user=cfg.user,
                 passwd=cfg.password, db=cfg.database)
     db.generate_mapping(create_tables=False)

@@ -1,4 +1,4 @@
-"""Raw DB-API: the physical floor. sqlite3, psycopg 3 or PyMySQL, hand-written SQL, tuples.
+"""Raw DB-API: the physical floor. sqlite3, psycopg 3 or mysqlclient/PyMySQL, hand-written SQL, tuples.
 
 The connection runs in autocommit mode; writes that span several statements are wrapped in an
 explicit BEGIN/COMMIT. On SQLite the timestamps arrive as text and are parsed, as every ORM does.
@@ -12,6 +12,7 @@ from typing import Any
 from bench.config import DbConfig
 from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows, upsert_rows
 from bench.harness import Round, Shapes, Tests
+from bench.workloads import mysql_driver
 
 COLUMNS = ("id", "timestamp", "level", "text")
 conn: Any = None
@@ -21,7 +22,7 @@ mysql = False
 
 
 def sql(text: str) -> str:
-    """Queries are written with ``?``; psycopg and PyMySQL want ``%s``."""
+    """Queries are written with ``?``; psycopg and the MySQL drivers want ``%s``."""
     return text if sqlite else text.replace("?", "%s")
 
 
@@ -39,11 +40,9 @@ def setup(cfg: DbConfig) -> dict[str, str]:
         conn = psycopg.connect(host=cfg.host, port=cfg.port, user=cfg.user, password=cfg.password or None,
                                dbname=cfg.database, autocommit=True)
     else:
-        import pymysql
-
         mysql = True
-        conn = pymysql.connect(host=cfg.host, port=cfg.port, user=cfg.user, password=cfg.password,
-                               database=cfg.database, autocommit=True, charset="utf8mb4")
+        conn = mysql_driver(cfg).connect(host=cfg.host, port=cfg.port, user=cfg.user, password=cfg.password,
+                                         database=cfg.database, autocommit=True, charset="utf8mb4")
     cur = conn.cursor()
     return {}
 

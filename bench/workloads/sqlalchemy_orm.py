@@ -24,6 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, joinedload, mapped_
 from bench.config import DbConfig
 from bench.data import BASE, CHILD_LEVEL, NEW_LEVEL, UPDATED_TEXT, new_rows, upsert_rows
 from bench.harness import Round, Shapes, Tests
+from bench.workloads import mysql_driver
 
 
 class Base(DeclarativeBase):
@@ -60,7 +61,8 @@ def setup(cfg: DbConfig) -> dict[str, str]:
         def same_pragmas(dbapi_connection, _):  # as Pony and Django set it
             dbapi_connection.execute("pragma foreign_keys = on")
     else:
-        driver = "postgresql+psycopg" if cfg.name == "postgres" else "mysql+pymysql"
+        driver = ("postgresql+psycopg" if cfg.name == "postgres"
+                  else f"mysql+{'mysqldb' if mysql_driver(cfg).__name__ == 'MySQLdb' else 'pymysql'}")
         engine = create_engine(URL.create(driver, username=cfg.user, password=cfg.password or None,
                                           host=cfg.host, port=cfg.port, database=cfg.database))
     from sqlalchemy.util import has_compiled_ext

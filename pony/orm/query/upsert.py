@@ -15,14 +15,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .. import errors
-from ..session.loading import raw_value
 from ..session.objects import current_cache, pk_index
 from ..session.refresh import forget_object, forget_reverse_values
 from ..sql import ast
-from .bulk import _row_values
+from .bulk import RowPlans, raw_arguments
 
 ON_CONFLICT = ("ignore", "update")
-MAX_ROWS_PER_STATEMENT = 512
+MAX_ROWS_PER_STATEMENT = 1000  # as insert_many; a power of two at most where sizes are (512)
 
 
 def entity_keys(entity: Any) -> list[tuple]:
@@ -113,13 +112,13 @@ def write_rows(entity: Any, rows: Iterable[Mapping], on_conflict: str, conflict_
         raise ValueError("on_conflict='update' with an empty update list updates nothing: use on_conflict='ignore'")
     groups: dict = {}
     written = []
+    plans = RowPlans(entity)  # the per-row work that depends only on the row's names, done once
     for row in rows:
         missing = [attr.name for attr in key if attr.name not in row]
         if missing:
             raise ValueError(f"Row {dict(row)!r} has no value for {', '.join(missing)} "
                              f"of conflict key {_key_text(key)}")
-        values = _row_values(entity, row)
-        attrs = tuple(values)
+        attrs, values, raw = plans.apply(row)
         if on_conflict == "ignore":
             changing: tuple = ()
         elif explicit_update is not None:
@@ -132,8 +131,7 @@ def write_rows(entity: Any, rows: Iterable[Mapping], on_conflict: str, conflict_
         group = groups.get((attrs, changing))
         if group is None:
             group = groups[(attrs, changing)] = _Group(attrs, changing)
-        raw = [v for attr in attrs for v in raw_value(attr, values[attr])]
-        key_values = tuple(v for attr in key for v in raw_value(attr, values[attr]))
+        key_values = tuple(raw_arguments(key, values))
         if on_conflict == "update" or key_values not in group.rows:
             group.rows.pop(key_values, None)  # the last row of a key wins (an "ignore" keeps the first)
             group.rows[key_values] = (values, raw)
@@ -163,7 +161,7 @@ def _send(cache: Any, entity: Any, key: tuple, group: _Group) -> int:
         cache.savepoint()
     try:
         while pos < total:
-            size = 1 << (min(limit, total - pos).bit_length() - 1)
+            size = provider.rows_chunk_size(total - pos, limit)
             sql = provider.compiler.upsert_sql(provider.insert_rows_sql(node, size), conflict_columns,
                                                update_columns)
             arguments = [value for row in arguments_list[pos:pos + size] for value in row]

@@ -55,6 +55,11 @@ async def _open_mysql(pool: AsyncPool, provider: Any) -> BridgeConnection:
     for old, new in (("database", "db"), ("passwd", "password")):
         if old in kwargs:
             kwargs[new] = kwargs.pop(old)
+    if "conv" not in kwargs:  # aiomysql decodes with PyMySQL's conversions: the fast ones of those
+        import pymysql
+
+        from ..mysql.decoders import fast_conversions
+        kwargs["conv"] = fast_conversions(pymysql)
     raw = await aiomysql.connect(**kwargs)
     return MySQLBridgeConnection(raw, pool, kwargs)
 

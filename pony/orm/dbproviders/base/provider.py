@@ -363,6 +363,12 @@ class DBAPIProvider:
             pos += size
         return ids
 
+    def rows_chunk_size(self, remaining: int, limit: int) -> int:
+        """Rows in the next multi-row INSERT of a bulk write with ``remaining`` rows left (at most
+        ``limit``): a power of two, so few statement texts exist (each prepared once where
+        statements are prepared)."""
+        return 1 << (min(limit, remaining).bit_length() - 1)
+
     def insert_rows_sql(self, node: Any, count: int) -> str:
         """The INSERT of the ast ``node`` (one row of parameters) for ``count`` rows at once."""
         cache = self.__dict__.setdefault("_insert_rows_sql", {})
