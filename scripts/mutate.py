@@ -13,6 +13,7 @@ would go unnoticed.
 
     python scripts/mutate.py [-n 300] [--seed 1] [--packages sql,translation] [--backends sqlite] [--jobs 2]
     python scripts/mutate.py --only pony/orm/session/flush.py:290   # rerun chosen mutants of the sample
+    python scripts/mutate.py --only pony/orm/session/flush.py:290 --against tests/test_flush_batching.py
 
 Own script rather than mutmut or cosmic-ray: neither takes a seeded random sample of the mutants of a
 whole package set as a first-class option, and running only the tests that reach a line on the
@@ -48,12 +49,13 @@ QUERY_TESTS = [
     "test_query_left_join.py", "test_query_operators.py", "test_query_prefetch.py", "test_query_strings_dates.py",
     "test_query_forms.py", "test_query_values.py", "test_query_wrong_results.py", "test_query_errors_parity.py",
     "test_long_in_lists.py", "test_reliability_ii.py", "test_oracle_regressions.py", "test_cold_queries.py",
-    "test_parity.py",
+    "test_parity.py", "test_translation_edges.py", "test_sql_query_edges.py",
 ]
 SESSION_TESTS = [
     "test_sessions.py", "test_instances.py", "test_relationships.py", "test_collections.py", "test_flush_batching.py",
     "test_optimistic.py", "test_locking.py", "test_hooks.py", "test_batch_loading.py", "test_inheritance.py",
     "test_savepoints.py", "test_streaming.py", "test_async.py", "test_bulk_update.py", "test_upsert.py",
+    "test_session_edges.py",
 ]
 COMPILER_TESTS = [*QUERY_TESTS, "test_quoted_names.py", "test_schema_ddl.py", "test_raw_sql.py", "test_providers.py"]
 # package label -> (source files relative to the root, its test files). The tests run on every backend
@@ -335,6 +337,30 @@ def run_sample(sample: list[Mutant], backends: str, jobs: int) -> dict[Mutant, s
     return outcomes
 
 
+def run_against(sample: list[Mutant], targets: list[str], backends: str) -> dict[Mutant, str]:
+    """Each mutant of ``sample`` against the given ``targets`` only (no coverage recording)."""
+    copy = make_copy()
+    outcomes: dict[Mutant, str] = {}
+    try:
+        for mutant in sample:
+            target = copy / mutant.path
+            original = target.read_text(encoding="utf-8")
+            text = mutated_source(original, mutant)
+            if text is None:
+                outcomes[mutant] = "invalid"
+                continue
+            target.write_text(text, encoding="utf-8")
+            try:
+                status, _ = run_tests(copy, targets, backends, 3600)
+            finally:
+                target.write_text(original, encoding="utf-8")
+            outcomes[mutant] = {"passed": "survived", "failed": "killed", "timeout": "timeout"}[status]
+            print(f"{outcomes[mutant]:>8}  {mutant.describe()}", flush=True)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+    return outcomes
+
+
 def report(outcomes: dict[Mutant, str]) -> str:
     per_package: dict[str, Counter] = {}
     for mutant, outcome in outcomes.items():
@@ -365,6 +391,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="mutants run at once (default: cores)")
     parser.add_argument("--only", default=None, help="run only the sampled mutants at these path:line places "
                         "(comma-separated), e.g. to check that new tests kill the survivors")
+    parser.add_argument("--against", default=None, help="with --only: run these test files or node ids "
+                        "(comma-separated) against each chosen mutant instead of recording coverage (quick check "
+                        "that a new test kills a survivor; the full selection stays the proof)")
     parser.add_argument("--list", action="store_true", help="only print the sampled mutants")
     args = parser.parse_args(argv)
     packages = [p.strip() for p in args.packages.split(",") if p.strip()]
@@ -381,6 +410,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         places = {place.strip() for place in args.only.split(",")}
         sample = [m for m in sample if f"{m.path}:{m.lineno}" in places]
+    if args.against:
+        if not args.only:
+            parser.error("--against needs --only")
+        print(report(run_against(sample, args.against.split(","), args.backends)))
+        return 0
     print(report(run_sample(sample, args.backends, args.jobs)))
     return 0
 
