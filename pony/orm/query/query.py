@@ -8,6 +8,7 @@ translation, so a repeated query only binds parameters.
 
 from __future__ import annotations
 
+import itertools
 import random as random_module
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -674,21 +675,27 @@ def _to_float(value: Any) -> Any:
     return float(value)
 
 
-class QueryIterator:
+class _Pending:
+    """The rows of a query, fetched when iteration first asks for them."""
+
+    __slots__ = ("fetch",)
+
+    def __init__(self, fetch: Any) -> None:
+        self.fetch = fetch
+
+    def __iter__(self) -> Iterator:
+        return iter(self.fetch())
+
+
+class QueryIterator(itertools.chain):
     """``iter(query)``: fetches on the first ``next``, so a query can be the source of a
-    generator expression (``select(x for x in q)``) without being run."""
+    generator expression (``select(x for x in q)``) without being run. A ``chain`` over the
+    fetched list: after the fetch, each item costs what a list iterator's does."""
 
-    def __init__(self, query: Query) -> None:
+    def __new__(cls, query: Query) -> QueryIterator:
+        self = super().__new__(cls, _Pending(lambda: query._fetch(query._limit, query._offset)))
         self._query = query
-        self._items: Iterator | None = None
-
-    def __iter__(self) -> QueryIterator:
         return self
-
-    def __next__(self) -> Any:
-        if self._items is None:
-            self._items = iter(self._query._fetch(self._query._limit, self._query._offset))
-        return next(self._items)
 
     def _pony_translation_(self) -> Any:
         return self._query._translation
@@ -708,14 +715,10 @@ class _ResultIterator(QueryIterator):
     """``iter(query.limit(n))``: reads the result on the first ``next`` and, as the source of a
     generator expression, gives the query with its window."""
 
-    def __init__(self, result: QueryResult) -> None:
-        super().__init__(result._query)  # type: ignore[arg-type]
-        self._result = result
-
-    def __next__(self) -> Any:
-        if self._items is None:
-            self._items = iter(self._result._get_items())
-        return next(self._items)
+    def __new__(cls, result: QueryResult) -> _ResultIterator:
+        self = itertools.chain.__new__(cls, _Pending(result._get_items))
+        self._query = result._query
+        return self
 
 
 class QueryResult:
