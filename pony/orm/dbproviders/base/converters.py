@@ -27,6 +27,9 @@ class Converter:
     EQ = "EQ"
     # Is the value compared exactly in optimistic checks (False for floats)?
     optimistic = True
+    # A value of exactly this class is one ``sql2py`` returns unchanged: generated row readers test
+    # the class inline and call ``sql2py`` only for other values (None: always call it).
+    native_type: type | None = None
 
     def __init__(self, provider: Any, py_type: Any, attr: Any = None) -> None:
         self.provider = provider
@@ -68,6 +71,8 @@ class NoneConverter(Converter):
 
 
 class BoolConverter(Converter):
+    native_type = bool
+
     def validate(self, val: Any, obj: Any = None) -> Any:
         return bool(val)
 
@@ -207,6 +212,8 @@ class IntConverter(Converter):
 
 
 class RealConverter(Converter):
+    native_type = float
+
     optimistic = False
     default_tolerance = 1e-14
 
@@ -352,6 +359,8 @@ def _parse_datetime(text: str) -> datetime:
 
 
 class DateConverter(Converter):
+    native_type = date
+
     def validate(self, val: Any, obj: Any = None) -> Any:
         if isinstance(val, datetime):
             return val.date()
@@ -392,6 +401,8 @@ class _PrecisionConverter(Converter):
 
 
 class DatetimeConverter(_PrecisionConverter):
+    native_type = datetime
+
     def validate(self, val: Any, obj: Any = None) -> Any:
         if isinstance(val, datetime):
             pass
@@ -422,6 +433,8 @@ class DatetimeConverter(_PrecisionConverter):
 
 
 class TimeConverter(_PrecisionConverter):
+    native_type = time
+
     def validate(self, val: Any, obj: Any = None) -> Any:
         if isinstance(val, time):
             pass
@@ -463,6 +476,8 @@ def str2timedelta(text: str) -> timedelta:
 
 
 class TimedeltaConverter(_PrecisionConverter):
+    native_type = timedelta
+
     def validate(self, val: Any, obj: Any = None) -> Any:
         if isinstance(val, timedelta):
             pass
@@ -483,6 +498,8 @@ class TimedeltaConverter(_PrecisionConverter):
 
 
 class BlobConverter(Converter):
+    native_type = bytes
+
     def validate(self, val: Any, obj: Any = None) -> Any:
         if isinstance(val, (bytes, bytearray, memoryview)):
             return bytes(val)
@@ -500,6 +517,8 @@ class BlobConverter(Converter):
 
 
 class UuidConverter(Converter):
+    native_type = UUID
+
     def init(self, kwargs: dict) -> None:
         if self.attr is not None and kwargs.get("auto"):
             kwargs["default"] = kwargs.get("default") or __import__("uuid").uuid4
