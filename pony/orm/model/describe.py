@@ -99,15 +99,19 @@ def _row_builder(entity: Any, only: Any, exclude: Any, with_collections: bool, w
     """``(obj, row) -> dict`` for a row-backed object and these options, generated once per entity
     and options; False (cached) when an attribute asked for is not in the row as a plain value
     (a collection, a lazy column, a tracked Json/array value)."""
-    key = (_option_key(only), _option_key(exclude), bool(with_collections), bool(with_lazy), bool(related_objects))
+    key = (only, exclude, with_collections, with_lazy, related_objects)
     builders = entity.__dict__.get("_to_dict_rows_")
     if builders is None:
         builders = {}
         type.__setattr__(entity, "_to_dict_rows_", builders)
     try:
         build = builders.get(key)
-    except TypeError:  # an unhashable name in only/exclude
-        return None
+    except TypeError:  # only/exclude given as a list: its items make the key
+        key = (_option_key(only), _option_key(exclude), with_collections, with_lazy, related_objects)
+        try:
+            build = builders.get(key)
+        except TypeError:  # an unhashable name
+            return None
     if build is None:
         attrs = _selected_attrs(entity, only, exclude, with_collections, with_lazy)  # raises for unknown names
         build = _compile_row_builder(entity, attrs, related_objects)
