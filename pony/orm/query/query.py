@@ -19,6 +19,7 @@ from ..sql import ast
 from ..translation import chain
 from ..translation import params as P
 from ..translation.wrappers import RawType
+from .prefetch import check_prefetch_args, prefetch, prefetch_columns
 
 _LIMIT = ast.Param(("limit",))
 _OFFSET = ast.Param(("offset",))
@@ -316,9 +317,7 @@ class Query:
     def _fetch(self, limit: int | None = None, offset: int | None = None) -> list:
         lazy = None
         if self._prefetch:
-            from .prefetch import prefetch, with_lazy_columns
-
-            lazy = with_lazy_columns(self)
+            lazy = prefetch_columns(self)
         if lazy is None:
             compiled = self._compiled(limit is not None, bool(offset))
             items = self._run(compiled, limit, offset, reader=self._read_rows)
@@ -603,8 +602,6 @@ class Query:
 
     def prefetch(self, *args: Any) -> Query:
         """Load these related attributes or entities with the results, in as few queries as possible."""
-        from .prefetch import check_prefetch_args
-
         check_prefetch_args(self, args)
         return self._clone(prefetch=self._prefetch + args)
 

@@ -309,7 +309,7 @@ class RowReader:
             else:
                 converter = attr.converters[0]
                 specs.append((attr, positions[0], None if _is_identity(converter) else converter.sql2py, None))
-            if attr.is_pk:
+            if attr.is_pk or attr in entity._pk_attrs_:  # a part of a composite key too
                 pk_positions.append(len(specs) - 1)
             if attr is self.discriminator:
                 disc_position = positions[0]
@@ -541,8 +541,9 @@ def _compile_fast_reader(reader: RowReader) -> Any:
     if pk_pos is None:
         return False
     # a Required value that is NULL or '' in the database: warn as read() does
+    # (not for the NULLs of an outer join that found no row: its key is NULL)
     empty = " or ".join(f"row[{pos}] is None or row[{pos}] == ''" for _, pos in reader.required)
-    empty_check = f"        if {empty}: check_empty(row)" if empty else ""
+    empty_check = f"        if ({empty}) and row[{pk_pos}] is not None: check_empty(row)" if empty else ""
     store, row_value = _row_store(reader, items, values, len(conversions), kept)
     source = _FAST_TEMPLATE.format(pk_pos=pk_pos, conversions="\n".join(conversions), store=store,
                                    row_value=row_value, empty_check=empty_check)
