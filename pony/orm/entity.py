@@ -6,11 +6,16 @@ from typing import Any, dataclass_transform
 
 from . import errors
 from .model.attributes import Attribute, Collection, Discriminator, Optional, PrimaryKey, Required, Set
-from .model.describe import entity_to_dict
+from .model.describe import describe_entity, entity_to_dict
 from .model.entity_meta import EntityMetaBase
+from .query.api import entity_select
+from .query.bulk import insert_many
+from .query.by_sql import select_by_sql, select_random
+from .query.upsert import upsert, write_rows
 from .session import changes, loading
 from .session.collections import SetInstance
 from .session.context import current_session
+from .session.flush import save_one
 from .session.objects import (
     CREATED,
     DELETED,
@@ -23,6 +28,7 @@ from .session.objects import (
     materialize,
     seed,
 )
+from .session.pickling import reduce_entity
 from .types import TrackedValue
 
 _DEAD = (MARKED_TO_DELETE, DELETED, "cancelled")
@@ -250,20 +256,17 @@ class EntityMeta(EntityMetaBase):
         """A ``Query`` of the entity's objects: all of them, those matching a lambda (``Person.select(lambda p: p.age >
         20)``), or those with the given attribute values."""
         cls._require_mapping()
-        from .query.api import entity_select
         return entity_select(cls, *args, **kwargs)
 
     def select_by_sql(cls, sql: str, globals: dict | None = None, locals: dict | None = None) -> list:
         """Objects from a raw SELECT returning the entity's columns; ``$name`` takes a parameter from the caller's
         scope."""
         cls._require_mapping()
-        from .query.by_sql import select_by_sql
         return select_by_sql(cls, sql, globals, locals)
 
     def get_by_sql(cls, sql: str, globals: dict | None = None, locals: dict | None = None) -> Any:
         """The one object a raw SELECT returns, or ``None``; more than one raises ``MultipleObjectsFoundError``."""
         cls._require_mapping()
-        from .query.by_sql import select_by_sql
         objs = select_by_sql(cls, sql, globals, locals)
         if len(objs) > 1:
             raise errors.MultipleObjectsFoundError(
@@ -273,7 +276,6 @@ class EntityMeta(EntityMetaBase):
     def select_random(cls, limit: int) -> list:
         """Up to ``limit`` objects chosen at random."""
         cls._require_mapping()
-        from .query.by_sql import select_random
         return select_random(cls, limit)
 
     def insert_many(cls, rows: Any, on_conflict: str | None = None, conflict_keys: Any = None,
@@ -287,9 +289,7 @@ class EntityMeta(EntityMetaBase):
         if on_conflict is None:
             if conflict_keys is not None or update is not None:
                 raise TypeError("conflict_keys and update need on_conflict='ignore' or 'update'")
-            from .query.bulk import insert_many
             return insert_many(cls, rows)
-        from .query.upsert import write_rows
         return write_rows(cls, rows, on_conflict, conflict_keys, update, allow_empty_update=False)[0]
 
     def upsert(cls, *key: str, update: Any = None, **values: Any) -> Any:
@@ -299,12 +299,10 @@ class EntityMeta(EntityMetaBase):
         when omitted. ``update``: the attributes to set on an existing row (default: every given one
         outside the key; an empty list only inserts a missing row)."""
         cls._require_mapping()
-        from .query.upsert import upsert
         return upsert(cls, key, update, values)
 
     def describe(cls) -> str:
         """The entity's declaration as text, with the implicit primary key and defaults filled in."""
-        from .model.describe import describe_entity
         return describe_entity(cls)
 
     def drop_table(cls, with_all_data: bool = False) -> None:
@@ -447,7 +445,6 @@ class Entity(metaclass=EntityMeta):
         changes.attribute_changed(self, attr)
 
     def __reduce__(self) -> Any:
-        from .session.pickling import reduce_entity
         return reduce_entity(self)
 
     # hooks: overridden by user entities
@@ -482,7 +479,6 @@ class Entity(metaclass=EntityMeta):
         The flush calls it for entities that override it (and writes the others in batches); an
         override that does not call the base leaves the object unsaved.
         """
-        from .session.flush import save_one
         save_one(self)
 
     def _after_save_(self, status: str) -> None:

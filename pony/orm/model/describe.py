@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..types import Array, Json
 from .attributes import Attribute
 
 
@@ -150,7 +151,6 @@ def _plain_dict(obj: Any, entity: Any) -> dict:
     values, related objects as their keys."""
     plan = entity.__dict__.get("_to_dict_plan_")
     if plan is None:
-        from ..types import Array, Json
         attrs = [attr for attr in entity._attrs_ if not attr.is_collection and not attr.lazy]
         mask = 0
         steps = []
@@ -189,7 +189,6 @@ def _plain_columns_dict(obj: Any, entity: Any) -> dict | None:
     not loaded (``_plain_dict`` then takes the long way)."""
     plan = entity.__dict__.get("_to_dict_columns_")
     if plan is None:
-        from ..types import Array, Json
         attrs = [attr for attr in entity._attrs_ if not attr.is_collection and not attr.lazy]
         plain = not any(attr.is_relation or attr.py_type is Json
                         or (isinstance(attr.py_type, type) and issubclass(attr.py_type, Array)) for attr in attrs)

@@ -13,13 +13,20 @@ import random as random_module
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+from ... import options
 from .. import errors
 from ..session.objects import RowReader, current_cache, pkval_from_raw, seed
 from ..sql import ast
 from ..translation import chain
 from ..translation import params as P
 from ..translation.wrappers import RawType
+from .deleting import bulk_delete
+from .filtering import filter_query
+from .ordering import order_by_args
 from .prefetch import check_prefetch_args, prefetch, prefetch_columns
+from .show import show_query, show_result
+from .streaming import stream_query
+from .updating import bulk_update
 
 _LIMIT = ast.Param(("limit",))
 _OFFSET = ast.Param(("offset",))
@@ -310,8 +317,6 @@ class Query:
         """Iterate over the result ``batch_size`` rows at a time from a server-side cursor, so a
         big result is never held at once; objects the program no longer refers to leave the
         session's identity map (see docs/queries.md, "Streaming large results")."""
-        from .streaming import stream_query
-
         return stream_query(self, batch_size)
 
     def _fetch(self, limit: int | None = None, offset: int | None = None) -> list:
@@ -331,8 +336,6 @@ class Query:
         return list(items)
 
     def _read_rows(self, cache: Any, rows: list, read_before: int = 0, entity_reader: Any = None) -> list:
-        from ... import options
-
         max_count = options.MAX_FETCH_COUNT
         if max_count is not None and len(rows) + read_before > max_count:
             raise errors.TooManyObjectsFoundError(f"Query returned more than {max_count} rows")
@@ -576,8 +579,6 @@ class Query:
     def order_by(self, *args: Any) -> Query:
         """The query sorted by attributes, ``desc(...)``, result positions (``order_by(1)``), a lambda or text;
         ``order_by(None)`` removes the order."""
-        from .ordering import order_by_args
-
         return order_by_args(self, args)
 
     sort_by = order_by
@@ -585,14 +586,10 @@ class Query:
     def filter(self, *args: Any, **kwargs: Any) -> Query:
         """The query narrowed by a lambda (over the selected values), text, ``raw_sql()`` or attribute values given as
         keywords."""
-        from .filtering import filter_query
-
         return filter_query(self, args, kwargs, "filter")
 
     def where(self, *args: Any, **kwargs: Any) -> Query:
         """Like ``filter()``, but a lambda or text names the loop variables of the original generator."""
-        from .filtering import filter_query
-
         return filter_query(self, args, kwargs, "where")
 
     def random(self, limit: int) -> QueryResult:
@@ -619,22 +616,16 @@ class Query:
             for obj in objects:
                 obj.delete()
             return len(objects)
-        from .deleting import bulk_delete
-
         return bulk_delete(self, entity)
 
     def update(self, /, **values: Any) -> int:
         """Beyond Pony: set attributes of every selected row with one UPDATE, without loading
         objects; a value may be a lambda of the object (``price=lambda p: p.price * 2``).
         Returns the number of rows matched. See docs/bulk-update.md."""
-        from .updating import bulk_update
-
         return bulk_update(self, values)
 
     def show(self, width: int | None = None, stream: Any = None) -> None:
         """Print the results as a table (``width`` characters wide at most)."""
-        from .show import show_query
-
         show_query(self, width, stream)
 
     def __repr__(self) -> str:
@@ -827,8 +818,6 @@ class QueryResult:
 
     def show(self, width: int | None = None, stream: Any = None) -> None:
         """Print the results as a table (``width`` characters wide at most)."""
-        from .show import show_result
-
         show_result(self, width, stream)
 
     def __repr__(self) -> str:
