@@ -16,6 +16,8 @@ from pony.orm.errors import DatabaseContainsIncorrectEmptyValue
 def define(db: Database) -> None:
     class Ev(db.Entity):
         name = Required(str)
+        zero = Required(int, default=0)
+        off = Required(bool, default=False)
         at = Required(datetime)
         day = Optional(date)
         clock = Optional(time)
@@ -51,12 +53,12 @@ def test_values_have_their_python_types(db):
     with db_session:  # read again in a session that already holds them: the same values
         objs = select(e for e in db.Ev).order_by(db.Ev.id)[:]
         assert select(e for e in db.Ev).order_by(db.Ev.id)[:] == objs
-        assert objs[0].to_dict(exclude="id") == VALUES
+        assert objs[0].to_dict(exclude="id") == {**VALUES, "zero": 0, "off": False}
 
 
 def test_text_where_a_datetime_is_expected_is_parsed(db):
     with db_session:
-        (ev,) = db.Ev.select_by_sql("SELECT id, name, '2030-02-03 04:05:06' AS at, day, clock, span, flag, "
+        (ev,) = db.Ev.select_by_sql("SELECT id, name, zero, off, '2030-02-03 04:05:06' AS at, day, clock, span, flag, "
                                     "ratio, payload, uid FROM ev WHERE name = 'f'")
         assert ev.at == datetime(2030, 2, 3, 4, 5, 6) and type(ev.at) is datetime
 
@@ -69,4 +71,10 @@ def test_empty_required_value_in_the_database_warns(db):
         objs = select(e for e in db.Ev).order_by(db.Ev.id)[:]
         assert [o.name for o in objs] == ["e", ""]
     messages = [str(w.message) for w in caught if issubclass(w.category, DatabaseContainsIncorrectEmptyValue)]
-    assert messages == ["Database contains empty string for required attribute Ev.name"]
+    assert messages == ["Database contains empty string for required attribute Ev.name"]  # 0 and False are values
+
+
+def test_zero_and_false_are_not_empty(db):
+    with db_session, warnings.catch_warnings():
+        warnings.simplefilter("error", DatabaseContainsIncorrectEmptyValue)
+        assert [(e.zero, e.off) for e in select(e for e in db.Ev).order_by(db.Ev.id)] == [(0, False), (0, False)]

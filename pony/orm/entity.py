@@ -439,6 +439,12 @@ class Entity(metaclass=EntityMeta):
         """The attribute values as a dict: related objects as their primary keys (the objects themselves with
         ``related_objects=True``), collections with ``with_collections=True``, lazy attributes with
         ``with_lazy=True``; ``only``/``exclude`` pick attributes."""
+        row = getattr(self, "_row_", None)
+        if row is not None and only is None and exclude is None \
+                and not (with_collections or with_lazy or related_objects or self._session_cache_.dirty):
+            build = type(self).__dict__.get("_to_dict_row_")  # the common call on an untouched loaded object
+            if build is not None:
+                return build(self, row)
         return entity_to_dict(self, only, exclude, with_collections, with_lazy, related_objects)
 
     def _attr_changed_(self, attr: Any) -> None:

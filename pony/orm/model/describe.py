@@ -92,6 +92,7 @@ def _selected_attrs(entity: Any, only: Any, exclude: Any, with_collections: bool
     return attrs
 
 
+_DEFAULT_OPTIONS = (None, None, False, False, False)
 _MAX_ROW_BUILDERS = 64  # option combinations remembered per entity (a program uses a handful)
 
 
@@ -118,6 +119,8 @@ def _row_builder(entity: Any, only: Any, exclude: Any, with_collections: bool, w
         build = _compile_row_builder(entity, attrs, related_objects)
         if len(builders) < _MAX_ROW_BUILDERS:
             builders[key] = build
+        if build and key == _DEFAULT_OPTIONS:  # Entity.to_dict calls it without going through here
+            type.__setattr__(entity, "_to_dict_row_", build)
     return build or None
 
 

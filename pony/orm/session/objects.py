@@ -541,8 +541,9 @@ def _compile_fast_reader(reader: RowReader) -> Any:
     if pk_pos is None:
         return False
     # a Required value that is NULL or '' in the database: warn as read() does
-    # (not for the NULLs of an outer join that found no row: its key is NULL)
-    empty = " or ".join(f"row[{pos}] is None or row[{pos}] == ''" for _, pos in reader.required)
+    # (not for the NULLs of an outer join that found no row: its key is NULL). A false value
+    # (None, '', but also 0 or False) sends the row to check_empty(), which tells them apart.
+    empty = " or ".join(f"not row[{pos}]" for _, pos in reader.required)
     empty_check = f"        if ({empty}) and row[{pk_pos}] is not None: check_empty(row)" if empty else ""
     store, row_value = _row_store(reader, items, values, len(conversions), kept)
     source = _FAST_TEMPLATE.format(pk_pos=pk_pos, conversions="\n".join(conversions), store=store,
