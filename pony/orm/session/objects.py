@@ -533,8 +533,13 @@ def _compile_fast_reader(reader: RowReader) -> Any:
                 conversions.append(f"            v{i} = row[{pos}]\n            if v{i} is not None: v{i} = c{i}(v{i})")
             else:  # a value the driver already gave as the right type needs no call
                 namespace[f"n{i}"] = native
+                call = f"c{i}(v{i})"
+                text_reader = attr.converters[0].text_reader()
+                if text_reader is not None:  # and text (SQLite's dates) goes to the parser directly
+                    namespace[f"p{i}"] = text_reader
+                    call = f"(p{i}(v{i}) if v{i}.__class__ is str else c{i}(v{i}))"
                 conversions.append(f"            v{i} = row[{pos}]\n"
-                                   f"            if v{i} is not None and v{i}.__class__ is not n{i}: v{i} = c{i}(v{i})")
+                                   f"            if v{i} is not None and v{i}.__class__ is not n{i}: v{i} = {call}")
                 kept.append(f"v{i} is row[{pos}]")
             items.append(f"a{i}: v{i}")
             values.append(f"v{i}")

@@ -53,6 +53,11 @@ class Converter:
     def dbvals_equal(self, x: Any, y: Any) -> bool:
         return x == y
 
+    def text_reader(self) -> Any:
+        """A plain function doing what ``sql2py`` does to a ``str`` (exactly that class), for
+        generated row readers on drivers that return this type as text; None: call ``sql2py``."""
+        return None
+
     def sql_type(self) -> str:
         raise NotImplementedError
 
@@ -351,6 +356,10 @@ class DecimalConverter(Converter):
         return f"DECIMAL({self.precision}, {self.scale})"
 
 
+def _date_from_text(text: str) -> date:
+    return date.fromisoformat(text[:10])
+
+
 def _parse_datetime(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)  # the stored form: no stripping needed
@@ -372,6 +381,9 @@ class DateConverter(Converter):
             except ValueError:
                 pass
         raise TypeError(f"Attribute {_attr_name(self.attr)}: expected type is 'date'. Got: {val!r}")
+
+    def text_reader(self) -> Any:
+        return _date_from_text if type(self).sql2py is DateConverter.sql2py else None
 
     def sql2py(self, val: Any) -> Any:
         if isinstance(val, datetime):
@@ -421,6 +433,9 @@ class DatetimeConverter(_PrecisionConverter):
         if self.precision < 6:
             val = val.replace(microsecond=self.round_microseconds(val.microsecond))
         return val
+
+    def text_reader(self) -> Any:
+        return _parse_datetime if type(self).sql2py is DatetimeConverter.sql2py else None
 
     def sql2py(self, val: Any) -> Any:
         if isinstance(val, str):
