@@ -16,6 +16,7 @@ def define(db: Database) -> None:
     class Owner(db.Entity):
         name = Required(str)
         items = Set("Item")
+        notes = Set("Note")
 
     class Pair(db.Entity):
         x = Required(int)
@@ -31,6 +32,11 @@ def define(db: Database) -> None:
         when = Optional(datetime)
         data = Optional(Json)
         note = Optional(LongStr)
+        owner = Optional(Owner)
+
+    class Note(db.Entity):
+        text = Required(str)
+        when = Optional(datetime)
         owner = Optional(Owner)
 
     class Link(db.Entity):
@@ -59,6 +65,8 @@ def db(backend):
         db.Item(name="a", qty=3, price=Decimal("1.50"), day=date(2024, 2, 3), when=datetime(2024, 2, 3, 4, 5, 6),
                 data={"k": [1, 2]}, note="long", owner=owner)
         db.Item(name="b", data=["x"])
+        db.Note(text="n1", when=datetime(2024, 1, 1), owner=owner)
+        db.Note(text="n2")
         db.Link(pair=pair, k=1)
         db.Link(k=2)
         db.Animal(name="cat")
@@ -96,7 +104,7 @@ def test_options_on_loaded_objects(db):
         assert empty.to_dict(related_objects=True) == EMPTY
         assert full.to_dict(with_lazy=True) == {**FULL, "note": "long"}
         assert full.to_dict(only="note") == {"note": "long"}
-        assert owner.to_dict(with_collections=True) == {"id": 1, "name": "o", "items": [1]}
+        assert owner.to_dict(with_collections=True) == {"id": 1, "name": "o", "items": [1], "notes": [1]}
         with pytest.raises(AttributeError, match="Entity Item does not have attribute zzz"):
             full.to_dict(only="zzz")
         with pytest.raises(AttributeError, match="Entity Item does not have attribute zzz"):
@@ -145,3 +153,18 @@ def test_composite_key_reference(db):
         assert [k.to_dict() for k in links] == [{"id": 1, "pair": (1, "one"), "k": 1},
                                                 {"id": 2, "pair": None, "k": 2}]
         assert links[0].to_dict(only="pair", related_objects=True) == {"pair": db.Pair[1, "one"]}
+
+
+def test_plain_columns_and_a_reference(db):
+    expected = [{"id": 1, "text": "n1", "when": datetime(2024, 1, 1), "owner": 1},
+                {"id": 2, "text": "n2", "when": None, "owner": None}]
+    for _ in range(2):  # the first session generates the builder, the second one uses it at once
+        with db_session:
+            notes = select(n for n in db.Note).order_by(db.Note.id)[:]
+            assert all(n._row_ is not None for n in notes)
+            assert [n.to_dict() for n in notes] == expected
+            assert [n.to_dict() for n in notes] == expected
+            assert notes[0].to_dict(related_objects=True)["owner"] is db.Owner[1]
+            notes[1].text = "changed"  # dict-backed now; the other one is still row-backed
+            assert [n.to_dict()["text"] for n in notes] == ["n1", "changed"]
+            db.rollback()
