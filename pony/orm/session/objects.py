@@ -460,6 +460,8 @@ _FAST_TEMPLATE = """
 def read_all(cache, rows, index, check_empty):
     result = []
     append = result.append
+    # the rows of one fetch have one shape: the driver's tuples of just this entity's columns?
+    whole = bool(rows) and type(rows[0]) is tuple and len(rows[0]) == {width}
     for row in rows:
 {empty_check}
         pk = row[{pk_pos}]
@@ -552,7 +554,7 @@ def _compile_fast_reader(reader: RowReader) -> Any:
     empty_check = f"        if ({empty}) and row[{pk_pos}] is not None: check_empty(row)" if empty else ""
     store, row_value = _row_store(reader, items, values, len(conversions), kept)
     source = _FAST_TEMPLATE.format(pk_pos=pk_pos, conversions="\n".join(conversions), store=store,
-                                   row_value=row_value, empty_check=empty_check)
+                                   row_value=row_value, empty_check=empty_check, width=reader.width)
     exec(compile(source, f"<row reader {entity.__name__}>", "exec"), namespace)
     return namespace["read_all"]
 
@@ -572,11 +574,10 @@ def _row_store(reader: RowReader, items: list, values: list, conversions: int, k
     width, offset = reader.width, reader.end - reader.width
     if not conversions and offset == 0:
         # the driver's row itself when it holds just this entity's columns
-        row_value = f"(row if len(row) == {width} and type(row) is tuple else tuple(row)[:{width}])"
+        row_value = f"(row if whole else tuple(row)[:{width}])"
     elif offset == 0 and len(kept) == conversions:
         # the driver's row too when every value it holds already had the right type
-        row_value = (f"(row if {' and '.join(kept)} and len(row) == {width} and type(row) is tuple "
-                     f"else ({', '.join(values)},))")
+        row_value = f"(row if whole and {' and '.join(kept)} else ({', '.join(values)},))"
     else:
         row_value = f"({', '.join(values)},)"
     return f"            obj._row_ = {row_value}", row_value
