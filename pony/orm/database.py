@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .. import options
 from . import errors, routing, urls
 from .callers import user_namespaces
 from .database_mapping import DatabaseMappingMixin
@@ -17,6 +18,8 @@ from .dbproviders.base.provider import DBAPIProvider
 from .query.raw import RawQuery, py2sql, row_class
 from .security import SecurityMixin
 from .session.context import current_session
+from .session.interactive import implicit_session
+from .session.savepoints import Savepoint
 from .session.stats import GlobalStatistics, Statistics
 from .sql import ast
 
@@ -181,7 +184,6 @@ class Database(DatabaseMappingMixin, SecurityMixin):
         return session.cache_for(self)
 
     def _implicit_session(self) -> Any:
-        from .session.interactive import implicit_session
         session = implicit_session()
         if session is None:
             raise errors.TransactionError("db_session is required when working with the database")
@@ -228,7 +230,6 @@ class Database(DatabaseMappingMixin, SecurityMixin):
     def savepoint(self) -> Any:
         """``with db.savepoint():`` — an exception inside undoes only the block, in the database and
         in the session's objects; the session goes on. Savepoints nest."""
-        from .session.savepoints import Savepoint
         return Savepoint(self)
 
     def flush(self) -> None:
@@ -275,7 +276,6 @@ class Database(DatabaseMappingMixin, SecurityMixin):
         return self._fetch_rows(cursor)
 
     def _fetch_rows(self, cursor: Any) -> list:
-        from .. import options
         max_count = options.MAX_FETCH_COUNT
         rows = cursor.fetchmany(max_count + 1) if max_count is not None else cursor.fetchall()
         if max_count is not None and len(rows) > max_count:

@@ -39,6 +39,24 @@ NOT_LOADED = type("NotLoadedType", (), {"__repr__": lambda self: "NOT_LOADED",
 DEFAULT = type("DefaultType", (), {"__repr__": lambda self: "DEFAULT"})()
 
 
+class _RelationFlag:
+    """``attr.is_relation``: does the attribute refer to an entity? Computed while its type may
+    still change (a forward reference by name); once the type is a class, the answer is final and
+    goes into the attribute's own ``__dict__``, where later reads find it without a call (this
+    is a non-data descriptor)."""
+
+    def __get__(self, attr: Any, cls: Any = None) -> Any:
+        if attr is None:
+            return self
+        py_type = attr.py_type
+        if isinstance(py_type, str):  # a forward reference names an entity
+            return True
+        result = _is_entity_class(py_type)
+        if isinstance(py_type, type):
+            attr.__dict__["is_relation"] = result
+        return result
+
+
 class Attribute(Generic[T]):
     """Base of every attribute kind; ``str(attr)`` is ``Entity.name``."""
 
@@ -150,21 +168,7 @@ class Attribute(Generic[T]):
         """Pony's name for the ``volatile`` option (a Set's is shared with its reverse at mapping)."""
         return bool(self.volatile)
 
-    @property
-    def is_relation(self) -> bool:
-        py_type = self.py_type
-        if isinstance(py_type, str):  # a forward reference names an entity
-            return True
-        if py_type is self._relation_type:
-            return self._relation_flag
-        result = _is_entity_class(py_type)
-        if isinstance(py_type, type):  # final once resolved: remember it for the hot paths
-            self._relation_type = py_type
-            self._relation_flag = result
-        return result
-
-    _relation_type: Any = None
-    _relation_flag = False
+    is_relation: bool = _RelationFlag()  # type: ignore[assignment]
 
     @property
     def is_trackable(self) -> bool:

@@ -17,7 +17,10 @@ from typing import Any
 
 from ..errors import ExprEvalError
 from ..model.entity_meta import EntityIter
+from ..session.collections import SetInstance
 from ..translation import chain
+from ..types import RawSQL
+from .filtering import filter_query
 from .query import Query, QueryIterator, QueryResult
 from .scope import (
     capture_generator_in_scope,
@@ -235,8 +238,6 @@ def entity_select(entity: Any, *args: Any, **kwargs: Any) -> Query:
         elif isinstance(arg, str):
             captured = capture_text_in_scope(arg)
         else:
-            from ..types import RawSQL
-
             if isinstance(arg, RawSQL):
                 query = Query(entity._database_, (chain.Step("entity", data=(entity, name)),))
                 return query.filter(arg)
@@ -253,8 +254,6 @@ def entity_select(entity: Any, *args: Any, **kwargs: Any) -> Query:
     if captured is not None:
         return query._with_step(chain.Step("filter", captured, data="filter"))
     if kwargs:
-        from .filtering import filter_query
-
         return filter_query(query, (), kwargs, "filter")
     return query
 
@@ -265,8 +264,6 @@ def collection_select(collection: Any, *args: Any, **kwargs: Any) -> Query:
     step = chain.Step("collection", data=(attr, _loop_name(entity)), values=[collection._obj_])
     query = Query(entity._database_, (step,))
     if args or kwargs:
-        from .filtering import filter_query
-
         return filter_query(query, args, kwargs, "filter")
     return query
 
@@ -286,8 +283,6 @@ def show(x: Any) -> None:
 
 def install() -> None:
     """Hooks for the lower layers: iteration of entity classes and ``obj.items.select()``."""
-    from ..session.collections import SetInstance
-
     SetInstance.query_api = sys.modules[__name__]
 
 

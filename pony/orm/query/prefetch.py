@@ -12,7 +12,7 @@ from typing import Any
 from ..model.attributes import Attribute
 from ..session.bulk_loading import lazy_reader, load_collections, load_lazy, load_objects
 from ..session.loading import load_seeds
-from ..session.objects import MARKED_TO_DELETE, current_cache
+from ..session.objects import MARKED_TO_DELETE, RowReader, current_cache
 from ..sql import ast
 
 _GONE = (MARKED_TO_DELETE, "deleted", "cancelled")
@@ -51,22 +51,94 @@ def _wanted_attrs(cls: Any, attrs: list, entities: list) -> list:
     return wanted
 
 
-def with_lazy_columns(query: Any) -> Any:
-    """For a query of one entity that prefetches lazy attributes of it: ``(shape, build, reader)``
-    putting their columns into the main SELECT, right after the entity's own (no extra query)."""
+def prefetch_columns(query: Any) -> Any:
+    """For a query of one entity: ``(shape, build, reader)`` putting into the main SELECT the
+    columns of its wanted lazy attributes (right after the entity's own) and the objects of its
+    wanted to-one relations (LEFT JOINed, one extra query saved per relation); None when there
+    are none."""
     translation = query._translation
-    if not translation.single or translation.results[0].entity is None:
+    if not translation.single or translation.results[0].entity is None or translation.results[0].by_key:
         return None
     item = translation.results[0]
-    lazy = _lazy_wanted(item.entity, [a for a in query._prefetch if isinstance(a, Attribute)])
-    if not lazy:
+    entity = item.entity
+    attrs = [a for a in query._prefetch if isinstance(a, Attribute)]
+    entities = [a for a in query._prefetch if not isinstance(a, Attribute)]
+    lazy = _lazy_wanted(entity, attrs)
+    joined = _joinable(query, entity, attrs, entities)
+    if not lazy and not joined:
         return None
-    width = sum(len(attr.columns) for attr in item.entity._load_attrs_)
+    width = sum(len(attr.columns) for attr in entity._load_attrs_)
     extra = tuple(ast.Column(item.alias, c) for attr in lazy for c in attr.columns)
+    offset = width + len(extra)
+    readers = []
+    for attr in joined:
+        root = attr.py_type._root_
+        reader = _offset_reader(root, tuple(root._load_attrs_) + _lazy_wanted(attr.py_type, attrs), offset)
+        readers.append(reader)
+        offset = reader.end
 
     def build(select: ast.Select) -> ast.Select:
-        return select.replace(columns=select.columns[:width] + extra + select.columns[width:])
-    return ("lazy", lazy), build, lazy_reader(item.entity, lazy)
+        columns, sources, more = select.columns, list(select.sources), []
+        for attr, reader in zip(joined, readers):
+            alias = f"prefetch-{attr.name}"  # no translator alias has this form (a name, or name-N)
+            pos = _column_position(entity, attr)
+            target_pk = [c for a in reader.entity._pk_attrs_ for c in a.columns]
+            on = ast.and_(*[ast.BinOp("=", ast.Column(alias, pk), columns[pos + i]) for i, pk in enumerate(target_pk)])
+            sources.append(ast.Join("LEFT", ast.Table(reader.entity._table_, alias), on))
+            more.extend(ast.Column(alias, c) for a in reader.attrs for c in a.columns)
+        return select.replace(columns=columns[:width] + extra + tuple(more) + columns[width:], sources=tuple(sources))
+    shape = ("prefetch", lazy, tuple((attr, reader.attrs) for attr, reader in zip(joined, readers)))
+    main = lazy_reader(entity, lazy)
+    return shape, build, (_JoinedReader(main, readers) if readers else main)
+
+
+def _joinable(query: Any, entity: Any, attrs: list, entities: list) -> tuple:
+    """The wanted to-one relations of ``entity`` that a LEFT JOIN in the main SELECT can load: not
+    under DISTINCT, GROUP BY or FOR UPDATE (a join there changes what the statement means or may
+    do), and only when FROM is one join chain the new joins can extend."""
+    select = query._translation.select
+    sources = select.sources
+    if query._lock is not None or select.distinct or select.group_by or select.having is not None \
+            or not sources or not isinstance(sources[0], ast.Table) \
+            or not all(isinstance(source, ast.Join) for source in sources[1:]):
+        return ()
+    return tuple(attr for attr in entity._load_attrs_ if attr.is_relation and _wanted(attr, attrs, entities)
+                 and len(attr.columns) == sum(len(a.columns) for a in attr.py_type._root_._pk_attrs_))
+
+
+def _column_position(entity: Any, attr: Any) -> int:
+    pos = 0
+    for load_attr in entity._load_attrs_:
+        if load_attr is attr:
+            return pos
+        pos += len(load_attr.columns)
+    raise ValueError(attr)
+
+
+def _offset_reader(root: Any, attrs: tuple, offset: int) -> RowReader:
+    """The row reader of ``root``'s ``attrs`` at column ``offset``, shared by the queries of that layout."""
+    readers = root.__dict__.get("_prefetch_row_readers_")
+    if readers is None:
+        readers = {}
+        type.__setattr__(root, "_prefetch_row_readers_", readers)
+    reader = readers.get((attrs, offset))
+    if reader is None:
+        reader = readers[attrs, offset] = RowReader(root, attrs, offset)
+    return reader
+
+
+class _JoinedReader:
+    """Reads the joined related objects of each row, then the selected objects themselves (which
+    then find their related objects loaded instead of making seeds of them)."""
+
+    def __init__(self, main: RowReader, joined: list) -> None:
+        self.main = main
+        self.joined = joined
+
+    def read_all(self, cache: Any, rows: list) -> list:
+        for reader in self.joined:
+            reader.read_all(cache, rows)
+        return self.main.read_all(cache, rows)
 
 
 def _lazy_wanted(entity: Any, attrs: list) -> tuple:

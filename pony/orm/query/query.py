@@ -8,16 +8,25 @@ translation, so a repeated query only binds parameters.
 
 from __future__ import annotations
 
+import itertools
 import random as random_module
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+from ... import options
 from .. import errors
 from ..session.objects import RowReader, current_cache, pkval_from_raw, seed
 from ..sql import ast
 from ..translation import chain
 from ..translation import params as P
 from ..translation.wrappers import RawType
+from .deleting import bulk_delete
+from .filtering import filter_query
+from .ordering import order_by_args
+from .prefetch import check_prefetch_args, prefetch, prefetch_columns
+from .show import show_query, show_result
+from .streaming import stream_query
+from .updating import bulk_update
 
 _LIMIT = ast.Param(("limit",))
 _OFFSET = ast.Param(("offset",))
@@ -308,16 +317,12 @@ class Query:
         """Iterate over the result ``batch_size`` rows at a time from a server-side cursor, so a
         big result is never held at once; objects the program no longer refers to leave the
         session's identity map (see docs/queries.md, "Streaming large results")."""
-        from .streaming import stream_query
-
         return stream_query(self, batch_size)
 
     def _fetch(self, limit: int | None = None, offset: int | None = None) -> list:
         lazy = None
         if self._prefetch:
-            from .prefetch import prefetch, with_lazy_columns
-
-            lazy = with_lazy_columns(self)
+            lazy = prefetch_columns(self)
         if lazy is None:
             compiled = self._compiled(limit is not None, bool(offset))
             items = self._run(compiled, limit, offset, reader=self._read_rows)
@@ -331,8 +336,6 @@ class Query:
         return list(items)
 
     def _read_rows(self, cache: Any, rows: list, read_before: int = 0, entity_reader: Any = None) -> list:
-        from ... import options
-
         max_count = options.MAX_FETCH_COUNT
         if max_count is not None and len(rows) + read_before > max_count:
             raise errors.TooManyObjectsFoundError(f"Query returned more than {max_count} rows")
@@ -576,8 +579,6 @@ class Query:
     def order_by(self, *args: Any) -> Query:
         """The query sorted by attributes, ``desc(...)``, result positions (``order_by(1)``), a lambda or text;
         ``order_by(None)`` removes the order."""
-        from .ordering import order_by_args
-
         return order_by_args(self, args)
 
     sort_by = order_by
@@ -585,14 +586,10 @@ class Query:
     def filter(self, *args: Any, **kwargs: Any) -> Query:
         """The query narrowed by a lambda (over the selected values), text, ``raw_sql()`` or attribute values given as
         keywords."""
-        from .filtering import filter_query
-
         return filter_query(self, args, kwargs, "filter")
 
     def where(self, *args: Any, **kwargs: Any) -> Query:
         """Like ``filter()``, but a lambda or text names the loop variables of the original generator."""
-        from .filtering import filter_query
-
         return filter_query(self, args, kwargs, "where")
 
     def random(self, limit: int) -> QueryResult:
@@ -602,8 +599,6 @@ class Query:
 
     def prefetch(self, *args: Any) -> Query:
         """Load these related attributes or entities with the results, in as few queries as possible."""
-        from .prefetch import check_prefetch_args
-
         check_prefetch_args(self, args)
         return self._clone(prefetch=self._prefetch + args)
 
@@ -621,22 +616,16 @@ class Query:
             for obj in objects:
                 obj.delete()
             return len(objects)
-        from .deleting import bulk_delete
-
         return bulk_delete(self, entity)
 
     def update(self, /, **values: Any) -> int:
         """Beyond Pony: set attributes of every selected row with one UPDATE, without loading
         objects; a value may be a lambda of the object (``price=lambda p: p.price * 2``).
         Returns the number of rows matched. See docs/bulk-update.md."""
-        from .updating import bulk_update
-
         return bulk_update(self, values)
 
     def show(self, width: int | None = None, stream: Any = None) -> None:
         """Print the results as a table (``width`` characters wide at most)."""
-        from .show import show_query
-
         show_query(self, width, stream)
 
     def __repr__(self) -> str:
@@ -674,21 +663,27 @@ def _to_float(value: Any) -> Any:
     return float(value)
 
 
-class QueryIterator:
+class _Pending:
+    """The rows of a query, fetched when iteration first asks for them."""
+
+    __slots__ = ("fetch",)
+
+    def __init__(self, fetch: Any) -> None:
+        self.fetch = fetch
+
+    def __iter__(self) -> Iterator:
+        return iter(self.fetch())
+
+
+class QueryIterator(itertools.chain):
     """``iter(query)``: fetches on the first ``next``, so a query can be the source of a
-    generator expression (``select(x for x in q)``) without being run."""
+    generator expression (``select(x for x in q)``) without being run. A ``chain`` over the
+    fetched list: after the fetch, each item costs what a list iterator's does."""
 
-    def __init__(self, query: Query) -> None:
+    def __new__(cls, query: Query) -> QueryIterator:
+        self = super().__new__(cls, _Pending(lambda: query._fetch(query._limit, query._offset)))
         self._query = query
-        self._items: Iterator | None = None
-
-    def __iter__(self) -> QueryIterator:
         return self
-
-    def __next__(self) -> Any:
-        if self._items is None:
-            self._items = iter(self._query._fetch(self._query._limit, self._query._offset))
-        return next(self._items)
 
     def _pony_translation_(self) -> Any:
         return self._query._translation
@@ -708,14 +703,10 @@ class _ResultIterator(QueryIterator):
     """``iter(query.limit(n))``: reads the result on the first ``next`` and, as the source of a
     generator expression, gives the query with its window."""
 
-    def __init__(self, result: QueryResult) -> None:
-        super().__init__(result._query)  # type: ignore[arg-type]
-        self._result = result
-
-    def __next__(self) -> Any:
-        if self._items is None:
-            self._items = iter(self._result._get_items())
-        return next(self._items)
+    def __new__(cls, result: QueryResult) -> _ResultIterator:
+        self = itertools.chain.__new__(cls, _Pending(result._get_items))
+        self._query = result._query
+        return self
 
 
 class QueryResult:
@@ -827,8 +818,6 @@ class QueryResult:
 
     def show(self, width: int | None = None, stream: Any = None) -> None:
         """Print the results as a table (``width`` characters wide at most)."""
-        from .show import show_result
-
         show_result(self, width, stream)
 
     def __repr__(self) -> str:

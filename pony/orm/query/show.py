@@ -13,6 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ... import options
+
 Cells = Callable[[Any], list]
 
 
@@ -93,8 +95,6 @@ def column_widths(natural: list[int], width: int) -> list[int]:
 
 
 def show_table(names: list[str], rows: list[list], width: int | None, stream: Any) -> None:
-    from ... import options
-
     stream = stream or sys.stdout
     width = width or options.CONSOLE_WIDTH
     max_columns = max(width // 5, 1)

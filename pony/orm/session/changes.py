@@ -10,9 +10,10 @@ import itertools
 from typing import Any
 
 from .. import errors
+from ..types import Array, Json
 from .bulk_loading import load_collections
 from .cache import SessionCache
-from .collections import SetData, load_collection, set_data
+from .collections import SetData, _as_items, load_collection, set_data
 from .loading import load_attribute, load_reverse_one_to_one, load_seeds
 from .objects import (
     CANCELLED,
@@ -247,7 +248,6 @@ def create_object(entity: Any, kwargs: dict, obj: Any = None) -> Any:
 
 
 def _has_empty_default(attr: Any) -> bool:
-    from ..types import Array, Json
     py_type = attr.py_type
     return py_type is Json or (isinstance(py_type, type) and issubclass(py_type, Array))
 
@@ -467,7 +467,6 @@ def collection_remove(obj: Any, attr: Any, items: list) -> None:
 
 
 def collection_assign(obj: Any, attr: Any, value: Any) -> None:
-    from .collections import _as_items
     new_items = list(dict.fromkeys(_as_items(value, attr)))  # None is refused, as in Pony
     cache = check_alive(obj)
     for item in new_items:

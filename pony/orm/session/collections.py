@@ -10,7 +10,7 @@ from typing import Any
 from .. import errors
 from ..sql import ast
 from .cache import SessionCache
-from .loading import ALIAS, compiled, fetch_objects, raw_pk, select_entity
+from .loading import ALIAS, compiled, discriminator_condition, fetch_objects, raw_pk, select_entity
 from .objects import MARKED_TO_DELETE, cache_of, materialize
 
 
@@ -119,7 +119,6 @@ def count_collection(cache: SessionCache, obj: Any, attr: Any) -> int:
     def build() -> ast.Select:
         where = _owner_condition(attr, ALIAS)
         if not attr.is_m2m:
-            from .loading import discriminator_condition
             where = ast.and_(where, discriminator_condition(attr.py_type))
         return ast.Select((ast.Aggregate("COUNT", None),), (ast.Table(table, ALIAS),), where)
 

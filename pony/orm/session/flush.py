@@ -382,7 +382,9 @@ def _insert_node(cache: SessionCache, key: Any, built: list, build: Any) -> ast.
 def _insert_one(cache: SessionCache, obj: Any, statement: Any, arguments: list, extra: tuple) -> None:
     auto_pk = extra[0]
     try:
-        _, new_id = cache.execute(statement.sql, arguments, write=True, returning_id=auto_pk is not None)
+        # plain values: the driver may bind them on the server and prepare the INSERT, as for batches
+        _, new_id = cache.execute(statement.sql, arguments, write=True, returning_id=auto_pk is not None,
+                                  prepared=_plain((arguments,)))
     except errors.IntegrityError as exc:
         raise _insert_error(obj, exc) from exc
     _inserted(cache, obj, new_id, extra)

@@ -12,6 +12,7 @@ import warnings
 from typing import Any
 
 from .. import errors
+from ..dbproviders.base.converters import Converter
 from .cache import SessionCache
 from .context import current_session
 from .interactive import implicit_session
@@ -308,7 +309,7 @@ class RowReader:
             else:
                 converter = attr.converters[0]
                 specs.append((attr, positions[0], None if _is_identity(converter) else converter.sql2py, None))
-            if attr.is_pk:
+            if attr.is_pk or attr in entity._pk_attrs_:  # a part of a composite key too
                 pk_positions.append(len(specs) - 1)
             if attr is self.discriminator:
                 disc_position = positions[0]
@@ -405,11 +406,7 @@ class RowReader:
         if fast is False:
             read = self.read
             return [read(cache, row) for row in rows]
-        if self.required:
-            for row in rows:
-                if None in row or "" in row:
-                    self.check_empty(row)
-        return fast(cache, rows, pk_index(cache, self.entity))
+        return fast(cache, rows, pk_index(cache, self.entity), self.check_empty)
 
 
 def link_one_to_one(obj: Any, attr: Any, owner: Any) -> None:
@@ -460,10 +457,13 @@ def _join_volatile_collection(obj: Any, attr: Any, owner: Any) -> None:
 
 
 _FAST_TEMPLATE = """
-def read_all(cache, rows, index):
+def read_all(cache, rows, index, check_empty):
     result = []
     append = result.append
+    # the rows of one fetch have one shape: the driver's tuples of just this entity's columns?
+    whole = bool(rows) and type(rows[0]) is tuple and len(rows[0]) == {width}
     for row in rows:
+{empty_check}
         pk = row[{pk_pos}]
         obj = index.get(pk)
         if obj is None and pk is not None:
@@ -505,6 +505,7 @@ def _compile_fast_reader(reader: RowReader) -> Any:
     conversions = []
     items = []
     values = []
+    kept = []  # conditions under which a converted value is the driver's own
     pk_pos = None
     for i, (attr, pos, sql2py, target) in enumerate(reader.specs):
         namespace[f"a{i}"] = attr
@@ -529,33 +530,57 @@ def _compile_fast_reader(reader: RowReader) -> Any:
             values.append(f"row[{pos}]")
         else:
             namespace[f"c{i}"] = sql2py
-            conversions.append(f"            v{i} = row[{pos}]\n            if v{i} is not None: v{i} = c{i}(v{i})")
+            native = attr.converters[0].native_type
+            if native is None:
+                conversions.append(f"            v{i} = row[{pos}]\n            if v{i} is not None: v{i} = c{i}(v{i})")
+            else:  # a value the driver already gave as the right type needs no call
+                namespace[f"n{i}"] = native
+                call = f"c{i}(v{i})"
+                text_reader = attr.converters[0].text_reader()
+                if text_reader is not None:  # and text (SQLite's dates) goes to the parser directly
+                    namespace[f"p{i}"] = text_reader
+                    call = f"(p{i}(v{i}) if v{i}.__class__ is str else c{i}(v{i}))"
+                conversions.append(f"            v{i} = row[{pos}]\n"
+                                   f"            if v{i} is not None and v{i}.__class__ is not n{i}: v{i} = {call}")
+                kept.append(f"v{i} is row[{pos}]")
             items.append(f"a{i}: v{i}")
             values.append(f"v{i}")
     if pk_pos is None:
         return False
-    row_backed = reader.attrs == entity._load_attrs_ and entity._root_ is entity and not entity._subclasses_
-    if not row_backed:
-        store = f"            obj._row_ = None\n            obj._vals_ = obj._dbvals_ = {{{', '.join(items)}}}"
-        row_value = "None"
-    else:
-        for i, attr in enumerate(entity._load_attrs_):
-            attr.row_pos = i
-        if "_row_dict_" not in entity.__dict__:
-            type.__setattr__(entity, "_row_dict_", _compile_row_dict(entity))
-            type.__setattr__(entity, "_row_references_",
-                             tuple(i for i, attr in enumerate(entity._load_attrs_) if attr.is_relation))
-        width, offset = reader.width, reader.end - reader.width
-        if not conversions and offset == 0:
-            # the driver's row itself when it holds just this entity's columns
-            row_value = f"(row if len(row) == {width} and type(row) is tuple else tuple(row)[:{width}])"
-        else:
-            row_value = f"({', '.join(values)},)"
-        store = f"            obj._row_ = {row_value}"
+    # a Required value that is NULL or '' in the database: warn as read() does
+    # (not for the NULLs of an outer join that found no row: its key is NULL). A false value
+    # (None, '', but also 0 or False) sends the row to check_empty(), which tells them apart.
+    empty = " or ".join(f"not row[{pos}]" for _, pos in reader.required)
+    empty_check = f"        if ({empty}) and row[{pk_pos}] is not None: check_empty(row)" if empty else ""
+    store, row_value = _row_store(reader, items, values, len(conversions), kept)
     source = _FAST_TEMPLATE.format(pk_pos=pk_pos, conversions="\n".join(conversions), store=store,
-                                   row_value=row_value)
+                                   row_value=row_value, empty_check=empty_check, width=reader.width)
     exec(compile(source, f"<row reader {entity.__name__}>", "exec"), namespace)
     return namespace["read_all"]
+
+
+def _row_store(reader: RowReader, items: list, values: list, conversions: int, kept: list) -> tuple:
+    """How the generated loop stores a new object's values, and the row it compares a known object
+    with: a row tuple (``_row_``) when the reader reads all of a plain entity's load attributes."""
+    entity = reader.entity
+    if reader.attrs != entity._load_attrs_ or entity._root_ is not entity or entity._subclasses_:
+        return f"            obj._row_ = None\n            obj._vals_ = obj._dbvals_ = {{{', '.join(items)}}}", "None"
+    for i, attr in enumerate(entity._load_attrs_):
+        attr.row_pos = i
+    if "_row_dict_" not in entity.__dict__:
+        type.__setattr__(entity, "_row_dict_", _compile_row_dict(entity))
+        type.__setattr__(entity, "_row_references_",
+                         tuple(i for i, attr in enumerate(entity._load_attrs_) if attr.is_relation))
+    width, offset = reader.width, reader.end - reader.width
+    if not conversions and offset == 0:
+        # the driver's row itself when it holds just this entity's columns
+        row_value = f"(row if whole else tuple(row)[:{width}])"
+    elif offset == 0 and len(kept) == conversions:
+        # the driver's row too when every value it holds already had the right type
+        row_value = f"(row if whole and {' and '.join(kept)} else ({', '.join(values)},))"
+    else:
+        row_value = f"({', '.join(values)},)"
+    return f"            obj._row_ = {row_value}", row_value
 
 
 def _plain_reference(reader: RowReader, attr: Any, positions: tuple, target: Any) -> bool:
@@ -576,7 +601,6 @@ def _compile_row_dict(entity: Any) -> Any:
 
 
 def _is_identity(converter: Any) -> bool:
-    from ..dbproviders.base.converters import Converter
     return type(converter).sql2py is Converter.sql2py
 
 

@@ -22,9 +22,10 @@ from ..errors import (
 )
 from ..sql import ast, dollar
 from . import params as P
+from .capture import capture
 from .methods import entity_query_call, getattr_method_call
 from .nested import scalar_subquery
-from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr
+from .objects import CollectionExpr, ObjectExpr, ObjectParam, SetExpr, find_attr
 from .values import (
     Condition,
     Expr,
@@ -38,6 +39,7 @@ from .values import (
     comparable,
     make_value,
     number_node,
+    result_number_type,
 )
 from .wrappers import DescExpr, LambdaExpr, RawType
 from .wrappers import constant_argument as _constant
@@ -254,8 +256,6 @@ def _scalar_minmax(tr: Any, name: str, values: list, node: pyast.Call) -> Value:
     nodes = [v.node for v in values]
     kinds = {v.kind for v in values}
     if kinds <= {"number", "bool"} and "number" in kinds:  # bools among numbers count as 1 and 0
-        from .values import number_node, result_number_type
-
         for v in values[1:]:
             py_type = result_number_type(py_type, v.py_type)
         nodes = [number_node(v) for v in values]
@@ -359,8 +359,6 @@ def _getattr(tr: Any, node: pyast.Call, callee: Any) -> Expr:
     if not isinstance(name, str):
         raise TypeError(f"In `{pyast.unparse(node)}` second argument should be a string. Got: {name!r}")
     if isinstance(obj, ObjectExpr):
-        from .calls import hybrid_property
-
         hybrid = hybrid_property(tr, obj, name)
         if hybrid is not None:
             return hybrid
@@ -485,8 +483,6 @@ def _class_attr(entity: Any, name: str) -> Any:
 
 
 def hybrid_property(tr: Any, obj: ObjectExpr, name: str) -> Expr | None:
-    from .objects import find_attr
-
     if find_attr(obj.entity, name) is not None:
         return None
     value = _class_attr(obj.entity, name)
@@ -504,8 +500,6 @@ def inline_function(tr: Any, func: Any, args: list, kwargs: dict, src: str) -> E
     code = getattr(func, "__code__", None)
     if code is None:
         raise NotInlinable(f"{src} cannot be used in a query")
-    from .capture import capture
-
     try:
         captured = capture(func)
     except TranslationError as exc:

@@ -16,7 +16,7 @@ from ..errors import TranslationError
 from ..sql import ast
 from . import params as P
 from .frames import Frame
-from .objects import ObjectExpr, find_attr
+from .objects import CollectionExpr, ObjectExpr, find_attr
 from .reading import Captured
 from .translator import DescExpr, RowExpr, Structural, Translation, Translator
 from .values import Value, literal
@@ -161,8 +161,6 @@ def _entity_step(tr: Translator, step: Step, start: int) -> None:
 def _collection_step(tr: Translator, step: Step, start: int) -> None:
     attr, name = step.data
     owner = tr.value_expr(start, step.values[0])  # type: ignore[index]
-    from .objects import CollectionExpr
-
     tr.bind_loop(tr.frame, name, CollectionExpr(owner, attr))  # type: ignore[arg-type]
     tr.loop_names.append(name)
     tr.set_results(tr.locals[name])

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import TranslationError
 from ..sql import ast
+from . import params as P
 from .frames import Frame
 from .objects import ObjectExpr, eq_nodes, pk_columns
 from .values import Expr, Value, make_value
@@ -90,8 +91,6 @@ def _foldable(tr: Any, source: Any, translation: Any) -> bool:
 def derive_query(tr: Any, frame: Frame, names: list[str], source: Any) -> None:
     """A windowed or grouped inner query cannot be folded: its rows come from a derived table
     ``(SELECT ... LIMIT ?) AS alias`` whose limit and offset are read from the inner query."""
-    from . import params as P
-
     query = _inner_query(tr, source)
     limit, offset = query._limit is not None, bool(query._offset)
     select = query._select(limit, offset)

@@ -9,7 +9,7 @@ from typing import Any
 from ..errors import IncomparableTypesError, TranslationAttributeError, TranslationError, TranslationTypeError
 from ..sql import ast
 from .frames import Frame
-from .values import Expr, Value, aggregate_type, make_value, number_node
+from .values import Condition, Expr, Value, aggregate_type, arithmetic, compare_values, make_value, number_node
 
 
 def pk_columns(entity: Any) -> list:
@@ -358,8 +358,6 @@ class SetExpr(Expr):
                 raise IncomparableTypesError(item.entity, mine.entity)
             self.frame.where.append(eq_nodes(mine.pk_nodes, item.pk_nodes))
         elif isinstance(mine, Value) and isinstance(item, Value):
-            from .values import compare_values
-
             self.frame.where.append(compare_values("=", mine, item))
         elif isinstance(item, (ObjectExpr, Value)) and isinstance(mine, (ObjectExpr, Value)):
             raise IncomparableTypesError(item.py_type, mine.py_type)
@@ -389,16 +387,12 @@ class SetExpr(Expr):
 
 
 def _condition(node: ast.Node) -> Value:
-    from .values import Condition
-
     return Condition(node, bool)
 
 
 def lifted_arithmetic(op: str, left: Expr, right: Expr, src: str, tr: Any) -> SetExpr:
     """``o.items.price * o.items.quantity``: arithmetic row by row over one lifted collection,
     or between a lifted value and a plain value (``o.items.price * 2``)."""
-    from .values import arithmetic
-
     if isinstance(left, SetExpr) and isinstance(right, SetExpr):
         if left.lift is None or right.lift is None or left.lift.root != right.lift.root:
             raise TypeError(f"Only attributes of the same collection can be combined: {src}")

@@ -13,6 +13,7 @@ import types
 from typing import Any
 
 from ..errors import TranslationError
+from .capture import capture
 
 _file_trees: dict[tuple, Any] = {}
 _code_trees: dict[Any, ast.expr] = {}
@@ -116,22 +117,16 @@ def parse_text(text: str, kind: type) -> ast.expr:
 
 
 def capture_generator(gen: types.GeneratorType) -> Captured:
-    from .capture import capture
-
     captured = capture(gen)
     return Captured(captured.tree, captured.key, captured.globals, dict(captured.locals))
 
 
 def capture_lambda(func: types.FunctionType) -> Captured:
-    from .capture import capture
-
     captured = capture(func)
     return Captured(captured.tree, captured.key, captured.globals, dict(captured.locals))
 
 
 def capture_text(text: str, kind: type, globals: dict, locals: dict) -> Captured:
-    from .capture import capture
-
     captured = capture(text, globals, locals)
     tree = captured.tree
     if kind is ast.GeneratorExp and not isinstance(tree, ast.GeneratorExp):

@@ -19,7 +19,9 @@ from ..errors import (
     TranslationTypeError,
 )
 from ..sql import ast
+from ..types import RawSQL
 from . import params as P
+from .calls import hybrid_property, translate_call
 from .folding import fold_query, is_value_query, loop_target_names
 from .frames import Frame
 from .longlists import LongListExpr
@@ -231,8 +233,6 @@ class Translator:
             return self.query_value(index, value)
         if P.is_structural(value):
             return Structural(value)
-        from ..types import RawSQL
-
         if isinstance(value, RawSQL):
             return self.raw_expr(value.sql, value.items, index, value.result_type)
         py_type = type(value)
@@ -372,8 +372,6 @@ class Translator:
     def visit_Attribute(self, node: pyast.Attribute) -> Expr:
         obj = self.visit(node.value)
         if isinstance(obj, ObjectExpr) and not isinstance(obj, ObjectParam):
-            from .calls import hybrid_property
-
             hybrid = hybrid_property(self, obj, node.attr)
             if hybrid is not None:
                 return hybrid
@@ -477,8 +475,6 @@ class Translator:
         return Condition(conds[0] if len(conds) == 1 else ast.And(*conds), bool, aggregated=aggregated)
 
     def visit_Call(self, node: pyast.Call) -> Expr:
-        from .calls import translate_call
-
         return translate_call(self, node)
 
     def visit_GeneratorExp(self, node: pyast.GeneratorExp) -> Expr:

@@ -27,6 +27,9 @@ class Converter:
     EQ = "EQ"
     # Is the value compared exactly in optimistic checks (False for floats)?
     optimistic = True
+    # A value of exactly this class is one ``sql2py`` returns unchanged: generated row readers test
+    # the class inline and call ``sql2py`` only for other values (None: always call it).
+    native_type: type | None = None
 
     def __init__(self, provider: Any, py_type: Any, attr: Any = None) -> None:
         self.provider = provider
@@ -50,6 +53,11 @@ class Converter:
     def dbvals_equal(self, x: Any, y: Any) -> bool:
         return x == y
 
+    def text_reader(self) -> Any:
+        """A plain function doing what ``sql2py`` does to a ``str`` (exactly that class), for
+        generated row readers on drivers that return this type as text; None: call ``sql2py``."""
+        return None
+
     def sql_type(self) -> str:
         raise NotImplementedError
 
@@ -68,6 +76,8 @@ class NoneConverter(Converter):
 
 
 class BoolConverter(Converter):
+    native_type = bool
+
     def validate(self, val: Any, obj: Any = None) -> Any:
         return bool(val)
 
@@ -207,6 +217,8 @@ class IntConverter(Converter):
 
 
 class RealConverter(Converter):
+    native_type = float
+
     optimistic = False
     default_tolerance = 1e-14
 
@@ -344,6 +356,10 @@ class DecimalConverter(Converter):
         return f"DECIMAL({self.precision}, {self.scale})"
 
 
+def _date_from_text(text: str) -> date:
+    return date.fromisoformat(text[:10])
+
+
 def _parse_datetime(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)  # the stored form: no stripping needed
@@ -352,6 +368,8 @@ def _parse_datetime(text: str) -> datetime:
 
 
 class DateConverter(Converter):
+    native_type = date
+
     def validate(self, val: Any, obj: Any = None) -> Any:
         if isinstance(val, datetime):
             return val.date()
@@ -363,6 +381,9 @@ class DateConverter(Converter):
             except ValueError:
                 pass
         raise TypeError(f"Attribute {_attr_name(self.attr)}: expected type is 'date'. Got: {val!r}")
+
+    def text_reader(self) -> Any:
+        return _date_from_text if type(self).sql2py is DateConverter.sql2py else None
 
     def sql2py(self, val: Any) -> Any:
         if isinstance(val, datetime):
@@ -392,6 +413,8 @@ class _PrecisionConverter(Converter):
 
 
 class DatetimeConverter(_PrecisionConverter):
+    native_type = datetime
+
     def validate(self, val: Any, obj: Any = None) -> Any:
         if isinstance(val, datetime):
             pass
@@ -411,6 +434,9 @@ class DatetimeConverter(_PrecisionConverter):
             val = val.replace(microsecond=self.round_microseconds(val.microsecond))
         return val
 
+    def text_reader(self) -> Any:
+        return _parse_datetime if type(self).sql2py is DatetimeConverter.sql2py else None
+
     def sql2py(self, val: Any) -> Any:
         if isinstance(val, str):
             return _parse_datetime(val)
@@ -422,6 +448,8 @@ class DatetimeConverter(_PrecisionConverter):
 
 
 class TimeConverter(_PrecisionConverter):
+    native_type = time
+
     def validate(self, val: Any, obj: Any = None) -> Any:
         if isinstance(val, time):
             pass
@@ -463,6 +491,8 @@ def str2timedelta(text: str) -> timedelta:
 
 
 class TimedeltaConverter(_PrecisionConverter):
+    native_type = timedelta
+
     def validate(self, val: Any, obj: Any = None) -> Any:
         if isinstance(val, timedelta):
             pass
@@ -483,6 +513,8 @@ class TimedeltaConverter(_PrecisionConverter):
 
 
 class BlobConverter(Converter):
+    native_type = bytes
+
     def validate(self, val: Any, obj: Any = None) -> Any:
         if isinstance(val, (bytes, bytearray, memoryview)):
             return bytes(val)
@@ -500,6 +532,8 @@ class BlobConverter(Converter):
 
 
 class UuidConverter(Converter):
+    native_type = UUID
+
     def init(self, kwargs: dict) -> None:
         if self.attr is not None and kwargs.get("auto"):
             kwargs["default"] = kwargs.get("default") or __import__("uuid").uuid4

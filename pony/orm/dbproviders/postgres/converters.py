@@ -63,8 +63,9 @@ class PGJsonConverter(base.JsonConverter):
     def py2sql(self, val: Any) -> Any:
         return super().py2sql(val)
 
-    def sql2py(self, val: Any) -> Any:
-        return val  # psycopg has already decoded the jsonb value (a JSON string arrives as a str)
+    # psycopg has already decoded the jsonb value (a JSON string arrives as a str): no conversion,
+    # and readers that see the base method skip the call
+    sql2py = base.Converter.sql2py
 
     def sql_type(self) -> str:
         return "JSONB"
