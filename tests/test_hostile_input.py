@@ -92,7 +92,7 @@ def same(given, got):
 
 
 # Where -0.0 is read back as 0.0: SQLite's REAL storage, PostgreSQL's jsonb, MariaDB's DOUBLE (PostgreSQL's
-# float8 keeps the sign since single-row inserts bind floats as the driver's prepared statements do). Pinned: a backend that starts keeping the sign fails here and is taken off the list.
+# float8 keeps it). Pinned: a backend that starts keeping the sign fails here and is taken off the list.
 ZERO_SIGN_LOST = {("sqlite", "float"), ("mysql", "float"), ("postgres", "json")}
 
 
