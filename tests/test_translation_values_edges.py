@@ -15,7 +15,10 @@ from pony.orm import Json, Optional, PrimaryKey, Required, Set, count, db_sessio
 from pony.orm.errors import IncomparableTypesError
 
 TIMES = {1: datetime.time(10, 20, 30), 2: datetime.time(11, 0, 5), 3: datetime.time(1, 2, 3)}
-DOCS = {1: {"a": 1, "s": "x"}, 2: {"a": 5, "s": "y"}, 3: {"a": 3, "s": "z"}}
+DOCS = {1: {"a": 1, "s": "x", "o": {"p": 2, "q": [1, {"x": 1}]}},
+        2: {"a": 5, "s": "y", "o": {"p": 3}},
+        3: {"a": 3, "s": "z", "o": {}}}
+WANTED = {"q": [1, {"x": 1}], "p": 2}
 EXTRA = {1: {"b": 2}, 2: {"a": 9}, 3: {}}
 NAMES = {1: "ann", 2: "bob", 3: "cid"}
 AMOUNTS = {1: [5, 5, 7], 2: [1], 3: []}
@@ -64,6 +67,18 @@ def test_str_compared_with_a_float_is_refused(db):
 
 
 @db_session
+def test_str_ordered_against_an_int_is_refused(db):
+    # equality of a str with an int is allowed (never true in Python); ordering them is not
+    for op, query in (("<", lambda: select(r.id for r in db.Rec if r.name < 1)[:]),
+                      (">=", lambda: select(r.id for r in db.Rec if 1 >= r.name)[:])):
+        with pytest.raises(IncomparableTypesError) as info:
+            query()
+        src = "r.name < 1" if op == "<" else "1 >= r.name"
+        assert str(info.value) == f"Incomparable types {'str' if op == '<' else 'int'!r} and " \
+            f"{'int' if op == '<' else 'str'!r} in expression: {src}"
+
+
+@db_session
 def test_bitwise_and_of_numbers_is_refused(db):
     with pytest.raises(TypeError, match=re.escape("Operator '&' is not supported for these types in "
                                                   "expression r.n & 1")):
@@ -99,7 +114,12 @@ def test_json_documents_merged_with_or(db, backend_module):
     (lambda Rec: select(r.id for r in Rec if "y" < r.j["s"]), [3]),
     (lambda Rec: select(r.id for r in Rec if r.n < r.j["a"]), [2]),
     (lambda Rec: select(r.id for r in Rec if r.n >= r.j["a"]), [1, 3]),
-], ids=["lt", "le", "gt", "ge", "eq", "ne", "str-eq", "str-lt", "column-lt", "column-ge"])
+    (lambda Rec: select(r.id for r in Rec if Json(3) == r.j["a"]), [3]),
+    (lambda Rec: select(r.id for r in Rec if Json("x") == r.j["s"]), [1]),
+    (lambda Rec: select(r.id for r in Rec if WANTED == r.j["o"]), [1]),
+    (lambda Rec: select(r.id for r in Rec if WANTED != r.j["o"]), [2, 3]),
+], ids=["lt", "le", "gt", "ge", "eq", "ne", "str-eq", "str-lt", "column-lt", "column-ge",
+        "json-number", "json-str", "document-eq", "document-ne"])
 @db_session
 def test_json_path_compared_with_a_value_on_the_left(db, query, expected):
     assert sorted(query(db.Rec)[:]) == expected
