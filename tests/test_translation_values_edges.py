@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from pony.orm import Json, Optional, PrimaryKey, Required, Set, count, db_session, select
+from pony.orm import Json, PrimaryKey, Required, Set, count, db_session, select
 from pony.orm.errors import IncomparableTypesError
 
 TIMES = {1: datetime.time(10, 20, 30), 2: datetime.time(11, 0, 5), 3: datetime.time(1, 2, 3)}
