@@ -91,3 +91,21 @@ def test_boolean_constant_in_the_select_list(db):
     with db_session:
         rows = select((i.name, True, False) for i in db.Item if i.stock > 4)[:]
     assert [(name, bool(t), bool(f)) for name, t, f in rows] == [("saw", True, False)]
+
+
+@pytest.mark.parametrize("having, value, src", [
+    (lambda i: count(i.name) > 0, lambda i: count(i.name), "count(i.name)"),
+    (lambda i: max(i.stock) >= 0, lambda i: max(i.stock), "max(i.stock)"),
+])
+def test_aggregate_value_of_update_on_an_aggregated_query_is_refused(db, having, value, src):
+    with db_session, pytest.raises(TranslationError) as info:
+        db.Item.select().where(having).update(stock=value)
+    assert str(info.value).startswith(f"`{src}` cannot be a value of update(): it reaches other rows")
+    with db_session:
+        assert sorted(select((i.name, i.stock) for i in db.Item)[:]) == [("nail", 3), ("saw", 5), ("vice", 0)]
+
+
+def test_query_text_iterating_over_a_query_of_a_lambda(db):
+    with db_session:
+        assert select("i.name for i in db.Item.select(lambda j: j.stock > 4)")[:] == ["saw"]
+        assert sorted(left_join("i.name for i in (db.Item)")[:]) == ["nail", "saw", "vice"]
