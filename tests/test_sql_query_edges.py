@@ -109,3 +109,73 @@ def test_query_text_iterating_over_a_query_of_a_lambda(db):
     with db_session:
         assert select("i.name for i in db.Item.select(lambda j: j.stock > 4)")[:] == ["saw"]
         assert sorted(left_join("i.name for i in (db.Item)")[:]) == ["nail", "saw", "vice"]
+
+
+def define_labelled(db):
+    class Tag(db.Entity):
+        name = Required(str, unique=True)
+        hits = Required(int)
+
+        def __str__(self) -> str:
+            return f"tag {self.name}"
+
+
+def test_show_prints_objects_by_their_repr_not_their_str(backend):
+    db = backend.make_db(define_labelled)
+    with db_session:
+        db.Tag(name="x", hits=1)
+    stream = io.StringIO()
+    with db_session:
+        select((t, t.name) for t in db.Tag).show(stream=stream)
+    assert stream.getvalue().splitlines() == ["t     |t.name", "------+------", "Tag[1]|x     "]
+
+
+def test_upsert_with_an_empty_update_list_keeps_the_stored_row(backend):
+    db = backend.make_db(define_labelled)
+    with db_session:
+        db.Tag(name="x", hits=1)
+    with db_session:
+        tag = db.Tag.upsert(name="x", hits=9, update=[])
+        assert (tag.name, tag.hits) == ("x", 1)
+        new = db.Tag.upsert(name="y", hits=2, update=[])
+        assert (new.name, new.hits) == ("y", 2)
+    with db_session:
+        assert sorted(select((t.name, t.hits) for t in db.Tag)[:]) == [("x", 1), ("y", 2)]
+
+
+@pytest.fixture
+def oracle(monkeypatch):
+    """A Database on the Oracle provider over tests/fake_oracledb.py; ``oracle.sent()`` lists the SQL."""
+    from pony.orm import Database
+
+    monkeypatch.setitem(sys.modules, "oracledb", fake_oracledb)
+    monkeypatch.setattr(fake_oracledb, "connections", [])
+    db = Database()
+
+    class Doc(db.Entity):
+        title = Required(str)
+        data = Optional(Json)
+
+    db.bind("oracle", user="scott", password="tiger", dsn="fake")
+    db.generate_mapping(create_tables=True)
+
+    def sent():
+        result = [sql for con in fake_oracledb.connections for sql, _ in con.statements
+                  if sql not in ("COMMIT", "ROLLBACK")]
+        for con in fake_oracledb.connections:
+            con.statements.clear()
+        return result
+
+    db.sent = sent
+    sent()
+    yield db
+    db.disconnect()
+
+
+def test_oracle_json_numbers_are_read_as_numbers(oracle):
+    with db_session:
+        select(d.title for d in oracle.Doc if int(d.data["size"]) > 3)[:]
+        select(d.title for d in oracle.Doc if float(d.data["ratio"]) > 0.5)[:]
+    where = [sql.split(" WHERE ", 1)[1] for sql in oracle.sent()]
+    assert where[0] == '(JSON_VALUE("d"."DATA", \'$."size"\' RETURNING NUMBER)) > 3'
+    assert "RETURNING BINARY_DOUBLE)) > " in where[1], where[1]
