@@ -111,6 +111,14 @@ def test_query_text_iterating_over_a_query_of_a_lambda(db):
         assert sorted(left_join("i.name for i in (db.Item)")[:]) == ["nail", "saw", "vice"]
 
 
+def test_membership_in_a_tuple_of_constants_is_an_in_list(db):
+    with db_session:
+        query = select(i.name for i in db.Item if i.name in ("nail", "vice", "drill"))
+        assert sorted(query[:]) == ["nail", "vice"]
+        assert " IN (" in query.get_sql()
+        assert sorted(select(i.name for i in db.Item if i.stock not in (0, 3))[:]) == ["saw"]
+
+
 def define_labelled(db):
     class Tag(db.Entity):
         name = Required(str, unique=True)
