@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import pickle
-import re
 import sys
 from decimal import Decimal
 
@@ -81,7 +80,7 @@ def test_update_value_with_an_aggregate_of_the_object_is_refused(db):
 
 
 def test_query_text_is_evaluated_in_the_callers_scope(db):
-    minimum = 4
+    minimum = 4  # noqa: F841 - read by the query text below, from this frame
     with db_session:
         assert select("i.name for i in db.Item if i.stock > minimum")[:] == ["saw"]
         assert select("(i.name for i in db.Item if i.stock < minimum)").order_by(1)[:] == ["nail", "vice"]
