@@ -1,0 +1,77 @@
+"""Edge cases of query translation: error messages, source reading, outer values, folding, decompiling."""
+
+from __future__ import annotations
+
+import re
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pony.orm import IntArray, Required, Optional, between, count, db_session, select
+from pony.orm.errors import DecompileError, IncomparableTypesError
+from pony.orm.translation.decompile import decompile_code
+from tests.query_models import define_entities, populate
+
+PYTHON_312 = "/root/.pyenv/versions/3.12.1/bin/python"
+LIST_COMP_MESSAGE = ("Use generator expression (... for ... in ...) instead of list comprehension "
+                     "[... for ... in ...] inside query")
+
+
+@pytest.fixture(scope="module")
+def db(backend_module):  # one populated database per module: these tests only read
+    db = backend_module.make_db(define_entities)
+    populate(db)
+    return db
+
+
+def test_list_comprehension_in_a_genexpr_query_names_the_fix(db):
+    Student = db.Student
+    with db_session:
+        with pytest.raises(Exception, match=re.escape(LIST_COMP_MESSAGE)) as info:
+            select(s for s in Student if s.name in [c.name for c in s.courses])[:]
+        assert str(info.value) == LIST_COMP_MESSAGE
+
+
+def test_list_comprehension_in_a_text_query_names_the_fix(db):
+    with db_session:
+        with pytest.raises(Exception) as info:
+            select("s for s in Student if s.name in [c.name for c in s.courses]", globals(),
+                   {"Student": db.Student})[:]
+        assert str(info.value) == LIST_COMP_MESSAGE
+
+
+def test_between_refuses_entity_instances_outside_a_query(db):
+    with db_session:
+        alice = db.Student.get(name="Alice")
+        with pytest.raises(TypeError) as info:
+            between(alice, 1, 2)
+        assert str(info.value) == "between() function cannot be applied to entity instances"
+        with pytest.raises(TypeError) as info:
+            between(1, alice, 2)
+        assert str(info.value) == "between() function cannot be applied to entity instances"
+
+
+def test_count_of_an_optional_column_skips_nulls(db):
+    with db_session:
+        tels = sorted(s.tel for s in db.Student.select() if s.tel is not None)
+        assert select(count(s.tel) for s in db.Student).get() == len(set(tels))
+        assert select(count(s.gpa) for s in db.Student).get() == len(
+            {s.gpa for s in db.Student.select() if s.gpa is not None})
+
+
+def test_module_attribute_inside_a_query_is_read_as_a_value(db):
+    with db_session:
+        assert select(s.name for s in db.Student if s.name[0] in string.ascii_uppercase)[:] is not None
+        names = sorted(select(s.name for s in db.Student if s.name[:1] in string.ascii_uppercase))
+        assert names == ["Alice", "Bob", "Carol", "Dan_%"]
+
+
+def test_query_over_a_limited_query(db):
+    with db_session:
+        inner = db.Student.select().order_by(db.Student.name).limit(2)
+        assert sorted(select(s.name for s in inner)) == ["Alice", "Bob"]
+        inner = db.Student.select().order_by(db.Student.name).limit(2, offset=1)
+        assert sorted(select(s.name for s in inner)) == ["Bob", "Carol"]
