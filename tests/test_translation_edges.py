@@ -69,9 +69,39 @@ def test_module_attribute_inside_a_query_is_read_as_a_value(db):
         assert names == ["Alice", "Bob", "Carol", "Dan_%"]
 
 
-def test_query_over_a_limited_query(db):
+def test_query_over_a_limited_query_follows_the_limit_and_offset(db):
+    def names_of_window(limit, offset):
+        inner = db.Student.select().order_by(db.Student.name).limit(limit, offset=offset)
+        return sorted(select(s.name for s in inner))
+
     with db_session:
-        inner = db.Student.select().order_by(db.Student.name).limit(2)
-        assert sorted(select(s.name for s in inner)) == ["Alice", "Bob"]
-        inner = db.Student.select().order_by(db.Student.name).limit(2, offset=1)
-        assert sorted(select(s.name for s in inner)) == ["Bob", "Carol"]
+        assert names_of_window(2, 0) == ["Alice", "Bob"]
+        assert names_of_window(3, 0) == ["Alice", "Bob", "Carol"]
+        assert names_of_window(2, 1) == ["Bob", "Carol"]
+        assert names_of_window(1, 3) == ["Dan_%"]
+
+
+def test_list_comprehension_in_a_filter_lambda_names_the_fix(db):
+    with db_session:
+        with pytest.raises(Exception) as info:
+            db.Student.select().filter(lambda s: s.name in [c.name for c in s.courses])[:]
+        assert str(info.value) == LIST_COMP_MESSAGE
+
+
+def test_array_attribute_compared_with_a_tuple_is_refused(backend):
+    if not backend.has("arrays"):
+        pytest.skip(f"{backend.name} has no array columns")
+
+    def define(db):
+        class Post(db.Entity):
+            title = Required(str)
+            scores = Optional(IntArray)
+
+    db = backend.make_db(define)
+    with db_session:
+        db.Post(title="a", scores=[1, 2])
+        wanted_list, wanted_tuple = [1, 2], (1, 2)
+        assert select(p.title for p in db.Post if p.scores == wanted_list)[:] == ["a"]
+        with pytest.raises(IncomparableTypesError) as info:
+            select(p.title for p in db.Post if p.scores == wanted_tuple)[:]
+        assert "tuple" in str(info.value)
