@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pony.orm import IntArray, Required, Optional, between, count, db_session, select
-from pony.orm.errors import DecompileError, IncomparableTypesError
+from pony.orm.errors import DecompileError, IncomparableTypesError, TranslationError
 from pony.orm.translation.decompile import decompile_code
 from tests.query_models import define_entities, populate
 
@@ -62,17 +62,32 @@ def test_count_of_an_optional_column_skips_nulls(db):
             {s.gpa for s in db.Student.select() if s.gpa is not None})
 
 
-def test_module_attribute_inside_a_query_is_read_as_a_value(db):
+def test_module_attributes_are_values_but_a_module_is_no_query_result(db):
+    module = string
     with db_session:
-        assert select(s.name for s in db.Student if s.name[0] in string.ascii_uppercase)[:] is not None
-        names = sorted(select(s.name for s in db.Student if s.name[:1] in string.ascii_uppercase))
+        names = sorted(select(s.name for s in db.Student if s.name[:1] in module.ascii_uppercase))
         assert names == ["Alice", "Bob", "Carol", "Dan_%"]
+        with pytest.raises(TranslationError) as info:
+            select((s.name, module) for s in db.Student)[:]
+        assert str(info.value) == "Expression `module` cannot be a query result"
 
 
 def test_query_over_a_limited_query_follows_the_limit_and_offset(db):
     def names_of_window(limit, offset):
         inner = db.Student.select().order_by(db.Student.name).limit(limit, offset=offset)
         return sorted(select(s.name for s in inner))
+
+    with db_session:
+        assert names_of_window(2, 0) == ["Alice", "Bob"]
+        assert names_of_window(3, 0) == ["Alice", "Bob", "Carol"]
+        assert names_of_window(2, 1) == ["Bob", "Carol"]
+        assert names_of_window(1, 3) == ["Dan_%"]
+
+
+def test_loop_over_a_limited_query_of_tuples_follows_the_limit_and_offset(db):
+    def names_of_window(limit, offset):
+        inner = select((s.name, s.gpa) for s in db.Student).order_by(1).limit(limit, offset=offset)
+        return sorted(select(n for n, g in inner))
 
     with db_session:
         assert names_of_window(2, 0) == ["Alice", "Bob"]
