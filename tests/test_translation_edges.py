@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import string
 import subprocess
-import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from pony.orm import IntArray, Required, Optional, between, count, db_session, select
+from pony.orm import IntArray, Optional, Required, between, count, db_session, select
 from pony.orm.errors import DecompileError, IncomparableTypesError, TranslationError
 from pony.orm.translation.decompile import decompile_code
 from tests.query_models import define_entities, populate
@@ -120,3 +120,46 @@ def test_array_attribute_compared_with_a_tuple_is_refused(backend):
         with pytest.raises(IncomparableTypesError) as info:
             select(p.title for p in db.Post if p.scores == wanted_tuple)[:]
         assert "tuple" in str(info.value)
+
+
+def test_decimal_of_a_json_number_is_read_as_a_float(db):
+    with db_session:
+        rows = sorted(select((s.name, Decimal(s.info["age"])) for s in db.Student if s.info))
+        assert rows == [("Alice", Decimal(21)), ("Bob", Decimal(25)), ("Carol", Decimal(19))]
+        assert all(isinstance(age, Decimal) for _, age in rows)
+        assert [str(age) for _, age in rows] == ["21.0", "25.0", "19.0"]
+        assert sorted(select(s.name for s in db.Student if Decimal(s.info["age"]) > 20)) == ["Alice", "Bob"]
+
+
+# --- the bytecode fallback (queries whose source cannot be read) ------------------------------------
+
+def _code_without_source(source: str):
+    module = compile(f"q = {source}", "<string not in linecache>", "exec")
+    return next(c for c in module.co_consts if getattr(c, "co_name", None) == "<genexpr>")
+
+
+def test_undecompilable_query_error_ends_with_the_advice():
+    with pytest.raises(DecompileError) as info:
+        decompile_code(_code_without_source("(x for p in Person if (x := p.a))"))
+    assert str(info.value).endswith(
+        'Put the query in a .py file so that its source can be read, or pass the query as a '
+        'string, e.g. select("p for p in Person if p.age > 20")'
+    )
+
+
+UNARY_PLUS_SCRIPT = """
+import ast
+from pony.orm.translation.decompile import decompile_code
+module = compile("q = (+p.a for p in Person if +p.b > 1)", "<string not in linecache>", "exec")
+code = next(c for c in module.co_consts if getattr(c, "co_name", None) == "<genexpr>")
+print(ast.unparse(decompile_code(code)))
+"""
+
+
+@pytest.mark.skipif(not Path(PYTHON_312).exists(), reason="CPython 3.12 is not installed")
+def test_unary_plus_survives_decompiling_on_python_312():
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([PYTHON_312, "-c", UNARY_PLUS_SCRIPT], capture_output=True, text=True,
+                            timeout=120, cwd=root, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "(+p.a for p in .0 if +p.b > 1)"
