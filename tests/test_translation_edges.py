@@ -141,10 +141,10 @@ def _code_without_source(source: str):
 def test_undecompilable_query_error_ends_with_the_advice():
     with pytest.raises(DecompileError) as info:
         decompile_code(_code_without_source("(x for p in Person if (x := p.a))"))
-    assert str(info.value).endswith(
-        'Put the query in a .py file so that its source can be read, or pass the query as a '
-        'string, e.g. select("p for p in Person if p.age > 20")'
-    )
+    advice = ('Put the query in a .py file so that its source can be read, or pass the query as a '
+              'string, e.g. select("p for p in Person if p.age > 20")')
+    assert re.fullmatch(r"Cannot decompile <genexpr> in <string not in linecache>, line 1: "
+                        r"unsupported bytecode instruction \w+\. " + re.escape(advice), str(info.value))
 
 
 UNARY_PLUS_SCRIPT = """
