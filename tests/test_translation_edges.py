@@ -163,3 +163,11 @@ def test_unary_plus_survives_decompiling_on_python_312():
                             timeout=120, cwd=root, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "(+p.a for p in .0 if +p.b > 1)"
+
+
+def test_lambda_query_inside_a_multiline_lambda_reads_the_inner_lambda(db):
+    good_students = (lambda:
+                     db.Student.select(
+                         lambda s: s.gpa > 3))
+    with db_session:
+        assert sorted(s.name for s in good_students()) == ["Alice", "Bob"]
