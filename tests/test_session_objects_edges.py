@@ -11,6 +11,7 @@ import re
 import pytest
 
 from pony.orm import (
+    CacheIndexError,
     ObjectNotFound,
     Optional,
     PrimaryKey,
@@ -104,6 +105,14 @@ def test_an_object_whose_unique_value_changed_outside_can_be_deleted(db):
         assert sorted(p.email for p in db.Person.select()) == ["e2", "e3"]
 
 
+def test_creating_a_duplicate_of_a_unique_value_read_through_a_relation_fails_at_once(db):
+    with db_session:
+        assert db.Car[2].owner.name == "p2"  # loads the owner, known before only by its key
+        with pytest.raises(CacheIndexError, match=re.escape(
+                "Cannot create Person: value 'e2' for key email already exists")):
+            db.Person(name="duplicate", email="e2")
+
+
 # --- deleted objects and lookups ------------------------------------------------------------------
 
 
@@ -114,6 +123,24 @@ def test_an_object_marked_to_delete_is_not_found_by_key(db):
             db.Person[1]
         assert db.Person.get(id=1) is None
         assert not db.Person.exists(id=1)
+
+
+def test_an_object_deleted_while_streaming_stays_deleted(db):
+    Person = db.Person
+    with db_session:
+        for i in range(4, 7):
+            Person(name=f"p{i}", email=f"e{i}")
+    with db_session:
+        seen = []
+        for person in Person.select().order_by(Person.id).stream(batch_size=2):
+            seen.append(person.id)
+            if person.id == 1:
+                person.delete()
+                flush()
+        assert seen == [1, 2, 3, 4, 5, 6]
+        assert Person.get(id=1) is None
+    with db_session:
+        assert sorted(p.id for p in Person.select()) == [2, 3, 4, 5, 6]
 
 
 def test_a_lookup_by_attribute_sees_unsaved_changes(db):
