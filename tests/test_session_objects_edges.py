@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from operator import attrgetter
 
 import pytest
 
@@ -141,6 +142,22 @@ def test_an_object_deleted_while_streaming_stays_deleted(db):
         assert Person.get(id=1) is None
     with db_session:
         assert sorted(p.id for p in Person.select()) == [2, 3, 4, 5, 6]
+
+
+def test_a_streamed_object_with_a_null_in_its_composite_key_leaves_the_session(db):
+    Box = db.Box
+    with db_session:
+        for i in range(1, 5):
+            Box(a=i, b=None)
+    with db_session:
+        box = Box[1]
+        db.execute("UPDATE box SET b = 5 WHERE id = 1")
+        del box  # nothing refers to it now: the stream may drop it
+        ids = list(map(attrgetter("id"), Box.select().order_by(Box.id).stream(batch_size=1)))
+        assert ids == [1, 2, 3, 4]
+        db.merge_local_stats()
+        assert Box[1].b == 5
+        assert statements(db, "SELECT") == 1  # read again: it had left the session
 
 
 def test_a_lookup_by_attribute_sees_unsaved_changes(db):
