@@ -18,11 +18,13 @@ from pony.orm import (
     PrimaryKey,
     Required,
     Set,
+    TransactionIntegrityError,
     commit,
     composite_key,
     db_session,
     flush,
     make_proxy,
+    rollback,
     select,
 )
 
@@ -166,6 +168,18 @@ def test_a_lookup_by_attribute_sees_unsaved_changes(db):
         person.name = "renamed"
         assert db.Person.get(name="renamed") is person
         assert db.Person.get(name="p2") is None
+
+
+def test_loading_a_related_object_saves_pending_changes_first(db):
+    with db_session:
+        car = db.Car[1]
+        db.Person(name="duplicate", email="e3")  # its row breaks the unique constraint
+        with pytest.raises(TransactionIntegrityError,
+                           match=r"^Object Person\[new:\d+\] cannot be stored in the database\. IntegrityError: "):
+            car.owner.name  # noqa: B018
+        rollback()
+    with db_session:
+        assert db.Person.select().count() == 3
 
 
 def test_make_proxy_reads_the_object_in_a_later_session(db):
