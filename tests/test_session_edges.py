@@ -90,3 +90,72 @@ def test_nested_decorated_function_failing_leaves_the_outer_session_working(db):
     with pytest.raises(TransactionError, match=re.escape("db_session is required when working with the database")):
         db.Player.select()[:]
     assert stored(db) == [("Ann", 0), ("Inner", 0)]
+
+
+def test_setting_two_unique_attributes_keeps_unchanged_keys(backend):
+    def entities(db):
+        class Account(db.Entity):
+            code = Required(str, unique=True)
+            email = Required(str, unique=True)
+            note = Optional(str)
+    db = backend.make_db(entities)
+    with db_session:
+        db.Account(code="A", email="a@x")
+    with db_session:
+        acc = db.Account.get(code="A")
+        acc.set(code="A", email="new@x")
+        assert db.Account.get(code="A") is acc
+        assert db.Account.get(email="new@x") is acc
+    with db_session:
+        assert [(a.code, a.email) for a in db.Account.select()] == [("A", "new@x")]
+
+
+def test_deleting_one_side_of_a_symmetric_relation_clears_the_other(backend):
+    def entities(db):
+        class Person(db.Entity):
+            name = Required(str)
+            spouse = Optional("Person", reverse="spouse")
+    db = backend.make_db(entities)
+    with db_session:
+        ann = db.Person(name="Ann")
+        db.Person(name="Bob", spouse=ann)
+    with db_session:
+        bob = db.Person.get(name="Bob")
+        ann = db.Person.get(name="Ann")
+        assert ann.spouse is bob
+        bob.delete()
+        assert ann.spouse is None
+    with db_session:
+        assert [(p.name, p.spouse) for p in db.Person.select()] == [("Ann", None)]
+
+
+def test_new_object_optional_string_defaults_to_empty_string(backend):
+    def entities(db):
+        class Item(db.Entity):
+            title = Optional(str)
+            data = Optional(Json)
+            size = Optional(int)
+    db = backend.make_db(entities)
+    with db_session:
+        item = db.Item()
+        assert (item.title, item.data, item.size) == ("", {}, None)
+    with db_session:
+        assert [(i.title, i.data, i.size) for i in db.Item.select()] == [("", {}, None)]
+
+
+def test_cascade_delete_of_an_object_that_is_its_own_child(backend):
+    def entities(db):
+        class Node(db.Entity):
+            name = Required(str)
+            parent = Optional("Node", reverse="children")
+            children = Set("Node", reverse="parent", cascade_delete=True)
+    db = backend.make_db(entities)
+    with db_session:
+        loop = db.Node(name="loop")
+        loop.parent = loop
+        db.Node(name="kid", parent=loop)
+        db.Node(name="other")
+    with db_session:
+        db.Node.get(name="loop").delete()
+    with db_session:
+        assert [n.name for n in db.Node.select()] == ["other"]
