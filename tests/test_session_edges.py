@@ -73,7 +73,7 @@ def test_failed_rollback_raises_rollback_exception(db, monkeypatch):
 def test_db_session_show_values_option_prints_the_values(db, capsys):
     name = "Zed"  # noqa: F841 - read by the $name parameter
     with db_session(sql_debug=True, show_values=True):
-        db.select("id FROM Player WHERE name = $name")
+        db.select(f"id FROM {db.Player._table_} WHERE name = $name")
         sql = db.last_sql
     assert f"{sql}\n['Zed']\n\n" in capsys.readouterr().out
 
