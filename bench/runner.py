@@ -224,20 +224,24 @@ class DbRun:
                     f"not run: {test.id[:-1]}{size - 1} went {smaller.error}"
                 outcome.fail("failed", cause)
 
+    def one_shot(self, contestant: str, mode: str, args: list[str], log_name: str) -> dict:
+        """Start a fresh child of ``contestant`` in ``mode``, read its one answer ({'error': ...} if it died)."""
+        child = Child(VENVS[contestant].python, mode, args, log_name)
+        try:
+            return child.read(self.round_timeout)
+        except ChildDied as exc:
+            return {"error": str(exc)}
+        finally:
+            child.close()
+
     # -- memory_1m: a fresh process per contestant and line ------------------------------
     def run_memory(self, test: TestDef) -> None:
         for contestant in self.contestants:
             outcome = self.outcome(contestant, test)
             if outcome.status != "ok":
                 continue
-            child = Child(VENVS[contestant].python, "memory", self.args(contestant) + ["--test", test.id],
-                          f"{self.db}-{contestant}-{test.id}")
-            try:
-                answer = child.read(self.round_timeout)
-            except ChildDied as exc:
-                answer = {"error": str(exc)}
-            finally:
-                child.close()
+            answer = self.one_shot(contestant, "memory", self.args(contestant) + ["--test", test.id],
+                                   f"{self.db}-{contestant}-{test.id}")
             if "na" in answer:
                 outcome.fail("n/a", answer["na"])
                 continue
@@ -262,14 +266,7 @@ class DbRun:
                 outcome = self.outcome(contestant, test)
                 if outcome.status != "ok":
                     continue
-                log_name = f"{self.db}-{contestant}-M"
-                child = Child(VENVS[contestant].python, "cold", self.args(contestant), log_name)
-                try:
-                    answer = child.read(self.round_timeout)
-                except ChildDied as exc:
-                    answer = {"error": str(exc)}
-                finally:
-                    child.close()
+                answer = self.one_shot(contestant, "cold", self.args(contestant), f"{self.db}-{contestant}-M")
                 if "error" in answer:
                     outcome.fail("failed", answer["error"])
                     self.log(f"[bench] {self.db}: {contestant} failed M: {answer['error']}")
