@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import string
 import subprocess
 from decimal import Decimal
@@ -15,7 +17,19 @@ from pony.orm.errors import DecompileError, IncomparableTypesError, TranslationE
 from pony.orm.translation.decompile import decompile_code
 from tests.query_models import define_entities, populate
 
-PYTHON_312 = "/root/.pyenv/versions/3.12.1/bin/python"
+
+def _find_python(version: str) -> str | None:
+    """A CPython ``version`` on this machine: ``python3.X`` on PATH, else the newest pyenv install."""
+    found = shutil.which(f"python{version}")
+    if found:
+        return found
+    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    installs = sorted(root.glob(f"{version}.*/bin/python"), key=lambda p: [int(x) for x in p.parts[-3].split(".")
+                                                                          if x.isdigit()])
+    return str(installs[-1]) if installs else None
+
+
+PYTHON_312 = _find_python("3.12")
 LIST_COMP_MESSAGE = ("Use generator expression (... for ... in ...) instead of list comprehension "
                      "[... for ... in ...] inside query")
 
@@ -156,7 +170,7 @@ print(ast.unparse(decompile_code(code)))
 """
 
 
-@pytest.mark.skipif(not Path(PYTHON_312).exists(), reason="CPython 3.12 is not installed")
+@pytest.mark.skipif(PYTHON_312 is None, reason="CPython 3.12 is not installed")
 def test_unary_plus_survives_decompiling_on_python_312():
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run([PYTHON_312, "-c", UNARY_PLUS_SCRIPT], capture_output=True, text=True,
