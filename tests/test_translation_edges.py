@@ -19,14 +19,16 @@ from tests.query_models import define_entities, populate
 
 
 def _find_python(version: str) -> str | None:
-    """A CPython ``version`` on this machine: ``python3.X`` on PATH, else the newest pyenv install."""
-    found = shutil.which(f"python{version}")
-    if found:
-        return found
+    """A CPython ``version`` on this machine: the newest pyenv install, else ``python3.X`` on PATH.
+
+    A pyenv shim is no use here: the test runs the interpreter with a bare PATH."""
     root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
-    installs = sorted(root.glob(f"{version}.*/bin/python"), key=lambda p: [int(x) for x in p.parts[-3].split(".")
-                                                                          if x.isdigit()])
-    return str(installs[-1]) if installs else None
+    installs = sorted(root.glob(f"{version}.*/bin/python"),
+                      key=lambda p: [int(x) for x in p.parts[-3].split(".") if x.isdigit()])
+    if installs:
+        return str(installs[-1])
+    found = shutil.which(f"python{version}")
+    return found if found and "/shims/" not in found else None
 
 
 PYTHON_312 = _find_python("3.12")
