@@ -37,7 +37,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import coverage
@@ -89,6 +89,9 @@ class Mutant:
     operator: str
     original: str
     replacement: str
+    # Lines of the statement holding the mutant (the head only, for if/for/while/def...): coverage
+    # records a multi-line statement under some of its lines only (often the first), not the mutant's.
+    statement_lines: tuple[int, int] = field(default=(0, 0), compare=False)
 
     def describe(self) -> str:
         return f"{self.path}:{self.lineno}: {self.operator}: {self.original!r} -> {self.replacement!r}"
@@ -146,10 +149,30 @@ def _variants(node: ast.AST, untouchable: set[int]) -> list[tuple[str, str]]:
     return out
 
 
+def _statement_heads(tree: ast.AST) -> dict[int, tuple[int, int]]:
+    """For each node id, the line span of its innermost statement (up to the body of a compound one)."""
+    spans: dict[int, tuple[int, int]] = {}
+
+    def visit(node: ast.AST, span: tuple[int, int]) -> None:
+        if isinstance(node, ast.stmt):
+            bodies = [child for name in ("body", "orelse", "finalbody", "handlers")
+                      for child in getattr(node, name, []) if isinstance(child, (ast.stmt, ast.excepthandler))]
+            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+            last = min(b.lineno for b in bodies) - 1 if bodies else node.end_lineno or node.lineno
+            span = (first, max(first, last))
+        spans[id(node)] = span
+        for child in ast.iter_child_nodes(node):
+            visit(child, span)
+
+    visit(tree, (0, 0))
+    return spans
+
+
 def list_mutants(package: str, path: Path) -> list[Mutant]:
     source = path.read_text(encoding="utf-8")
     tree = ast.parse(source)
     untouchable = _untouchable_nodes(tree)
+    heads = _statement_heads(tree)
     rel = str(path.relative_to(ROOT))
     mutants = []
     for node in ast.walk(tree):
@@ -158,7 +181,7 @@ def list_mutants(package: str, path: Path) -> list[Mutant]:
         for operator, replacement in _variants(node, untouchable):
             original = ast.get_source_segment(source, node) or ""
             mutants.append(Mutant(package, rel, node.lineno, node.col_offset, node.end_lineno, node.end_col_offset,
-                                  operator, original.split("\n")[0][:80], replacement))
+                                  operator, original.split("\n")[0][:80], replacement, heads[id(node)]))
     return mutants
 
 
@@ -236,7 +259,8 @@ class LineTests:
         """Node ids (of ``files``) reaching the mutant; '' means import time; None: never executed."""
         lines = self.by_line.get(mutant.path, {})
         found: set[str] = set()
-        for lineno in range(mutant.lineno, mutant.end_lineno + 1):
+        first, last = mutant.statement_lines
+        for lineno in {*range(mutant.lineno, mutant.end_lineno + 1), *range(first, last + 1)}:
             found |= lines.get(lineno, set())
         prefixes = tuple(f"tests/{name}::" for name in files)
         found = {nodeid for nodeid in found if nodeid == "" or nodeid.startswith(prefixes)}
@@ -290,7 +314,7 @@ def judge(mutant: Mutant, copy: Path, line_tests: LineTests, backends: str) -> s
     files = PACKAGES[mutant.package][1]
     reached = line_tests.reaching(mutant, files)
     if not reached:
-        return "survived"  # no test of the package executes this line
+        return "unreached"  # survived: no test of the package executes this statement
     target = copy / mutant.path
     original = target.read_text(encoding="utf-8")
     text = mutated_source(original, mutant)
@@ -371,16 +395,18 @@ def report(outcomes: dict[Mutant, str]) -> str:
     total_killed = total = 0
     for package in sorted(per_package):
         c = per_package[package]
-        killed, valid = c["killed"] + c["timeout"], c["killed"] + c["timeout"] + c["survived"]
+        killed = c["killed"] + c["timeout"]
+        valid = killed + c["survived"] + c["unreached"]
         total_killed, total = total_killed + killed, total + valid
         rate = f"{100 * killed / valid:.0f}%" if valid else "-"
         lines.append(f"{package:>18}: {killed}/{valid} killed ({rate}), {c['timeout']} by timeout, "
-                     f"{c['invalid']} invalid")
+                     f"{c['invalid']} invalid, {c['unreached']} never reached")
     if total:
         lines.append(f"{'all':>18}: {total_killed}/{total} killed ({100 * total_killed / total:.0f}%)")
-    survivors = [m for m, outcome in outcomes.items() if outcome == "survived"]
-    lines.append(f"surviving mutants ({len(survivors)}):")
-    lines += [f"  {m.describe()}" for m in sorted(survivors, key=lambda m: (m.path, m.lineno))]
+    survivors = [m for m, outcome in outcomes.items() if outcome in ("survived", "unreached")]
+    lines.append(f"surviving mutants ({len(survivors)}; 'unreached': no test executes the statement):")
+    lines += [f"  {m.describe()}" + ("  [unreached]" if outcomes[m] == "unreached" else "")
+              for m in sorted(survivors, key=lambda m: (m.path, m.lineno))]
     return "\n".join(lines)
 
 
