@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from pony.orm import Optional, Required, db_session, select
+from pony.orm import Json, Optional, Required, db_session, select
 from pony.orm.dbproviders.oracle.compiler import one_value_per_placeholder
 from pony.orm.sql.compiler import CompiledSQL
 from tests import fake_oracledb
@@ -34,6 +34,9 @@ def oracle(monkeypatch):
         nick = Optional(str)
         active = Required(bool)
         age = Optional(int)
+
+    class Doc(db.Entity):
+        data = Optional(Json)
 
     db.bind("oracle", user="scott", password="tiger", dsn="fake")
     db.generate_mapping(create_tables=True)
@@ -184,3 +187,26 @@ def test_string_parameter_equal_to_empty_string_matches_null(oracle):
         '("p"."NICK" <> :1) OR ((:2 IS NULL) AND ("p"."NICK" IS NOT NULL))',
     ]
     assert [params for _, params in sent] == [["", ""], ["", ""], ["x", "x"], ["x", "x"]]
+
+
+# --- Json paths: constants only, negative indexes counted back from "last" ---------------------
+
+
+def test_negative_json_index_counts_back_from_last(oracle):
+    # compiled from eval (no source text), so the decompiled -n stays a constant of the path
+    with db_session:
+        for index in (-1, -2, -3, 1):
+            eval(f"select(d.id for d in Doc if d.data['arr'][{index}] == 7)[:]", {"select": select, "Doc": oracle.Doc})
+    where = [sql.split(" WHERE ", 1)[1] for sql in only_sql(oracle)]
+    assert where == [f"""(JSON_VALUE("d"."DATA", '$."arr"{step}' RETURNING BINARY_DOUBLE)) = 7"""
+                     for step in ("[last]", "[last-1]", "[last-2]", "[1]")]
+
+
+@pytest.mark.xfail(strict=True, raises=NotImplementedError,
+                   reason="a negative constant index read from the source text is an outer value (-n is "
+                          "UnaryOp), hence a parameter, which Oracle's Json path refuses")
+def test_negative_json_index_written_in_the_source_is_a_constant(oracle):
+    with db_session:
+        select(d.id for d in oracle.Doc if d.data["arr"][-2] == 7)[:]
+    (sql,) = only_sql(oracle)
+    assert sql.endswith("""'$."arr"[last-1]' RETURNING BINARY_DOUBLE)) = 7""")
