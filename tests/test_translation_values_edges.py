@@ -170,3 +170,11 @@ def test_tuple_in_a_subquery_of_longer_tuples_is_refused(db):
     with pytest.raises(TypeError, match=re.escape("A tuple of 2 items cannot be found in "
                                                   "((x.n, x.name, x.id) for x in db.Rec)")):
         select(r.id for r in db.Rec if (r.n, r.name) in select((x.n, x.name, x.id) for x in db.Rec))[:]
+
+
+@db_session
+def test_tuple_less_or_equal_includes_the_equal_row(db):
+    # rows (n, name): (1, "ann"), (2, "bob"), (3, "cid"); (2, "bob") itself is <= (2, "bob")
+    assert sorted(select(r.id for r in db.Rec if (r.n, r.name) <= (2, "bob"))) == [1, 2]
+    assert sorted(select(r.id for r in db.Rec if (r.n, r.name) < (2, "bob"))) == [1]
+    assert sorted(select(r.id for r in db.Rec if (r.n, r.name) >= (2, "bob"))) == [2, 3]
