@@ -76,6 +76,9 @@ PACKAGES: dict[str, tuple[list[str], list[str]]] = {
        for name in ("oracle", "cockroach")},
 }
 ALL_BACKENDS = "sqlite,postgres,mysql"
+# The sample, pinned: found again by content at later commits, so that a fix to pony/ does not draw
+# a new sample (random.sample over a list of another length picks other mutants everywhere).
+PIN_FILE = ROOT / "scripts" / "mutate_sample.json"
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,47 @@ def all_mutants(packages: list[str]) -> list[Mutant]:
             for path in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
                 result.extend(list_mutants(package, path))
     return result
+
+
+# --- the sample ----------------------------------------------------------------------------------
+
+def mutant_keys(mutants: list[Mutant]) -> dict[Mutant, tuple]:
+    """Each mutant named by content, not line: (path, operator, original, replacement, k), where k
+    counts the mutants before it in its file with the same text."""
+    seen: Counter = Counter()
+    keys = {}
+    for mutant in sorted(mutants, key=lambda m: (m.path, m.lineno, m.col)):
+        base = (mutant.path, mutant.operator, mutant.original, mutant.replacement)
+        keys[mutant] = (*base, seen[base])
+        seen[base] += 1
+    return keys
+
+
+def draw_sample(mutants: list[Mutant], n: int, seed: int, packages: list[str]) -> tuple[list[Mutant], str]:
+    """The pinned sample when the pin file is for this seed, size and package set (its mutants that no
+    longer exist are replaced by seeded draws); otherwise a seeded draw. Also says which it is."""
+    fresh = random.Random(seed).sample(mutants, min(n, len(mutants)))
+    if not PIN_FILE.exists():
+        return fresh, f"seed {seed}"
+    pin = json.loads(PIN_FILE.read_text(encoding="utf-8"))
+    if (pin["seed"], pin["n"], pin["packages"]) != (seed, n, packages):
+        return fresh, f"seed {seed}"
+    by_key = {key: mutant for mutant, key in mutant_keys(mutants).items()}
+    sample = [by_key[tuple(key)] for key in pin["mutants"] if tuple(key) in by_key]
+    taken = set(sample)
+    refill = [mutant for mutant in fresh if mutant not in taken][: n - len(sample)]
+    return sample + refill, (f"seed {seed}, pinned at {pin['commit']} in {PIN_FILE.name}; "
+                             f"{len(refill)} no longer found, replaced by seeded draws")
+
+
+def write_pin(mutants: list[Mutant], n: int, seed: int, packages: list[str]) -> None:
+    """Pin a fresh seeded draw of the current code (with the commit of the last change to pony/)."""
+    fresh = random.Random(seed).sample(mutants, min(n, len(mutants)))
+    keys = mutant_keys(mutants)
+    commit = subprocess.run(["git", "log", "-1", "--format=%h", "--", "pony"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    PIN_FILE.write_text(json.dumps({"seed": seed, "n": n, "packages": packages, "commit": commit,
+                                    "mutants": [keys[m] for m in fresh]}, indent=0) + "\n", encoding="utf-8")
 
 
 # --- applying and running ------------------------------------------------------------------------
@@ -423,14 +467,18 @@ def main(argv: list[str] | None = None) -> int:
                         "(comma-separated) against each chosen mutant instead of recording coverage (quick check "
                         "that a new test kills a survivor; the full selection stays the proof)")
     parser.add_argument("--list", action="store_true", help="only print the sampled mutants")
+    parser.add_argument("--pin", action="store_true", help=f"draw a new seeded sample of the current code and "
+                        f"pin it in {PIN_FILE.relative_to(ROOT)} (later runs find the same mutants by content)")
     args = parser.parse_args(argv)
     packages = [p.strip() for p in args.packages.split(",") if p.strip()]
     unknown = [p for p in packages if p not in PACKAGES]
     if unknown:
         parser.error(f"unknown package label(s) {', '.join(unknown)}; known: {', '.join(PACKAGES)}")
     mutants = all_mutants(packages)
-    sample = random.Random(args.seed).sample(mutants, min(args.n, len(mutants)))
-    print(f"{len(mutants)} mutation points in {', '.join(packages)}; sample of {len(sample)} (seed {args.seed})")
+    if args.pin:
+        write_pin(mutants, args.n, args.seed, packages)
+    sample, drawn = draw_sample(mutants, args.n, args.seed, packages)
+    print(f"{len(mutants)} mutation points in {', '.join(packages)}; sample of {len(sample)} ({drawn})")
     if args.list:
         for mutant in sample:
             print(mutant.describe())
