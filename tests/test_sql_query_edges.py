@@ -230,15 +230,32 @@ def test_json_negative_index_counts_from_the_end(notes):
         assert select(n.data["arr"][-2] for n in notes.Note if n.code == CODES[1]).get() == 40
 
 
-def test_json_negative_index_on_rows_of_different_lengths(notes, request):
-    if getattr(notes.provider, "IS_MARIADB", False):
-        # MariaDB 10.11 resolves a negative path index ($[-1], also $[last]) against the length of the
-        # array of the first row it evaluates and reuses that position for every later row
-        request.applymarker(pytest.mark.xfail(strict=True, reason="MariaDB: negative Json index of the first row"))
+def test_json_negative_index_on_rows_of_different_lengths(notes):
+    # MariaDB 10.11 alone resolves $[-1] (and $[last]) against the first row's array: counted per row
     with db_session:
         assert sorted(select((n.text, n.data["arr"][-1]) for n in notes.Note)[:]) == \
             [("ZOË", 30), ("noël", 50), ("Ångström", 60)]
         assert select(n.text for n in notes.Note if n.data["arr"][-2] == 40)[:] == ["noël"]
+
+
+def test_json_index_before_the_start_of_a_shorter_array_is_missing(notes):
+    with db_session:
+        assert sorted(select((n.text, n.data["arr"][-2]) for n in notes.Note)[:]) == \
+            [("ZOË", 20), ("noël", 40), ("Ångström", None)]
+        position = -3
+        assert sorted(select((n.text, n.data["arr"][position]) for n in notes.Note)[:]) == \
+            [("ZOË", 10), ("noël", None), ("Ångström", None)]
+        position = 1
+        assert sorted(select((n.text, n.data["arr"][position]) for n in notes.Note)[:]) == \
+            [("ZOË", 20), ("noël", 50), ("Ångström", None)]
+
+
+def test_json_negative_constant_index_of_a_decompiled_query_is_counted_per_row(notes):
+    # compiled without source text: the decompiled -1 stays a constant step of the path
+    namespace = {"Note": notes.Note}
+    exec(compile("q = ((n.text, n.data['arr'][-1]) for n in Note)", "<no source>", "exec"), namespace)
+    with db_session:
+        assert sorted(select(namespace["q"])[:]) == [("ZOË", 30), ("noël", 50), ("Ångström", 60)]
 
 
 def test_tuples_of_bool_decimal_and_uuid_in_a_long_list(notes):

@@ -269,7 +269,7 @@ def json_atoms() -> st.SearchStrategy:
                   st.sampled_from(COMPARE), st.sampled_from([0, 1, 2])),
         st.builds(lambda i, t: f"(p.info['tags'] is not None and p.info['tags'][{i}] is not None "
                                 f"and p.info['tags'][{i}] == {t!r})",
-                  st.sampled_from([0, 1, 2]), st.sampled_from(["a", "b", "c"])),
+                  st.sampled_from([0, 1, 2, -1, -2, -3]), st.sampled_from(["a", "b", "c"])),
         st.builds(lambda op, k: f"(p.info['sub'] is not None and p.info['sub']['k'] is not None "
                                 f"and p.info['sub']['k'] {op} {k})",
                   st.sampled_from(COMPARE), st.sampled_from([0, 1, 2])),
@@ -282,7 +282,8 @@ def json_atoms() -> st.SearchStrategy:
 def json_family(folding: bool) -> st.SearchStrategy:
     """Conditions on Json paths: values, keys that are missing, arrays inside, truth values."""
     atom = st.one_of(json_atoms(), json_atoms(), int_atoms())
-    projections = st.sampled_from(PROJECTIONS + ["p.info['n']", "p.id, p.info['s']", "p.info['sub']['k']"])
+    projections = st.sampled_from(PROJECTIONS + ["p.info['n']", "p.id, p.info['s']", "p.info['sub']['k']",
+                                                 "p.id, p.info['tags'][-1]", "p.id, p.info['tags'][-2]"])
     return st.builds(lambda proj, pred: Spec("json", items_of(proj), where=(pred,)), projections, combine(atom, 3))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...sql import ast
 from ...sql.compiler import SQLCompiler
 
@@ -144,7 +146,8 @@ class MySQLCompiler(SQLCompiler):
         first, second, third = self.sql(index), self.sql(index), self.sql(index)
         return f"IF({first} < 0, concat('[last-', -1 - {second}, ']'), concat('[', {third}, ']'))"
 
-    def json_path(self, path: tuple) -> str:
+    def json_path(self, path: tuple, doc: ast.Node) -> str:
+        """SQL of the JSON path string of ``path`` (steps of ``doc``, the document it is applied to)."""
         if all(isinstance(item, ast.Value) for item in path):
             return self.sql(ast.Value("$" + "".join(self.json_path_item(item) for item in path)))
         pieces = ["'$'"]
@@ -158,7 +161,7 @@ class MySQLCompiler(SQLCompiler):
         return f"concat({', '.join(pieces)})"
 
     def json_extract(self, expr: ast.Node, path: tuple) -> str:
-        return f"JSON_EXTRACT({self.sql(expr)}, {self.json_path(path)})"
+        return f"JSON_EXTRACT({self.sql(expr)}, {self.json_path(path, expr)})"
 
     def jsonvalue_sql(self, node: ast.JsonValue) -> str:
         value = self.json_extract(node.expr, node.path)
@@ -175,7 +178,7 @@ class MySQLCompiler(SQLCompiler):
         at = self.json_extract(node.expr, node.path)
         key = self.sql(node.key)
         expr = self.sql(node.expr)
-        path = self.json_path(node.path)
+        path = self.json_path(node.path, node.expr)
         member = self.json_member(node.key)
         as_member = f"JSON_CONTAINS_PATH({expr}, 'one', concat({path}, {member}))"
         return f"(JSON_CONTAINS({at}, JSON_ARRAY({key})) OR {as_member})"
@@ -194,7 +197,7 @@ class MySQLCompiler(SQLCompiler):
         )
 
     def jsonarraylength_sql(self, node: ast.JsonArrayLength) -> str:
-        return f"JSON_LENGTH({self.sql(node.expr)}, {self.json_path(node.path)})"
+        return f"JSON_LENGTH({self.sql(node.expr)}, {self.json_path(node.path, node.expr)})"
 
     def jsonconcat_sql(self, node: ast.JsonConcat) -> str:
         raise NotImplementedError("Json concatenation (|) is not supported by MySQL")
@@ -214,6 +217,44 @@ class MySQLCompiler(SQLCompiler):
 
 class MariaDBCompiler(MySQLCompiler):
     NEGATIVE_JSON_INDEX_AS_LAST = False
+
+    # MariaDB (10.11) resolves a negative path index ($[-1], and $[last] too) against the array of the
+    # first row it evaluates and reuses that position for every later row: a wrong answer over arrays
+    # of different lengths. So a negative index is turned into a position from JSON_LENGTH of the
+    # array in each row; past the start of the array the path is NULL, as the value is missing.
+
+    def json_path(self, path: tuple, doc: ast.Node) -> str:
+        if not any(self._maybe_negative(item) for item in path):
+            return super().json_path(path, doc)
+        pieces = ["'$'"]
+        for i, item in enumerate(path):
+            if self._maybe_negative(item):
+                pieces.append(self._counted_index(item, path[:i], doc))
+            elif isinstance(item, ast.Value):
+                pieces.append(self.sql(ast.Value(self.json_path_item(item))))
+            else:
+                pieces.append(self.json_member(item.expr))
+        return f"concat({', '.join(pieces)})"
+
+    @staticmethod
+    def _maybe_negative(item: Any) -> bool:
+        """A step that may be a negative index: a negative int constant or an index known at run time."""
+        if isinstance(item, ast.Value):
+            return isinstance(item.value, int) and not isinstance(item.value, bool) and item.value < 0
+        return bool(item.index)
+
+    def _counted_index(self, item: Any, prefix: tuple, doc: ast.Node) -> str:
+        """``[n]`` counted from the start: JSON_LENGTH(array) + n for a negative n, NULL before the start."""
+        def length() -> str:  # rendered anew each time: every placeholder needs its own argument
+            return f"JSON_LENGTH({self.sql(doc)}, {self.json_path(prefix, doc)})"
+
+        if isinstance(item, ast.Value):
+            position = f"IF({length()} + {item.value} >= 0, {length()} + {item.value}, NULL)"
+        else:
+            index = item.expr
+            position = (f"IF({self.sql(index)} >= 0, {self.sql(index)}, "
+                        f"IF({length()} + {self.sql(index)} >= 0, {length()} + {self.sql(index)}, NULL))")
+        return f"concat('[', {position}, ']')"
 
     def jsoncompare_sql(self, node: ast.JsonCompare) -> str:
         # MariaDB's JSON is text: equality of documents needs JSON_EQUALS (key order, spacing). A WHERE
