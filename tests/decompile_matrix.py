@@ -103,6 +103,9 @@ GENERATORS = [
     "(p.x if p.y or p.w else p.z for p in Person)",
     "(p.x if p.y else p.z if p.w else p.v for p in Person)",
     "((p.x if p.y else p.z) if p.w else p.v for p in Person)",
+    "(p.name[1:] if p.y else p.name[:] for p in Person)",
+    "(p.name[1:3] if p.y else p.name[2:3] for p in Person)",
+    "(p.name[1:] if p.y else p.name[1:2] for p in Person)",
     "((p.x or p.y) + 1 for p in Person)",
     # arithmetic and unary
     "(p.a + p.b * 2 - p.c / 3 for p in Person)",

@@ -354,8 +354,6 @@ def test_reverse_one_to_one_attribute_is_navigated_and_tested_for_none(backend):
         assert sorted(select(p.passport.number for p in db.Person), key=str) == ["A1", "B1", None]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the decompiler factors `x[1:] if c else x[:]` into a subscript "
-                   "by a conditional of two slices (`x[1: if c else :]`), refused as a 'slice' value")
 def test_decompiled_conditional_of_two_slices_gives_the_same_rows_as_its_source(db):
     source = "(s.name[1:] if s.gpa > 3 else s.name[:] for s in Student)"
     namespace = {"Student": db.Student}

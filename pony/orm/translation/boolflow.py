@@ -188,6 +188,8 @@ def _factor(test: ast.expr, x: ast.expr, y: ast.expr) -> ast.expr | None:
     """
     if type(x) is not type(y) or not isinstance(x, ast.expr):
         return None
+    if isinstance(x, ast.Slice):  # a slice is no value: `s[1:] if c else s[:]` stays as it is
+        return None
     if isinstance(x, ast.BoolOp) and isinstance(y, ast.BoolOp) and type(x.op) is type(y.op):
         common = 0
         while (common < min(len(x.values), len(y.values)) - 1
@@ -204,6 +206,8 @@ def _factor(test: ast.expr, x: ast.expr, y: ast.expr) -> ast.expr | None:
     name = differing[0]
     inner_x, inner_y = getattr(x, name), getattr(y, name)
     if not isinstance(inner_x, ast.expr) or not isinstance(inner_y, ast.expr):
+        return None
+    if isinstance(inner_x, ast.Slice):  # nor may it become `s[1: if c else :]`
         return None
     factored = type(x)(**{field: getattr(x, field) for field in x._fields})
     setattr(factored, name, select_value(test, inner_x, inner_y))
