@@ -40,6 +40,7 @@ def define(db) -> None:
         y = Required(int)
         PrimaryKey(x, y)
         items = Set("Item")
+        ext = Optional("Ext")
 
     class Item(db.Entity):  # a composite key of three columns: a two-column reference and n
         pair = Required(Pair)
@@ -50,6 +51,14 @@ def define(db) -> None:
 
     class Note(db.Entity):
         item = Required(Item)
+
+    class Ext(db.Entity):  # a key of one attribute and two columns: a reference to a Pair
+        pair = PrimaryKey(Pair)
+        label = Required(str)
+        refs = Set("Ref")
+
+    class Ref(db.Entity):
+        ext = Required(Ext)
 
 
 @pytest.fixture
@@ -185,6 +194,21 @@ def test_seed_batches_of_a_wide_composite_key_keep_to_the_parameter_limit(db, mo
         selects = statements(db, "SELECT")
         assert sum(selects.values()) == 2
         assert max(placeholders(sql) for sql in selects) == 6
+
+
+def test_seed_batches_of_a_key_that_is_a_two_column_reference_keep_to_the_parameter_limit(db, monkeypatch):
+    with db_session:
+        for x in range(4):
+            db.Ref(ext=db.Ext(pair=db.Pair(x=10 + x, y=0), label=f"ext {x}"))
+    # two key columns per Ext, four parameters at most: two Exts per query
+    monkeypatch.setattr(type(db.provider), "max_params_count", 4)
+    with db_session:
+        refs = db.Ref.select_by_sql("SELECT * FROM ref")
+        db.merge_local_stats()
+        assert sorted(ref.ext.label for ref in refs) == ["ext 0", "ext 1", "ext 2", "ext 3"]
+        selects = statements(db, "SELECT")
+        assert sum(selects.values()) == 2
+        assert max(placeholders(sql) for sql in selects) == 4
 
 
 # --- prepared primary-key lookups -------------------------------------------------------------

@@ -106,8 +106,7 @@ def load_seeds(cache: SessionCache, obj: Any) -> None:
     entity = obj.__class__
     root = entity._root_
     seeds = cache.seeds.get(root, {})
-    pk_width = len(root._pk_attrs_) if not root._pk_is_composite_ else \
-        sum(len(a.columns) for a in root._pk_attrs_)
+    pk_width = sum(len(a.columns) for a in root._pk_attrs_)  # a key reference may span columns
     batch_size = max(1, cache.provider.max_params_count // max(pk_width, 1))
     batch = [obj]
     for other in seeds:
