@@ -20,12 +20,10 @@ import pytest
 
 from pony.orm.errors import DecompileError
 from pony.orm.translation.decompile import Decompiler, decompile_code
+from tests.other_pythons import find_python
 
 MATRIX_SCRIPT = Path(decompile_matrix.__file__)
-OTHER_PYTHONS = {
-    "3.12": "/root/.pyenv/versions/3.12.1/bin/python",
-    "3.13": "/root/.pyenv/versions/3.13.0/bin/python",
-}
+OTHER_PYTHONS = {version: find_python(version) for version in ("3.12", "3.13")}
 
 
 def code_of(source: str, name: str = "<genexpr>"):
@@ -42,8 +40,8 @@ def test_round_trip(kind, source):
 @pytest.mark.parametrize("version", sorted(OTHER_PYTHONS))
 def test_round_trip_on_other_interpreters(version):
     python = OTHER_PYTHONS[version]
-    if not Path(python).exists():
-        pytest.skip(f"CPython {version} is not installed at {python}; the decompiler is untested there")
+    if python is None:
+        pytest.skip(f"CPython {version} is not installed; the decompiler is untested there")
     result = subprocess.run([python, str(MATRIX_SCRIPT)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"python {version}" in result.stdout

@@ -6,9 +6,7 @@ import ast
 import dis
 import importlib.util
 import linecache
-import os
 import re
-import shutil
 import string
 import subprocess
 import sys
@@ -21,23 +19,10 @@ import pytest
 from pony.orm import IntArray, Optional, Required, between, count, db_session, group_concat, raw_sql, select
 from pony.orm.errors import DecompileError, IncomparableTypesError, TranslationError
 from pony.orm.translation.decompile import decompile_code
+from tests.other_pythons import find_python
 from tests.query_models import define_entities, populate
 
-
-def _find_python(version: str) -> str | None:
-    """A CPython ``version`` on this machine: the newest pyenv install, else ``python3.X`` on PATH.
-
-    A pyenv shim is no use here: the test runs the interpreter with a bare PATH."""
-    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
-    installs = sorted(root.glob(f"{version}.*/bin/python"),
-                      key=lambda p: [int(x) for x in p.parts[-3].split(".") if x.isdigit()])
-    if installs:
-        return str(installs[-1])
-    found = shutil.which(f"python{version}")
-    return found if found and "/shims/" not in found else None
-
-
-PYTHON_312 = _find_python("3.12")
+PYTHON_312 = find_python("3.12")
 LIST_COMP_MESSAGE = ("Use generator expression (... for ... in ...) instead of list comprehension "
                      "[... for ... in ...] inside query")
 
