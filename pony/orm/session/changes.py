@@ -295,16 +295,20 @@ def set_attribute(obj: Any, attr: Any, value: Any, undo: list | None = None) -> 
 
 
 def set_attributes(obj: Any, values: dict) -> None:
-    """``obj.set(**kwargs)``: unique and composite keys are checked with all new values at once."""
+    """``obj.set(**kwargs)``: all values validated and the unique and composite keys checked with all
+    new values at once, before any is assigned."""
     cache = check_alive(obj)
     if obj._row_ is not None:
         materialize(obj)
     for attr in values:
         if attr.pk_offset is not None:
             raise TypeError(f"Cannot change value of primary key attribute {attr.name}")
-    keyed = {attr: attr.validate(value, obj) for attr, value in values.items()
+    # Every value is validated and the keys checked before anything is assigned: a refused call
+    # changes nothing (as in Pony), whichever attribute refuses.
+    validated = {attr: value if attr.is_collection else attr.validate(value, obj) for attr, value in values.items()}
+    keyed = {attr: value for attr, value in validated.items()
              if (attr.is_unique or attr.composite_keys) and not attr.is_relation}
-    if len(keyed) > 1:
+    if keyed:
         vals = obj._vals_
         current = {a: vals.get(a) for a in obj.__class__._attrs_ if a in vals and not a.is_collection}
         merged = dict(current)
@@ -315,7 +319,7 @@ def set_attributes(obj: Any, values: dict) -> None:
             unindex_unique_values(cache, obj, merged)
         finally:
             index_unique_values(cache, obj, current)
-    for attr, value in values.items():
+    for attr, value in validated.items():
         set_attribute(obj, attr, value)
 
 

@@ -73,6 +73,12 @@ class Tag(db.Entity):
     label = Required(str, unique=True)
 
 
+class Crew(db.Entity):
+    id = PrimaryKey(int)
+    name = Required(str, unique=True)
+    score = Optional(int)
+
+
 def populate():
     Doc(id=1, data={"a": [1]}, tags=["x"], name="one")
     Doc(id=2, data={"b": 2}, tags=[], name="two")
@@ -81,6 +87,8 @@ def populate():
     Quiet(id=1, name="q")
     Tag(id=1, label="red")
     Tag(id=2, label="blue")
+    Crew(id=1, name="red")
+    Crew(id=2, name="blue", score=1)
 
 
 def _after_session(change):
@@ -224,3 +232,28 @@ def case_save_without_base_ordered():
 
 def case_save_hooks_are_methods():
     return [callable(getattr(db.Entity, name, None)) for name in ("_save_", "_after_save_")]
+
+
+# obj.set() that is refused changes no attribute, whichever attribute refuses
+def _refused_set(**values):
+    Crew[1].name  # noqa: B018 - the taken name is in the session
+    blue = Crew[2]
+    try:
+        blue.set(**values)
+    except Exception as exc:
+        error = type(exc).__name__
+    else:
+        error = "no error"
+    return error, blue.name, blue.score
+
+
+def case_set_with_a_taken_unique_value_after_another_attribute():
+    return _refused_set(score=5, name="red")
+
+
+def case_set_with_a_required_none_after_another_attribute():
+    return _refused_set(score=5, name=None)
+
+
+def case_set_with_a_wrongly_typed_value_after_a_unique_one():
+    return _refused_set(name="green", score="many")
