@@ -50,14 +50,17 @@ QUERY_TESTS = [
     "test_query_forms.py", "test_query_values.py", "test_query_wrong_results.py", "test_query_errors_parity.py",
     "test_long_in_lists.py", "test_reliability_ii.py", "test_oracle_regressions.py", "test_cold_queries.py",
     "test_parity.py", "test_translation_edges.py", "test_translation_values_edges.py", "test_sql_query_edges.py",
-    "test_query_api_edges.py",
+    "test_query_api_edges.py", "test_oracle.py", "test_hostile_input.py", "test_prefetch_join.py",
+    "test_prepared_selects.py", "test_row_reading.py", "test_to_dict_rows.py",
 ]
 SESSION_TESTS = [
     "test_sessions.py", "test_instances.py", "test_relationships.py", "test_collections.py", "test_flush_batching.py",
     "test_optimistic.py", "test_locking.py", "test_hooks.py", "test_batch_loading.py", "test_inheritance.py",
     "test_savepoints.py", "test_streaming.py", "test_async.py", "test_bulk_update.py", "test_upsert.py",
     "test_session_edges.py", "test_session_objects_edges.py", "test_session_changes_edges.py",
-    "test_session_loading_edges.py",
+    "test_session_loading_edges.py", "test_proxies.py", "test_replicas.py", "test_mysql_writes.py",
+    "test_mysql_reads.py", "test_serialization.py", "test_pickling.py", "test_errors_wrapping.py",
+    "test_prefetch_join.py", "test_prepared_selects.py", "test_row_reading.py", "test_to_dict_rows.py",
 ]
 COMPILER_TESTS = [*QUERY_TESTS, "test_quoted_names.py", "test_schema_ddl.py", "test_raw_sql.py", "test_providers.py"]
 # package label -> (source files relative to the root, its test files). The tests run on every backend
