@@ -2,14 +2,16 @@
 
 Every mutation point of the target packages is listed (an AST-level change: a comparison or boolean
 operator flipped, ``not`` dropped, a constant changed, ``+``/``-`` swapped, a call statement removed);
-a seeded random sample of N of them is taken. First the package tests run once under coverage, on
-every backend, with one coverage context per test (scripts/mutate_contexts.py): that records which
-tests, backend variants included, execute each line. Each mutant is then applied alone to a copy of
-the project (the working tree is never changed) and exactly the tests reaching its line run against
-the copy (``pytest -x``; all the package's test files when the line also runs at import time). The
-mutant is *killed* when they fail or time out; a line no test executes is a survivor without a run.
-The report gives the kill rate per package and lists every surviving mutant, the places where a bug
-would go unnoticed.
+a seeded random sample of N of them is taken (the seed-1 sample of 300 is pinned in
+scripts/mutate_sample.json and found again by content, so fixes to pony/ do not redraw it). First
+the package tests run once under coverage, on every backend, with one coverage context per test
+(scripts/mutate_contexts.py): that records which tests, backend variants included, execute each
+line. Each mutant is then applied alone to a copy of the project (the working tree is never
+changed) and exactly the tests that executed any line of its statement run against the copy
+(``pytest -x``; all the package's test files when the line also runs at import time). The mutant is
+*killed* when they fail or time out; a statement no test executes is a survivor without a run
+("unreached"). The report gives the kill rate per package and lists every surviving mutant, the
+places where a bug would go unnoticed.
 
     python scripts/mutate.py [-n 300] [--seed 1] [--packages sql,translation] [--backends sqlite] [--jobs 2]
     python scripts/mutate.py --only pony/orm/session/flush.py:290   # rerun chosen mutants of the sample
