@@ -350,3 +350,34 @@ def test_overridden_save_of_an_object_referring_to_a_later_new_object_inserts_th
     assert SAVED == [("save", "Odyssey"), ("inserted", author.id)]
     with db_session:
         assert [(b.title, b.author.name) for b in db.Book.select()] == [("Odyssey", "Homer")]
+
+
+class HookFailed(Exception):
+    pass
+
+
+def define_failing_hook(db):
+    class Animal(db.Entity):
+        name = Required(str)
+
+    class Loud(Animal):  # only the subclass has the hook
+        def _after_save_(self, status):
+            super()._after_save_(status)
+            if status == "deleted":
+                raise HookFailed(status)
+
+
+def test_after_save_failing_on_a_delete_rolls_the_deletes_back(backend):
+    # MySQL sends a commit of deletes only as one statement without BEGIN, unless a hook could
+    # still fail after it: here only the second object, of a subclass, has one
+    db = backend.make_db(define_failing_hook)
+    with db_session:
+        db.Animal(name="plain")
+        db.Loud(name="loud")
+    with pytest.raises(HookFailed):
+        with db_session:
+            plain, loud = db.Animal.get(name="plain"), db.Loud.get(name="loud")
+            plain.delete()
+            loud.delete()
+    with db_session:
+        assert sorted(a.name for a in db.Animal.select()) == ["loud", "plain"]
