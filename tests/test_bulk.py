@@ -1,5 +1,6 @@
 """Entity.insert_many: validated rows sent with executemany, beyond Pony's API."""
 
+import re
 from datetime import datetime
 
 import pytest
@@ -68,3 +69,37 @@ def test_insert_many_hostile_text_is_a_parameter(db):
         found = db.Student.get(name=text[:20])
         assert found.name == "x'); DROP TABLE stud"
         assert db.Student.select().count() == 1
+
+
+def test_insert_many_checks_values_as_object_creation_does(backend):
+    def entities(db):
+        class Gadget(db.Entity):
+            label = Required(str)
+            spec = Required(Json)
+            size = Optional(int, py_check=lambda v: v > 0)
+            owner = Optional("Owner")
+
+        class Owner(db.Entity):
+            gadgets = Set(Gadget)
+
+    db = backend.make_db(entities)
+    refused = [({"label": "", "spec": {}}, "Attribute Gadget.label is required"),
+               ({"label": "a", "spec": ""}, "Attribute Gadget.spec is required"),
+               ({"label": "a", "spec": {}, "size": 0}, "Check for attribute Gadget.size failed. Value: 0"),
+               ({"label": "a", "spec": {}, "size": "x"}, "Value type for attribute Gadget.size must be int")]
+    with db_session:
+        for row, message in refused:
+            with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+                db.Gadget(**row)
+            with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+                db.Gadget.insert_many([{"label": "ok", "spec": {}}, row])
+        rollback()
+    with db_session:
+        owner = db.Owner()
+        flush()
+        assert db.Gadget.insert_many([{"label": "a", "spec": {"k": [1]}, "size": 2, "owner": owner}]) == 1
+    with db_session:
+        gadget = db.Gadget.get(label="a")
+        assert (gadget.spec, gadget.size, gadget.owner.id) == ({"k": [1]}, 2, owner.id)
+    with db_session:
+        assert db.Gadget.select().count() == 1

@@ -20,6 +20,25 @@ from ..sql import ast
 _FROM_ROW, _DEFAULT, _CALL_DEFAULT, _FIXED, _MISSING = range(5)
 
 
+def _validator(attr: Any) -> Any:
+    """``attr.validate`` for a value that is not None, with the steps that cannot apply left out:
+    a plain attribute without a py_check is its converter's check (and, if required, no "")."""
+    converters = attr.converters
+    if attr.is_relation or attr.py_check is not None or not converters:
+        return attr.validate
+    check = converters[0].validate
+    if not attr.is_required:
+        return check
+
+    def validate_required(value: Any, obj: Any) -> Any:
+        value = check(value, obj)
+        if value == "" and isinstance(value, str):
+            raise ValueError(f"Attribute {attr} is required")
+        return value
+
+    return validate_required
+
+
 class RowPlan:
     """The steps that turn a row with a given set of attribute names into validated values and
     statement arguments."""
@@ -53,7 +72,7 @@ class RowPlan:
                 step = (_MISSING, None)
             # the column conversion of a plain attribute, found once (relations: raw_value)
             py2sql = None if attr.is_relation or len(attr.columns) != 1 else attr.converters[0].py2sql
-            steps.append((attr, *step, py2sql, attr.is_required and not attr.volatile))
+            steps.append((attr, *step, py2sql, attr.is_required and not attr.volatile, _validator(attr)))
         self.steps = tuple(steps)
         self.attrs = tuple(step[0] for step in steps)
 
@@ -61,7 +80,7 @@ class RowPlan:
         """The row's values by attribute, validated as on object creation, and its arguments."""
         values = {}
         arguments: list = []
-        for attr, kind, source, py2sql, required in self.steps:
+        for attr, kind, source, py2sql, required, validate in self.steps:
             if kind == _FROM_ROW:
                 value = row[source]
             elif kind == _MISSING or kind == _FIXED:
@@ -75,7 +94,7 @@ class RowPlan:
                 arguments += (None,) * len(attr.columns)
                 continue
             if kind != _FIXED:
-                value = attr.validate(value, None)
+                value = validate(value, None)
             values[attr] = value
             if py2sql is not None:
                 arguments.append(py2sql(value))
@@ -99,20 +118,6 @@ class RowPlans(dict):
         """``row``'s attributes, validated values by attribute and statement arguments."""
         plan = self[tuple(row)]
         return plan.attrs, *plan.apply(row)
-
-
-def raw_arguments(attrs: tuple, values: dict) -> list:
-    """The statement arguments of ``values`` for the columns of ``attrs``."""
-    arguments = []
-    for attr in attrs:
-        value = values[attr]
-        if value is None:
-            arguments += (None,) * len(attr.columns)
-        elif attr.is_relation:
-            arguments += raw_value(attr, value)
-        else:
-            arguments.append(attr.converters[0].py2sql(value))
-    return arguments
 
 
 def insert_many(entity: Any, rows: Iterable[Mapping]) -> int:

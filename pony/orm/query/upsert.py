@@ -18,7 +18,7 @@ from .. import errors
 from ..session.objects import current_cache, pk_index
 from ..session.refresh import forget_object, forget_reverse_values
 from ..sql import ast
-from .bulk import RowPlans, raw_arguments
+from .bulk import RowPlans
 
 ON_CONFLICT = ("ignore", "update")
 MAX_ROWS_PER_STATEMENT = 1000  # as insert_many; a power of two at most where sizes are (512)
@@ -113,25 +113,21 @@ def write_rows(entity: Any, rows: Iterable[Mapping], on_conflict: str, conflict_
     groups: dict = {}
     written = []
     plans = RowPlans(entity)  # the per-row work that depends only on the row's names, done once
+    shapes: dict[tuple, tuple] = {}  # the row's names -> (plan, group, where the key is in the arguments)
     for row in rows:
-        missing = [attr.name for attr in key if attr.name not in row]
-        if missing:
-            raise ValueError(f"Row {dict(row)!r} has no value for {', '.join(missing)} "
-                             f"of conflict key {_key_text(key)}")
-        attrs, values, raw = plans.apply(row)
-        if on_conflict == "ignore":
-            changing: tuple = ()
-        elif explicit_update is not None:
-            absent = [attr.name for attr in explicit_update if attr not in values]
-            if absent:
-                raise ValueError(f"Attribute {absent[0]} to update has no value in row {dict(row)!r}")
-            changing = explicit_update
-        else:
-            changing = tuple(attr for attr in attrs if attr.name in row and attr not in key)
-        group = groups.get((attrs, changing))
-        if group is None:
-            group = groups[(attrs, changing)] = _Group(attrs, changing)
-        key_values = tuple(raw_arguments(key, values))
+        names = tuple(row)
+        shape = shapes.get(names)
+        if shape is None:
+            missing = [attr.name for attr in key if attr.name not in row]
+            if missing:
+                raise ValueError(f"Row {dict(row)!r} has no value for {', '.join(missing)} "
+                                 f"of conflict key {_key_text(key)}")
+        plan = plans[names] if shape is None else shape[0]
+        values, raw = plan.apply(row)
+        if shape is None:
+            shape = shapes[names] = _row_shape(plan, row, key, on_conflict, explicit_update, groups)
+        _, group, key_positions = shape
+        key_values = tuple([raw[i] for i in key_positions])
         if on_conflict == "update" or key_values not in group.rows:
             group.rows.pop(key_values, None)  # the last row of a key wins (an "ignore" keeps the first)
             group.rows[key_values] = (values, raw)
@@ -143,6 +139,31 @@ def write_rows(entity: Any, rows: Iterable[Mapping], on_conflict: str, conflict_
         count += _send(cache, entity, key, group)
     _refresh(cache, entity, written, [g.attrs for g in groups.values()])
     return count, key, written
+
+
+def _row_shape(plan: Any, row: Mapping, key: tuple, on_conflict: str, explicit_update: tuple | None,
+               groups: dict) -> tuple:
+    """What rows with the names of ``row`` share: their plan, their group (same columns, same columns
+    to update) and the positions of the conflict key's columns in their arguments."""
+    attrs = plan.attrs
+    if on_conflict == "ignore":
+        changing: tuple = ()
+    elif explicit_update is not None:
+        absent = [attr.name for attr in explicit_update if attr not in attrs]
+        if absent:
+            raise ValueError(f"Attribute {absent[0]} to update has no value in row {dict(row)!r}")
+        changing = explicit_update
+    else:
+        changing = tuple(attr for attr in attrs if attr.name in row and attr not in key)
+    group = groups.get((attrs, changing))
+    if group is None:
+        group = groups[(attrs, changing)] = _Group(attrs, changing)
+    offsets, position = {}, 0
+    for attr in attrs:
+        offsets[attr] = position
+        position += len(attr.columns)
+    key_positions = tuple(offsets[attr] + i for attr in key for i in range(len(attr.columns)))
+    return plan, group, key_positions
 
 
 def _send(cache: Any, entity: Any, key: tuple, group: _Group) -> int:
@@ -188,7 +209,7 @@ def _refresh(cache: Any, entity: Any, written: list, attr_sets: list) -> None:
     ends of the relations written, and the session's cached query results."""
     keys = entity_keys(entity)
     index = pk_index(cache, entity)
-    for values in written:
+    for values in written if index else ():  # no object of the entity in the session: none to forget
         for key in keys:
             if not all(attr in values and values[attr] is not None for attr in key):
                 continue
