@@ -181,6 +181,11 @@ def _send(cache: Any, entity: Any, key: tuple, group: _Group) -> int:
     if check_skipped:
         cache.savepoint()
     try:
+        if provider.UPSERT_ROWS_PIPELINED and not check_skipped:
+            single_row = provider.compiler.compile(node).sql
+            sql = provider.compiler.upsert_sql(single_row, conflict_columns, update_columns)
+            cursor = cache.executemany(sql, arguments_list, prepared=True)
+            return cursor.rowcount if skipping else total
         while pos < total:
             size = provider.rows_chunk_size(total - pos, limit)
             sql = provider.compiler.upsert_sql(provider.insert_rows_sql(node, size), conflict_columns,

@@ -408,6 +408,9 @@ class DBAPIProvider:
     # Does the upsert that skips existing rows also turn other errors into warnings (MySQL's
     # INSERT IGNORE), so ``skipped_row_problems`` must be checked after it?
     UPSERT_SKIP_HIDES_ERRORS = False
+    # Does an upsert of many rows go faster as one single-row statement sent with executemany (the
+    # driver pipelines it) than as multi-row statements?
+    UPSERT_ROWS_PIPELINED = False
 
     def skipped_row_problems(self, cursor: Any) -> list[str]:
         """After an upsert that skips existing rows: the problems other than duplicate keys that the
