@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import json
 import os
 import queue
@@ -226,10 +227,15 @@ def draw_sample(mutants: list[Mutant], n: int, seed: int, packages: list[str]) -
     pin = json.loads(PIN_FILE.read_text(encoding="utf-8"))
     if (pin["seed"], pin["n"], pin["packages"]) != (seed, n, packages):
         return fresh, f"seed {seed}"
-    by_key = {key: mutant for mutant, key in mutant_keys(mutants).items()}
+    keys = mutant_keys(mutants)
+    by_key = {key: mutant for mutant, key in keys.items()}
     sample = [by_key[tuple(key)] for key in pin["mutants"] if tuple(key) in by_key]
     taken = set(sample)
-    refill = [mutant for mutant in fresh if mutant not in taken][: n - len(sample)]
+    # replacements in an order that depends on each mutant's content only, so they stay the same
+    # while the code elsewhere changes
+    order = sorted((m for m in mutants if m not in taken),
+                   key=lambda m: hashlib.sha256(repr((seed, keys[m])).encode()).hexdigest())
+    refill = order[: n - len(sample)]
     return sample + refill, (f"seed {seed}, pinned at {pin['commit']} in {PIN_FILE.name}; "
                              f"{len(refill)} no longer found, replaced by seeded draws")
 
