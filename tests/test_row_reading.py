@@ -78,3 +78,26 @@ def test_zero_and_false_are_not_empty(db):
     with db_session, warnings.catch_warnings():
         warnings.simplefilter("error", DatabaseContainsIncorrectEmptyValue)
         assert [(e.zero, e.off) for e in select(e for e in db.Ev).order_by(db.Ev.id)] == [(0, False), (0, False)]
+
+
+def test_a_large_load_pauses_the_cyclic_collector_and_restores_its_state(db, monkeypatch):
+    import gc
+
+    with db_session:
+        before = db.Ev.select().count()
+        db.Ev.insert_many([dict(VALUES, name=f"e{i}") for i in range(1500)])
+    seen = []
+    real_disable = gc.disable
+    monkeypatch.setattr(gc, "disable", lambda: (seen.append("disable"), real_disable()))
+    try:
+        for collector_on in (True, False):
+            (gc.enable if collector_on else gc.disable)()
+            seen.clear()
+            with db_session:
+                loaded = select(e for e in db.Ev)[:]
+                assert len(loaded) == before + 1500
+                assert {e.name for e in loaded} >= {f"e{i}" for i in range(1500)}
+            assert gc.isenabled() is collector_on  # left as it was found
+            assert seen == (["disable"] if collector_on else [])
+    finally:
+        gc.enable()
