@@ -148,17 +148,23 @@ class MySQLCompiler(SQLCompiler):
 
     def json_path(self, path: tuple, doc: ast.Node) -> str:
         """SQL of the JSON path string of ``path`` (steps of ``doc``, the document it is applied to)."""
-        if all(isinstance(item, ast.Value) for item in path):
+        if all(self.constant_json_step(item) for item in path):
             return self.sql(ast.Value("$" + "".join(self.json_path_item(item) for item in path)))
-        pieces = ["'$'"]
-        for item in path:
-            if isinstance(item, ast.Value):
-                pieces.append(self.sql(ast.Value(self.json_path_item(item))))
-            elif item.index:
-                pieces.append(self.json_index(item.expr))
-            else:
-                pieces.append(self.json_member(item.expr))
+        pieces = ["'$'", *(self.json_step(path, i, doc) for i in range(len(path)))]
         return f"concat({', '.join(pieces)})"
+
+    def constant_json_step(self, item: Any) -> bool:
+        """Can the step ``item`` be written into a constant path string?"""
+        return isinstance(item, ast.Value)
+
+    def json_step(self, path: tuple, i: int, doc: ast.Node) -> str:
+        """SQL building step ``i`` of ``path`` in a path string put together at run time."""
+        item = path[i]
+        if isinstance(item, ast.Value):
+            return self.sql(ast.Value(self.json_path_item(item)))
+        if item.index:
+            return self.json_index(item.expr)
+        return self.json_member(item.expr)
 
     def json_extract(self, expr: ast.Node, path: tuple) -> str:
         return f"JSON_EXTRACT({self.sql(expr)}, {self.json_path(path, expr)})"
@@ -223,18 +229,13 @@ class MariaDBCompiler(MySQLCompiler):
     # of different lengths. So a negative index is turned into a position from JSON_LENGTH of the
     # array in each row; past the start of the array the path is NULL, as the value is missing.
 
-    def json_path(self, path: tuple, doc: ast.Node) -> str:
-        if not any(self._maybe_negative(item) for item in path):
-            return super().json_path(path, doc)
-        pieces = ["'$'"]
-        for i, item in enumerate(path):
-            if self._maybe_negative(item):
-                pieces.append(self._counted_index(item, path[:i], doc))
-            elif isinstance(item, ast.Value):
-                pieces.append(self.sql(ast.Value(self.json_path_item(item))))
-            else:
-                pieces.append(self.json_member(item.expr))
-        return f"concat({', '.join(pieces)})"
+    def constant_json_step(self, item: Any) -> bool:
+        return super().constant_json_step(item) and not self._maybe_negative(item)
+
+    def json_step(self, path: tuple, i: int, doc: ast.Node) -> str:
+        if self._maybe_negative(path[i]):
+            return self._counted_index(path[i], path[:i], doc)
+        return super().json_step(path, i, doc)
 
     @staticmethod
     def _maybe_negative(item: Any) -> bool:
