@@ -259,7 +259,7 @@ def _pk_repr(pkval: Any) -> str:
 # --- assigning ----------------------------------------------------------------------------
 
 
-def set_attribute(obj: Any, attr: Any, value: Any, undo: list | None = None) -> None:
+def set_attribute(obj: Any, attr: Any, value: Any, undo: list | None = None, validated: bool = False) -> None:
     if not obj._session_cache_.is_alive:
         raise errors.DatabaseSessionIsOver(
             f"Cannot assign new value to {obj!r}.{attr.name}: the database session is over")
@@ -271,7 +271,8 @@ def set_attribute(obj: Any, attr: Any, value: Any, undo: list | None = None) -> 
     if attr.is_collection:
         collection_assign(obj, attr, value)
         return
-    value = attr.validate(value, obj)
+    if not validated:
+        value = attr.validate(value, obj)
     old = current_value(cache, obj, attr)
     if old is value and not attr.is_relation or (attr.is_relation and old is value):
         if not hasattr(value, "_changed_"):
@@ -320,7 +321,7 @@ def set_attributes(obj: Any, values: dict) -> None:
         finally:
             index_unique_values(cache, obj, current)
     for attr, value in validated.items():
-        set_attribute(obj, attr, value)
+        set_attribute(obj, attr, value, validated=True)
 
 
 def _key_attrs(attr: Any) -> list:
