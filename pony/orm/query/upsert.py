@@ -18,7 +18,7 @@ from .. import errors
 from ..session.objects import current_cache, pk_index
 from ..session.refresh import forget_object, forget_reverse_values
 from ..sql import ast
-from .bulk import RowPlans
+from .bulk import RowPlan
 
 ON_CONFLICT = ("ignore", "update")
 MAX_ROWS_PER_STATEMENT = 1000  # as insert_many; a power of two at most where sizes are (512)
@@ -112,21 +112,24 @@ def write_rows(entity: Any, rows: Iterable[Mapping], on_conflict: str, conflict_
         raise ValueError("on_conflict='update' with an empty update list updates nothing: use on_conflict='ignore'")
     groups: dict = {}
     written = []
-    plans = RowPlans(entity)  # the per-row work that depends only on the row's names, done once
-    shapes: dict[tuple, tuple] = {}  # the row's names -> (plan, group, where the key is in the arguments)
+    # the per-row work that depends only on the row's names, done once:
+    # names -> (plan, group, where the key is in the arguments)
+    shapes: dict[tuple, tuple] = {}
     for row in rows:
         names = tuple(row)
         shape = shapes.get(names)
-        if shape is None:
+        if shape is not None:
+            plan, group, key_positions = shape
+            values, raw = plan.apply(row)
+        else:
             missing = [attr.name for attr in key if attr.name not in row]
             if missing:
                 raise ValueError(f"Row {dict(row)!r} has no value for {', '.join(missing)} "
                                  f"of conflict key {_key_text(key)}")
-        plan = plans[names] if shape is None else shape[0]
-        values, raw = plan.apply(row)
-        if shape is None:
-            shape = shapes[names] = _row_shape(plan, row, key, on_conflict, explicit_update, groups)
-        _, group, key_positions = shape
+            plan = RowPlan(entity, names)
+            values, raw = plan.apply(row)
+            group, key_positions = _row_shape(plan, row, key, on_conflict, explicit_update, groups)
+            shapes[names] = (plan, group, key_positions)
         key_values = tuple([raw[i] for i in key_positions])
         if on_conflict == "update" or key_values not in group.rows:
             group.rows.pop(key_values, None)  # the last row of a key wins (an "ignore" keeps the first)
@@ -143,8 +146,8 @@ def write_rows(entity: Any, rows: Iterable[Mapping], on_conflict: str, conflict_
 
 def _row_shape(plan: Any, row: Mapping, key: tuple, on_conflict: str, explicit_update: tuple | None,
                groups: dict) -> tuple:
-    """What rows with the names of ``row`` share: their plan, their group (same columns, same columns
-    to update) and the positions of the conflict key's columns in their arguments."""
+    """What rows with the names of ``row`` (and ``plan``) share: their group (same columns, same
+    columns to update) and the positions of the conflict key's columns in their arguments."""
     attrs = plan.attrs
     if on_conflict == "ignore":
         changing: tuple = ()
@@ -163,7 +166,7 @@ def _row_shape(plan: Any, row: Mapping, key: tuple, on_conflict: str, explicit_u
         offsets[attr] = position
         position += len(attr.columns)
     key_positions = tuple(offsets[attr] + i for attr in key for i in range(len(attr.columns)))
-    return plan, group, key_positions
+    return group, key_positions
 
 
 def _send(cache: Any, entity: Any, key: tuple, group: _Group) -> int:
