@@ -218,36 +218,46 @@ def mutant_keys(mutants: list[Mutant]) -> dict[Mutant, tuple]:
     return keys
 
 
+def _seeded_draw(mutants: list[Mutant], n: int, seed: int) -> list[Mutant]:
+    return random.Random(seed).sample(mutants, min(n, len(mutants)))
+
+
+def _read_pin(n: int, seed: int, packages: list[str]) -> dict | None:
+    """The pin file's contents when it is for this seed, size and package set."""
+    if not PIN_FILE.exists():
+        return None
+    pin = json.loads(PIN_FILE.read_text(encoding="utf-8"))
+    return pin if (pin["seed"], pin["n"], pin["packages"]) == (seed, n, packages) else None
+
+
 def draw_sample(mutants: list[Mutant], n: int, seed: int, packages: list[str]) -> tuple[list[Mutant], str]:
     """The pinned sample when the pin file is for this seed, size and package set (its mutants that no
     longer exist are replaced by seeded draws); otherwise a seeded draw. Also says which it is."""
-    fresh = random.Random(seed).sample(mutants, min(n, len(mutants)))
-    if not PIN_FILE.exists():
-        return fresh, f"seed {seed}"
-    pin = json.loads(PIN_FILE.read_text(encoding="utf-8"))
-    if (pin["seed"], pin["n"], pin["packages"]) != (seed, n, packages):
-        return fresh, f"seed {seed}"
+    pin = _read_pin(n, seed, packages)
+    if pin is None:
+        return _seeded_draw(mutants, n, seed), f"seed {seed}"
     keys = mutant_keys(mutants)
     by_key = {key: mutant for mutant, key in keys.items()}
     sample = [by_key[tuple(key)] for key in pin["mutants"] if tuple(key) in by_key]
-    taken = set(sample)
-    # replacements in an order that depends on each mutant's content only, so they stay the same
-    # while the code elsewhere changes
-    order = sorted((m for m in mutants if m not in taken),
-                   key=lambda m: hashlib.sha256(repr((seed, keys[m])).encode()).hexdigest())
-    refill = order[: n - len(sample)]
+    refill: list[Mutant] = []
+    if len(sample) < n:
+        # replacements in an order that depends on each mutant's content only, so they stay the
+        # same while the code elsewhere changes
+        taken = set(sample)
+        refill = sorted((m for m in mutants if m not in taken),
+                        key=lambda m: hashlib.sha256(repr((seed, keys[m])).encode()).hexdigest())[: n - len(sample)]
     return sample + refill, (f"seed {seed}, pinned at {pin['commit']} in {PIN_FILE.name}; "
                              f"{len(refill)} no longer found, replaced by seeded draws")
 
 
 def write_pin(mutants: list[Mutant], n: int, seed: int, packages: list[str]) -> None:
     """Pin a fresh seeded draw of the current code (with the commit of the last change to pony/)."""
-    fresh = random.Random(seed).sample(mutants, min(n, len(mutants)))
     keys = mutant_keys(mutants)
     commit = subprocess.run(["git", "log", "-1", "--format=%h", "--", "pony"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
     PIN_FILE.write_text(json.dumps({"seed": seed, "n": n, "packages": packages, "commit": commit,
-                                    "mutants": [keys[m] for m in fresh]}, indent=0) + "\n", encoding="utf-8")
+                                    "mutants": [keys[m] for m in _seeded_draw(mutants, n, seed)]},
+                                   indent=0) + "\n", encoding="utf-8")
 
 
 # --- applying and running ------------------------------------------------------------------------
