@@ -288,6 +288,61 @@ def test_write_after_reads_on_the_replica_is_stored_on_the_primary(backend, stan
         assert texts(replica) == ["replica"]
 
 
+def test_commit_of_one_change_sends_that_statement_alone(db, capsys):
+    with db_session(sql_debug=True):
+        db.Team(name="Red", score=1)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" ")[0] for line in lines if line.split(" ")[0] in ("INSERT", "BEGIN", "COMMIT")] \
+        == ["INSERT"]
+    with db_session(sql_debug=True):
+        db.Team.get(name="Red").score = 2
+    lines = capsys.readouterr().out.splitlines()
+    assert not {"BEGIN", "BEGIN IMMEDIATE TRANSACTION", "COMMIT"} & set(lines)
+    assert [line for line in lines if line.startswith("UPDATE")]
+    with db_session:
+        assert [(t.name, t.score) for t in db.Team.select()] == [("Red", 2)]
+
+
+def test_sqlite_one_statement_commit_waits_for_the_in_process_writer(tmp_path):
+    """The statement sent alone takes SQLite's in-process write lock, as BEGIN IMMEDIATE does:
+    a writer of another thread that holds the file longer than the busy timeout makes it wait,
+    not fail with "database is locked"."""
+    import threading
+    import time
+
+    from pony.orm import Database
+
+    db = Database("sqlite", str(tmp_path / "lock.sqlite"), create_db=True, timeout=0.05)
+    define_entities(db)
+    db.generate_mapping(create_tables=True)
+    holding, errors = threading.Event(), []
+
+    def long_writer():
+        with db_session:
+            db.Team(name="first")
+            db.flush()  # BEGIN IMMEDIATE: the file's write lock is held until the commit
+            holding.set()
+            time.sleep(0.3)
+
+    def single_insert():
+        holding.wait()
+        try:
+            with db_session:
+                db.Team(name="second")
+        except Exception as exc:  # noqa: BLE001 - the test reports any failure
+            errors.append(exc)
+
+    threads = [threading.Thread(target=long_writer), threading.Thread(target=single_insert)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with db_session:
+        assert sorted(select(t.name for t in db.Team)[:]) == ["first", "second"]
+    db.disconnect()
+
+
 @pytest.mark.requires("atomic_statements", "autocommit_writes")
 def test_commit_of_deletes_only_is_one_statement_without_begin_or_savepoint(db, capsys):
     with db_session:

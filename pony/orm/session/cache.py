@@ -120,6 +120,12 @@ class SessionCache:
         self.provider.begin(con, immediate=self.immediate, serializable=self.serializable)
         self.in_transaction = True
 
+    def autocommit_lock(self) -> Any:
+        """The lock a write that commits by itself holds (``provider.autocommit_lock``), taken
+        on the connection the write will use."""
+        self._check_writable()
+        return self.provider.autocommit_lock(self.get_connection())
+
     def execute(self, sql: str, arguments: Any = None, write: bool = False,
                 returning_id: bool = False, prepared: bool = False) -> Any:
         """Run one statement and return ``(cursor, new_id)``; ``write`` begins the transaction.

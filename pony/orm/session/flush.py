@@ -57,7 +57,8 @@ def flush(cache: SessionCache) -> None:
             # The commit's only statement: it commits by itself, without BEGIN and COMMIT.
             cache.autocommit_write = True
             try:
-                _save_all(cache, objects)
+                with cache.autocommit_lock():
+                    _save_all(cache, objects)
             finally:
                 cache.autocommit_write = False
                 cache.modified = cache.in_transaction
@@ -208,6 +209,10 @@ def _save(cache: SessionCache, obj: Any, saving: set, batch: _Batch | None = Non
 
 def _save_all(cache: SessionCache, objects: list) -> None:
     """Save ``objects`` in order; consecutive statements of one shape go to the database together."""
+    if len(objects) == 1 and _hook(objects[0], "_save_") is None:
+        _save(cache, objects[0], set())  # a batch of one is sent as one statement anyway
+        _save_postponed(cache)
+        return
     batch = _Batch(cache)
     saving: set = set()
     for obj in objects:

@@ -39,7 +39,10 @@ class Session:
         return cache
 
     def ordered_caches(self) -> list[SessionCache]:
-        return sorted(self.caches.values(), key=lambda c: -c.database.priority)
+        caches = self.caches
+        if len(caches) < 2:  # the usual session, of one database: nothing to order
+            return list(caches.values())
+        return sorted(caches.values(), key=lambda c: -c.database.priority)
 
     # --- unit of work -----------------------------------------------------------------------
 

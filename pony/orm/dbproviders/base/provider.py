@@ -6,6 +6,7 @@ capability flags below (each with the question it answers) or calls a provider m
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import threading
@@ -24,6 +25,8 @@ from .errors import raise_wrapped, wrap_dbapi_exceptions
 from .pool import Pool
 from .pool_limit import ConnectionLimit
 from .streams import RowStream, close_open_streams
+
+_NO_LOCK = contextlib.nullcontext()
 
 
 class UpdateShape(NamedTuple):
@@ -382,6 +385,11 @@ class DBAPIProvider:
             sql = cache[key] = (single[:len(single) - len(row)] + ", ".join([row] * count)
                                 + full[len(single):])
         return sql
+
+    def autocommit_lock(self, con: Any) -> contextlib.AbstractContextManager:
+        """What a write that commits by itself (``AUTOCOMMIT_WRITES``) holds while it runs on
+        ``con``: nothing here; SQLite's in-process write lock, as ``begin`` takes it."""
+        return _NO_LOCK
 
     def one_statement_batch(self, kind: str, count: int, width: int, returning_id: bool) -> bool:
         """Does a flush batch of ``count`` rows of ``width`` arguments go as a single statement?

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import sqlite3
@@ -21,6 +22,7 @@ from .ddl import SQLiteDDLCompiler
 from .functions import register_functions
 
 _shared_memory_ids = itertools.count(1)
+_NO_WAIT = contextlib.nullcontext()
 
 
 class SQLitePool(Pool):
@@ -117,6 +119,9 @@ class SQLiteProvider(DBAPIProvider):
     TRANSACTIONAL_DDL = True
     DECIMAL_COLUMNS_ROUND = False  # NUMERIC affinity: a computed 1.6666 is stored as it is
     KEEPS_DATETIME_OFFSET = True  # stored as ISO text with its offset
+    # A commit whose flush is one statement sends it alone: SQLite commits each statement by
+    # itself outside BEGIN (isolation_level=None), under the same write lock as ``begin``.
+    AUTOCOMMIT_WRITES = True
 
     # One lock per database file: SQLite allows one writer, and in-process writers that wait
     # on each other here never hit "database is locked".
@@ -170,6 +175,10 @@ class SQLiteProvider(DBAPIProvider):
             if isinstance(exc, Exception):
                 raise_wrapped(exc)
             raise
+
+    def autocommit_lock(self, con: Any) -> Any:
+        # An async session's statement waits for the file lock in its worker thread (see begin).
+        return _NO_WAIT if isinstance(con, BridgeConnection) else self.write_lock
 
     def _end(self, con: Any, action: str) -> None:
         try:
