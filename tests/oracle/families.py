@@ -220,7 +220,7 @@ GROUP_SHAPES = [  # (loops, grouping keys, aggregates)
       agg("max", "len(p.name)"), agg("sum", "p.age * 2"), agg("count", "p.nick")]),
     ((("p", "Person"), ("x", "p.pets")), ["p.name", "p.active", "p.age", "p"],
      [agg("count", "x"), agg("sum", "x.weight"), agg("max", "x.weight"), agg("group_concat", "x.name"),
-      agg("count", "x.name"), agg("avg", "x.weight")]),
+      agg("count", "x.name"), agg("avg", "x.weight"), agg("count", "p")]),
     ((("x", "Pet"),), ["x.owner", "x.owner.active", "x.weight > 1"],
      [agg("count", "x"), agg("sum", "x.weight"), agg("avg", "x.weight"), agg("min", "x.id")]),
     ((("c", "Country"), ("p", "c.people")), ["c.name", "c"],

@@ -179,9 +179,10 @@ def _aggregate(name: str) -> Any:
                     f"Function {name!r} cannot be applied to type {expr.entity.__name__!r} in {call_source(node)}"
                 )
             if len(expr.pk_nodes) == 1:
-                return _row_aggregate(
-                    tr, ast.Aggregate("COUNT", expr.pk_nodes[0], distinct is not False), int
-                )
+                count = ast.Aggregate("COUNT", expr.pk_nodes[0], distinct is not False)
+                if distinct is None:
+                    tr.object_counts.append((count, tr.frame, expr))
+                return _row_aggregate(tr, count, int)
             return _row_aggregate(tr, ast.Aggregate("COUNT", None), int)
         return _value_aggregate(tr, name, expr, arg, node, distinct, sep)
 

@@ -129,6 +129,8 @@ class Translator:
         self.converters: dict = {}
         self._memo: dict[int, Any] = {}
         self.window_aliases: set[str] = set()  # loops over the window of another query
+        # count(obj) of a loop variable: (its COUNT(DISTINCT pk) node, the frame, the object)
+        self.object_counts: list[tuple[ast.Aggregate, Frame, ObjectExpr]] = []
 
     # --- names, aliases, parameters -----------------------------------------------------------
 
@@ -804,6 +806,18 @@ class Translator:
                     covered.add(item.node.alias)
         return any(alias not in covered and alias not in self.window_aliases for alias, _ in self.frame.loops)
 
+    def count_rows_for_objects(self, frame: Frame) -> None:
+        """``count(j)`` is COUNT(DISTINCT j.id) so that joined rows count each object once; over
+        the rows of j's table alone every row is another object, and COUNT(*) gives the same
+        number without the sort or hash DISTINCT costs."""
+        sources = frame.sources
+        if len(sources) != 1 or not isinstance(sources[0], ast.Table):
+            return
+        alias = sources[0].alias
+        for node, where, obj in self.object_counts:
+            if where is frame and obj.alias == alias and obj.parent is None:
+                node.expr, node.distinct = None, False
+
     def build_select(self) -> ast.Select:
         frame = self.frame
         columns = tuple(c for item in self.result_items for c in item.columns)
@@ -817,6 +831,7 @@ class Translator:
                 for c in r.columns
             )
         distinct = self.auto_distinct() if self.distinct is None else self.distinct
+        self.count_rows_for_objects(frame)
         return frame.select(
             columns,
             group_by=group_by,
