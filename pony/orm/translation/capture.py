@@ -44,7 +44,7 @@ MISSING: Any = _Missing()  # ``first_iter`` of anything but a generator object
 class QuerySource:
     """What is known about a query's code without running it; shared by all its calls."""
 
-    __slots__ = ("kind", "tree", "source", "code_key", "names_used", "filename", "from_source",
+    __slots__ = ("kind", "tree", "source", "code_key", "_names_used", "filename", "from_source",
                  "freevars", "_lines", "_compiled")
 
     def __init__(self, kind: Kind, tree: ast.expr, source: str, code_key: Hashable,
@@ -56,9 +56,17 @@ class QuerySource:
         self.filename = filename
         self.from_source = lines is not None
         self.freevars = freevars
-        self.names_used = free_names(tree, skip_first_iter=kind == "generator")
+        self._names_used: tuple[str, ...] | None = None
         self._lines = lines
         self._compiled: dict[Hashable, tuple[Any, types.CodeType, str, tuple[str, ...], bool]] = {}
+
+    @property
+    def names_used(self) -> tuple[str, ...]:
+        """The outer names the query reads, in order (worked out when first asked: translation
+        does not need them)."""
+        if self._names_used is None:
+            self._names_used = free_names(self.tree, skip_first_iter=self.kind == "generator")
+        return self._names_used
 
     def source_of(self, node: ast.AST) -> str:
         """The text of a sub-expression as the user wrote it (``ast.unparse`` when decompiled)."""
