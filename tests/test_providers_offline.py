@@ -202,9 +202,6 @@ def test_negative_json_index_counts_back_from_last(oracle):
                      for step in ("[last]", "[last-1]", "[last-2]", "[1]")]
 
 
-@pytest.mark.xfail(strict=True, raises=NotImplementedError,
-                   reason="a negative constant index read from the source text is an outer value (-n is "
-                          "UnaryOp), hence a parameter, which Oracle's Json path refuses")
 def test_negative_json_index_written_in_the_source_is_a_constant(oracle):
     with db_session:
         select(d.id for d in oracle.Doc if d.data["arr"][-2] == 7)[:]

@@ -178,3 +178,20 @@ def test_tuple_less_or_equal_includes_the_equal_row(db):
     assert sorted(select(r.id for r in db.Rec if (r.n, r.name) <= (2, "bob"))) == [1, 2]
     assert sorted(select(r.id for r in db.Rec if (r.n, r.name) < (2, "bob"))) == [1]
     assert sorted(select(r.id for r in db.Rec if (r.n, r.name) >= (2, "bob"))) == [2, 3]
+
+
+@db_session
+def test_a_negative_number_written_in_the_query_is_an_sql_literal(db):
+    query = select(r.id for r in db.Rec if r.n > -2 and r.n - -2 >= 4 and r.n * -1.5 > -4.0)
+    sql = query.get_sql()
+    assert "> -2" in sql and "- -2" in sql and "* -1.5" in sql and "-4.0" in sql
+    assert sorted(query[:]) == [2]  # n=2: 4 >= 4 and -3.0 > -4.0; n=3: -4.5 is not > -4.0
+
+
+@db_session
+def test_minus_a_negative_literal_is_not_an_sql_comment(db):
+    from pony.orm.sql import ast
+
+    compiler = db.provider.compiler
+    assert compiler.compile(ast.Neg(ast.Value(-1))).sql == "-(-1)"
+    assert sorted(select(r.id for r in db.Rec if -(r.n - 3) >= 1)[:]) == [1, 2]

@@ -69,7 +69,8 @@ def int_atoms() -> st.SearchStrategy:
     """Tests on an integer: comparisons, arithmetic, %, //, a conditional, between, in."""
     plain = st.builds(lambda op, k: f"p.age {op} {k}", st.sampled_from(COMPARE), st.sampled_from(INTS))
     arith = st.builds(lambda a, k, op, m: f"p.age {a} {k} {op} {m}", st.sampled_from(["+", "-", "*"]),
-                      st.sampled_from([1, 2, 3]), st.sampled_from(COMPARE), st.sampled_from(INTS))
+                      st.sampled_from([1, 2, 3, -1, -2]), st.sampled_from(COMPARE), st.sampled_from(INTS))
+    negative = st.builds(lambda op, k: f"-p.age {op} -{k}", st.sampled_from(COMPARE), st.sampled_from(INTS))
     mod = st.builds(lambda k, m: f"p.age % {k} == {m}", st.sampled_from([2, 3, 5]), st.sampled_from([0, 1]))
     div = st.builds(lambda k, op, m: f"p.age // {k} {op} {m}", st.sampled_from([2, 3, 7]),
                     st.sampled_from(COMPARE), st.sampled_from(INTS))
@@ -77,7 +78,7 @@ def int_atoms() -> st.SearchStrategy:
                      st.sampled_from(INTS))
     between = st.builds(lambda a, b: f"between(p.age, {a}, {b})", st.sampled_from(INTS), st.sampled_from(INTS))
     in_list = st.builds(lambda ks: f"p.age in {tuple(ks)!r}", st.lists(st.sampled_from(INTS), min_size=1, max_size=3))
-    return st.one_of(plain, arith, mod, div, case, between, in_list)
+    return st.one_of(plain, arith, negative, mod, div, case, between, in_list)
 
 
 def float_atoms() -> st.SearchStrategy:

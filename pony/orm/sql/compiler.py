@@ -170,7 +170,8 @@ class SQLCompiler:
         return f"NOT {self.operand(node.expr)}"
 
     def neg_sql(self, node: ast.Neg) -> str:
-        return f"-{self.operand(node.expr)}"
+        text = self.operand(node.expr)
+        return f"-({text})" if text.startswith("-") else f"-{text}"  # "--" would start a comment
 
     def isnull_sql(self, node: ast.IsNull) -> str:
         return f"{self.operand(node.expr)} IS NULL"

@@ -342,6 +342,9 @@ class Translator:
                 expr.src = repr(node.value)
                 return expr
             return self.outer(node)
+        if type(node) is pyast.UnaryOp and type(node.operand) is pyast.Constant \
+                and type(node.operand.value) in (int, float) and type(node.op) in (pyast.USub, pyast.UAdd):
+            return self.signed_literal(node)
         if self.is_external(node):
             return self.outer(node)
         if isinstance(node, pyast.ListComp):
@@ -366,6 +369,15 @@ class Translator:
             raise
         if expr.src_missing():
             expr.src_from(node)
+        return expr
+
+    def signed_literal(self, node: pyast.UnaryOp) -> Expr:
+        """``-2`` written in the query is a constant, as CPython folds it in bytecode (and as the
+        decompiler reads it): an SQL literal like ``2``, not an outer value sent as a parameter
+        (which, for one, a Json path index on Oracle cannot be)."""
+        value = node.operand.value  # type: ignore[attr-defined]
+        expr = literal(-value if type(node.op) is pyast.USub else value)
+        expr.src = pyast.unparse(node)
         return expr
 
     def visit_Name(self, node: pyast.Name) -> Expr:
