@@ -15,6 +15,7 @@ from typing import Any
 
 from ... import options
 from .. import errors
+from ..dbproviders.base.streams import RowStream
 from ..session.objects import RowReader, current_cache, pkval_from_raw, seed
 from ..sql import ast
 from ..translation import chain
@@ -296,8 +297,16 @@ class Query:
         if prepared is not None:  # the driver may prepare a statement sent again and again (PostgreSQL)
             cursor, _ = cache.execute(compiled.sql, prepared, prepared=True)
         else:
-            cursor, _ = cache.execute(compiled.sql, arguments)
-        items = _read_in_chunks(cursor, cache, reader) if reader is not None else cursor.fetchall()
+            # Rows read chunk by chunk need not be buffered whole by the driver first (mysqlclient
+            # would hold them twice); an unbuffered cursor costs a little more per statement, so
+            # one whose last result was small, or a small LIMIT, keeps the ordinary cursor.
+            unbuffered = reader is not None and not compiled.small_result and (limit is None or limit > FETCH_CHUNK)
+            cursor, _ = cache.execute(compiled.sql, arguments, unbuffered=unbuffered)
+        if reader is not None:
+            items = _read_in_chunks(cursor, cache, reader)
+            compiled.small_result = len(items) < FETCH_CHUNK
+        else:
+            items = cursor.fetchall()
         if cacheable:
             cache.query_results[key] = items
         return items
@@ -642,11 +651,31 @@ FETCH_CHUNK = 2000
 
 
 def _read_in_chunks(cursor: Any, cache: Any, reader: Any) -> list:
-    """The result items of all rows of ``cursor``, read chunk by chunk with ``fetchmany``."""
-    fetchmany = cursor.fetchmany
+    """The result items of all rows of ``cursor`` (or of a ``RowStream``), read chunk by chunk."""
+    if type(cursor) is not RowStream:
+        return _read_chunks(cursor.fetchmany, cache, reader)
+    try:
+        rows = cursor.fetch(FETCH_CHUNK)
+        if len(rows) < FETCH_CHUNK:
+            cursor.close()  # every row is read: the connection is free before objects are made
+            return reader(cache, rows)
+        # rows are still unread while objects are made: a statement sent meanwhile (none is
+        # expected) reads them into memory first instead of failing on a busy connection
+        cursor.register()
+        return _read_rest(cursor.fetch, cache, reader, rows)
+    finally:  # after an error too: rows left unread are discarded, the connection is free again
+        cursor.close()
+
+
+def _read_chunks(fetchmany: Any, cache: Any, reader: Any) -> list:
     rows = fetchmany(FETCH_CHUNK)
     if len(rows) < FETCH_CHUNK:
         return reader(cache, rows)
+    return _read_rest(fetchmany, cache, reader, rows)
+
+
+def _read_rest(fetchmany: Any, cache: Any, reader: Any, rows: Any) -> list:
+    """The items of ``rows`` (a full chunk) and of every chunk after it."""
     items: list = []
     while rows:
         items.extend(reader(cache, rows, len(items)))

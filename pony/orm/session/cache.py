@@ -11,6 +11,7 @@ import time
 from typing import Any, Protocol
 
 from .. import errors
+from ..dbproviders.base.streams import RowStream
 from ..log import log_orm
 from .stats import Statistics
 
@@ -127,9 +128,13 @@ class SessionCache:
         return self.provider.autocommit_lock(self.get_connection())
 
     def execute(self, sql: str, arguments: Any = None, write: bool = False,
-                returning_id: bool = False, prepared: bool = False) -> Any:
+                returning_id: bool = False, prepared: bool = False, unbuffered: bool = False) -> Any:
         """Run one statement and return ``(cursor, new_id)``; ``write`` begins the transaction.
-        ``prepared``: an ORM statement with plain parameters the driver may prepare."""
+        ``prepared``: an ORM statement with plain parameters the driver may prepare.
+        ``unbuffered``: a SELECT the caller reads to its end at once with ``fetchmany``; where the
+        provider has an unbuffered cursor (``Provider.unbuffered_cursor``) the "cursor" returned
+        is an unregistered ``RowStream`` over it (``fetch``), which the caller must ``register``
+        before it runs anything between two fetches, and ``close``."""
         if (write or self.immediate) and not self.in_transaction and not self.autocommit_write:
             self.begin()
         elif write and (self.router is not None or self.readonly):
@@ -137,10 +142,17 @@ class SessionCache:
         con = self.get_connection()
         provider = self.provider
         started = time.perf_counter()
+        stream_cursor = None
         try:
-            cursor = provider.prepared_cursor(con) if prepared else provider.cursor(con)
+            if unbuffered:
+                stream_cursor = provider.unbuffered_cursor(con)
+            if stream_cursor is not None:
+                cursor = stream_cursor
+            else:
+                cursor = provider.prepared_cursor(con) if prepared else provider.cursor(con)
             new_id = provider.execute(cursor, sql, arguments, returning_id)
         except errors.DBException as exc:
+            stream_cursor = None  # a failed statement leaves no rows to stream
             if not provider.is_connection_error(exc):
                 raise
             if self.modified:
@@ -155,6 +167,8 @@ class SessionCache:
             self.modified = True
             if self.router is not None:
                 self.router.wrote()
+        if stream_cursor is not None:  # the caller registers it if it runs code between fetches
+            return RowStream(provider, con, stream_cursor, register=False), new_id
         return cursor, new_id
 
     def executemany(self, sql: str, arguments_list: list, prepared: bool = False) -> Any:

@@ -15,14 +15,17 @@ class CompiledSQL:
     """SQL text plus the keys of its parameters, in placeholder order.
 
     ``encoders`` maps a placeholder's position to the function turning its value into what the
-    dialect takes there (a whole list sent as one JSON text, array or sequence)."""
+    dialect takes there (a whole list sent as one JSON text, array or sequence). ``small_result``:
+    the last run of a query's SELECT read fewer rows than a chunk (``Query._run`` reads the next
+    one on the driver's ordinary cursor then)."""
 
-    __slots__ = ("sql", "param_keys", "encoders")
+    __slots__ = ("sql", "param_keys", "encoders", "small_result")
 
     def __init__(self, sql: str, param_keys: tuple, encoders: dict | None = None) -> None:
         self.sql = sql
         self.param_keys = param_keys
         self.encoders = encoders or None
+        self.small_result = False
 
     def arguments(self, values: Any) -> tuple:
         """Positional arguments from ``values`` (a mapping or sequence indexed by param key)."""

@@ -289,6 +289,12 @@ class DBAPIProvider:
         """The cursor of a stream: a plain one, read with ``fetchmany``."""
         return self.cursor(con)
 
+    def unbuffered_cursor(self, con: Any) -> Any:
+        """A cursor for a SELECT whose rows are all read at once, chunk by chunk, and that holds
+        only the chunk being read; None (the default) where the ordinary cursor is as good.
+        ``SessionCache.execute(unbuffered=True)`` wraps it in a ``RowStream``."""
+        return None
+
     def close_stream_cursor(self, con: Any, cursor: Any) -> None:
         try:
             cursor.close()

@@ -15,18 +15,28 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from .errors import wrap_dbapi_exceptions
+from .errors import raise_wrapped, wrap_dbapi_exceptions
 
 
 class RowStream:
     """The rows of one statement, read ``fetch(n)`` at a time; ``close`` releases the cursor."""
 
-    def __init__(self, provider: Any, con: Any, cursor: Any) -> None:
+    def __init__(self, provider: Any, con: Any, cursor: Any, register: bool = True) -> None:
         self.provider = provider
         self.con = con
         self.cursor: Any = cursor
         self.buffered: deque | None = None  # the rest of the rows, once read into memory
-        provider.open_streams.setdefault(id(con), []).append(self)
+        self.registered = False
+        if register:
+            self.register()
+
+    def register(self) -> None:
+        """From now on, a statement, commit or rollback on the connection first reads the rows
+        not read yet (``buffer_rest``). A stream read to its end before anything else runs on
+        the connection needs no registering (a plain query's small result)."""
+        if not self.registered:
+            self.provider.open_streams.setdefault(id(self.con), []).append(self)
+            self.registered = True
 
     def fetch(self, size: int) -> list:
         buffered = self.buffered
@@ -34,8 +44,11 @@ class RowStream:
             return [buffered.popleft() for _ in range(min(size, len(buffered)))]
         if self.cursor is None:
             return []
-        with wrap_dbapi_exceptions():
+        # try/except rather than the context manager: plain reads of every size come here too
+        try:
             rows = self.cursor.fetchmany(size)
+        except Exception as exc:
+            raise_wrapped(exc)
         if not rows:
             self.close()
         return rows
@@ -67,6 +80,9 @@ class RowStream:
                 pass  # the connection is broken or the transaction is over: nothing to release
 
     def _unregister(self) -> None:
+        if not self.registered:
+            return
+        self.registered = False
         streams = self.provider.open_streams.get(id(self.con))
         if streams is not None and self in streams:
             streams.remove(self)
