@@ -32,6 +32,7 @@ demo: $(DEMO_VENV)/.installed
 test: $(BIN)/.installed
 	bash scripts/start-databases.sh
 	bash scripts/install-scale-servers.sh
+	bash scripts/install-mysqlclient.sh $(BIN)/python
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	bash scripts/test-other-pythons.sh $(BIN)/python $(PYTEST_ARGS)
 

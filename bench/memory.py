@@ -9,6 +9,7 @@ baseline), resets the peak (``/proc/self/clear_refs``), reads, and reports the p
 from __future__ import annotations
 
 import gc
+import importlib
 import resource
 from collections.abc import Callable
 from typing import Any
@@ -59,13 +60,12 @@ def raw_fetchall(con: Any, sql: str, column: int) -> tuple[int, int]:
 
 def raw_stream(con: Any, sql: str, column: int, dialect: str, batch_size: int) -> tuple[int, int]:
     """The driver's streaming loop, discarding rows: a named (server-side) cursor on PostgreSQL,
-    an unbuffered SSCursor with PyMySQL, ``fetchmany`` on SQLite."""
+    the driver's unbuffered SSCursor on MySQL, ``fetchmany`` on SQLite."""
     if dialect == "postgres":
         cursor = con.cursor(name="memory_bench")
-    elif dialect == "mysql":
-        import pymysql.cursors
-
-        cursor = con.cursor(pymysql.cursors.SSCursor)
+    elif dialect == "mysql":  # the unbuffered cursor of the connection's driver (PyMySQL or mysqlclient)
+        cursors = importlib.import_module(type(con).__module__.split(".")[0] + ".cursors")
+        cursor = con.cursor(cursors.SSCursor)
     else:
         cursor = con.cursor()
     cursor.execute(sql)

@@ -6,8 +6,8 @@ Fills a table ``mem_person`` (id, name, age, city) with ``--rows`` rows, then me
 of reading every row of the same SELECT, each in a fresh subprocess:
 
     raw_fetchall  cursor.execute + fetchall, keeping the list of rows
-    raw_stream    the driver's streaming loop, discarding rows: a named cursor (PostgreSQL), an
-                  unbuffered SSCursor (PyMySQL), fetchmany (SQLite), ``--batch-size`` rows a time
+    raw_stream    the driver's streaming loop, discarding rows: a named cursor (PostgreSQL),
+                  the driver's unbuffered SSCursor (MySQL), fetchmany (SQLite), ``--batch-size`` rows a time
     orm_plain     ``for p in Person.select()`` in a db_session
     orm_stream    ``for p in Person.select().stream(batch_size)`` in a db_session
 
@@ -23,6 +23,8 @@ or, by default, the PONY_PG_* / PONY_MYSQL_* variables the tests use.
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -148,8 +150,13 @@ def raw_connection(bind: tuple[list, dict]) -> Any:
         params = dict(kwargs)
         params["dbname"] = params.pop("database")
         return psycopg.connect(autocommit=False, **params)
-    import pymysql
-    return pymysql.connect(**kwargs)
+    params = dict(kwargs)
+    # the ORM's driver: the one bind() names, else its default (mysqlclient when installed)
+    name = params.pop("driver", None)
+    if name is None:
+        name = "mysqlclient" if importlib.util.find_spec("MySQLdb") is not None else "pymysql"
+    driver = importlib.import_module("MySQLdb" if name == "mysqlclient" else "pymysql")
+    return driver.connect(**params)
 
 
 def orm_read(mode: str, db: Any, batch_size: int) -> tuple[int, int]:

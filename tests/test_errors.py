@@ -241,6 +241,8 @@ DRIVER_ERRORS = {
 
 def assert_driver_error(db, exc, failure):
     module, name, text = DRIVER_ERRORS[failure][db.provider.dialect]
+    if db.provider.dbapi_module.__name__ == "MySQLdb":  # mysqlclient, when installed, not PyMySQL
+        module = "MySQLdb"
     original = exc.original_exc
     assert (type(original).__module__, type(original).__name__) == (module, name)
     assert text in str(original)

@@ -8,6 +8,7 @@ from typing import Any
 from bench import memory as measuring
 from bench.config import MEMORY_TABLE, SCALED_TABLES, DbConfig
 from bench.harness import Round, Tests, register_scaling, texts
+from bench.workloads import mysql_driver
 from bench.workloads import raw_dbapi as raw
 
 COLUMNS = "id, timestamp, level, text"
@@ -67,11 +68,9 @@ def memory_warm_up() -> None:
 
         connection = psycopg.connect(host=cfg.host, port=cfg.port, user=cfg.user, password=cfg.password or None,
                                      dbname=cfg.database)
-    else:
-        import pymysql
-
-        connection = pymysql.connect(host=cfg.host, port=cfg.port, user=cfg.user, password=cfg.password,
-                                     database=cfg.database, charset="utf8mb4")
+    else:  # the driver every contestant uses (--mysql-driver), as for the speed tests
+        connection = mysql_driver(cfg).connect(host=cfg.host, port=cfg.port, user=cfg.user, password=cfg.password,
+                                               database=cfg.database, charset="utf8mb4")
     measuring.raw_fetchall(connection, PERSON + " limit 1", AGE)
 
 
@@ -80,4 +79,5 @@ memory = {
     "MEM2": lambda batch_size: measuring.raw_stream(connection, PERSON, AGE, dialect, batch_size),
 }
 memory_notes = {"MEM1": "cursor.fetchall(), rows kept",
-                "MEM2": "fetchmany(batch_size) loop: PostgreSQL named cursor, PyMySQL SSCursor, sqlite3 cursor"}
+                "MEM2": "fetchmany(batch_size) loop: PostgreSQL named cursor, the MySQL driver's SSCursor, "
+                        "sqlite3 cursor"}
