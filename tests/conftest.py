@@ -9,6 +9,7 @@ elsewhere its tests are skipped with one loud line.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 import re
 from collections import Counter
@@ -159,6 +160,10 @@ def selected_backends() -> tuple[str, ...]:
     return tuple(n.strip() for n in names.split(",") if n.strip())
 
 
+# the drivers of the tests that run MySQL/MariaDB through each (Backend.make_db_through)
+MYSQL_DRIVERS = ("default", "pymysql", "mysqlclient")
+
+
 @dataclass
 class Backend:
     """One database to run a test against, with the ``bind`` arguments for it."""
@@ -200,6 +205,25 @@ class Backend:
         self.bind(db)
         if hasattr(db, "generate_mapping") and define_entities is not None:
             db.generate_mapping(create_tables=create_tables)
+        return db
+
+    def make_db_through(self, driver: str, define_entities: Callable[[Any], None]) -> Any:
+        """As ``make_db``, bound through a MySQL ``driver`` (one of ``MYSQL_DRIVERS``): a named one
+        on MySQL/MariaDB, "default" on the other backends; other pairs, or mysqlclient where it is
+        not installed, skip the test."""
+        from pony.orm import Database
+        if (self.name == "mysql") == (driver == "default"):
+            pytest.skip("the driver choice exists on MySQL/MariaDB only; there it is named")
+        if driver == "mysqlclient" and importlib.util.find_spec("MySQLdb") is None:
+            pytest.skip("mysqlclient is not installed")
+        db = Database()
+        define_entities(db)
+        args, kwargs = self.bind_args
+        if driver != "default":
+            kwargs = {**kwargs, "driver": driver}
+        db.bind(*args, **kwargs)
+        self.databases.append(db)
+        db.generate_mapping(create_tables=True)
         return db
 
     def wipe(self) -> None:

@@ -18,9 +18,7 @@ from uuid import UUID
 import pytest
 
 from pony.orm import Database, Json, LongStr, Optional, Required, db_session, select
-
-HAS_MYSQLCLIENT = importlib.util.find_spec("MySQLdb") is not None
-DRIVERS = ("default", "pymysql", "mysqlclient")
+from tests.conftest import MYSQL_DRIVERS
 
 ROWS = [
     dict(stamp=datetime(2024, 2, 29, 23, 59, 58, 123456), stamp0=datetime(2024, 1, 2, 3, 4, 5),
@@ -59,22 +57,9 @@ def define(db):
         essay = Optional(LongStr, nullable=True)
 
 
-@pytest.fixture(params=DRIVERS)
+@pytest.fixture(params=MYSQL_DRIVERS)
 def db(request, backend):
-    driver = request.param
-    if (backend.name == "mysql") == (driver == "default"):
-        pytest.skip("the driver choice exists on MySQL/MariaDB only; there it is named")
-    if driver == "mysqlclient" and not HAS_MYSQLCLIENT:
-        pytest.skip("mysqlclient is not installed")
-    db = Database()
-    define(db)
-    args, kwargs = backend.bind_args
-    if driver != "default":
-        kwargs = {**kwargs, "driver": driver}
-    db.bind(*args, **kwargs)
-    backend.databases.append(db)
-    db.generate_mapping(create_tables=True)
-    return db
+    return backend.make_db_through(request.param, define)
 
 
 def test_every_column_type_reads_back_exactly(db):

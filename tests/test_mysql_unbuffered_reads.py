@@ -10,43 +10,30 @@ backend and, on MySQL/MariaDB, through both drivers (mysqlclient where it is ins
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from pony import options
-from pony.orm import Database, Required, TooManyObjectsFoundError, db_session, select
+from pony.orm import Required, TooManyObjectsFoundError, db_session, select
 from pony.orm.query import query as query_module
+from tests.conftest import MYSQL_DRIVERS
 
-HAS_MYSQLCLIENT = importlib.util.find_spec("MySQLdb") is not None
-DRIVERS = ("default", "pymysql", "mysqlclient")
 CHUNK = query_module.FETCH_CHUNK
 ROWS = 2 * CHUNK + 37  # three chunks, the last one short
 
 
-@pytest.fixture(params=DRIVERS)
+@pytest.fixture(params=MYSQL_DRIVERS)
 def db(request, backend):
-    driver = request.param
-    if (backend.name == "mysql") == (driver == "default"):
-        pytest.skip("the driver choice exists on MySQL/MariaDB only; there it is named")
-    if driver == "mysqlclient" and not HAS_MYSQLCLIENT:
-        pytest.skip("mysqlclient is not installed")
-    db = Database()
+    db = backend.make_db_through(request.param, define)
+    with db_session:
+        for n in range(ROWS):
+            db.Item(number=n * 7, label=f"item {n}")
+    return db
 
+
+def define(db):
     class Item(db.Entity):
         number = Required(int)
         label = Required(str)
-
-    args, kwargs = backend.bind_args
-    if driver != "default":
-        kwargs = {**kwargs, "driver": driver}
-    db.bind(*args, **kwargs)
-    backend.databases.append(db)
-    db.generate_mapping(create_tables=True)
-    with db_session:
-        for n in range(ROWS):
-            Item(number=n * 7, label=f"item {n}")
-    return db
 
 
 def expected(limit: int = ROWS) -> list:
