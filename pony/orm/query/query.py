@@ -16,7 +16,7 @@ from typing import Any
 from ... import options
 from .. import errors
 from ..dbproviders.base.streams import RowStream
-from ..session.objects import RowReader, current_cache, pkval_from_raw, seed
+from ..session.objects import RowReader, current_cache, pkval_from_raw, seed, sql2py_is_identity
 from ..sql import ast
 from ..translation import chain
 from ..translation import params as P
@@ -90,9 +90,17 @@ class ValueResult:
         self.width = 1
         self.py_type = py_type
         self.sql2py = _value_sql2py(converter)
+        # a value of exactly this class is one sql2py returns unchanged (see Converter.native_type)
+        self.native: type | None = None
+        if converter is not None and self.sql2py == converter.sql2py:
+            if sql2py_is_identity(converter):
+                self.sql2py = None  # the driver's value as it is (int, str columns): no call
+            else:
+                self.native = converter.native_type
         if py_type in (int, float) and converter is not None and converter.attr is None:
             base = self.sql2py
-            self.sql2py = lambda value: py_type(base(value))
+            self.sql2py = py_type if base is None else (lambda value: py_type(base(value)))
+            self.native = None
 
     def read(self, cache: Any, row: Any) -> Any:
         value = row[self.offset]
@@ -113,9 +121,12 @@ _GENERATED_READER_MIN_ROWS = 50
 
 def tuple_reader(results: list) -> Any:
     """A function reading every row into a tuple of result items, generated for this layout
-    so that a row costs one tuple display instead of a call per column."""
+    so that a row costs one tuple display instead of a call per column. When the items are the
+    row's columns in order, each of a type the driver may already give, a row that holds just
+    such values is returned as it is (PostgreSQL, MySQL): no new tuple, no call."""
     namespace: dict = {}
     items = []
+    as_is = []  # conditions under which the driver's row is the tuple itself (None: never)
     for i, reader in enumerate(results):
         if isinstance(reader, ValueResult):
             if reader.sql2py is None:
@@ -123,10 +134,27 @@ def tuple_reader(results: list) -> Any:
             else:
                 namespace[f"c{i}"] = reader.sql2py
                 items.append(f"(None if (v{i} := row[{reader.offset}]) is None else c{i}(v{i}))")
+                if reader.native is not None and as_is is not None:
+                    namespace[f"n{i}"] = reader.native
+                    as_is.append(f"(row[{i}] is None or row[{i}].__class__ is n{i})")
+                else:
+                    as_is = None
+            if reader.offset != i:
+                as_is = None
         else:
             namespace[f"r{i}"] = reader.read
             items.append(f"r{i}(cache, row)")
-    source = f"def read_tuples(cache, rows):\n    return [({', '.join(items)},) for row in rows]\n"
+            as_is = None
+    built = f"({', '.join(items)},)"
+    if as_is is None:
+        source = f"def read_tuples(cache, rows):\n    return [{built} for row in rows]\n"
+    else:
+        # the first row tells whether the driver gives these types (SQLite's dates are text)
+        keep = " and ".join(["row.__class__ is tuple", f"len(row) == {len(results)}", *as_is])
+        source = (f"def read_tuples(cache, rows):\n"
+                  f"    if rows and (row := rows[0]) is not None and {keep}:\n"
+                  f"        return [row if {keep} else {built} for row in rows]\n"
+                  f"    return [{built} for row in rows]\n")
     exec(compile(source, "<tuple reader>", "exec"), namespace)
     return namespace["read_tuples"]
 

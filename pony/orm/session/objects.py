@@ -306,11 +306,11 @@ class RowReader:
             pos += n
             if attr.is_relation:
                 converters = attr.converters
-                sql2py = [None if _is_identity(c) else c.sql2py for c in converters]
+                sql2py = [None if sql2py_is_identity(c) else c.sql2py for c in converters]
                 specs.append((attr, positions, sql2py, attr.py_type))
             else:
                 converter = attr.converters[0]
-                specs.append((attr, positions[0], None if _is_identity(converter) else converter.sql2py, None))
+                specs.append((attr, positions[0], None if sql2py_is_identity(converter) else converter.sql2py, None))
             if attr.is_pk or attr in entity._pk_attrs_:  # a part of a composite key too
                 pk_positions.append(len(specs) - 1)
             if attr is self.discriminator:
@@ -613,7 +613,8 @@ def _compile_row_dict(entity: Any) -> Any:
     return namespace["row_dict"]
 
 
-def _is_identity(converter: Any) -> bool:
+def sql2py_is_identity(converter: Any) -> bool:
+    """Does ``converter`` read every value back as the driver gives it (plain ints, strings)?"""
     return type(converter).sql2py is Converter.sql2py
 
 
