@@ -152,7 +152,8 @@ def tuple_reader(results: list) -> Any:
         # the first row tells whether the driver gives these types (SQLite's dates are text)
         keep = " and ".join(["row.__class__ is tuple", f"len(row) == {len(results)}", *as_is])
         source = (f"def read_tuples(cache, rows):\n"
-                  f"    if rows and (row := rows[0]) is not None and {keep}:\n"
+                  f"    row = rows[0] if rows else None\n"
+                  f"    if {keep}:\n"
                   f"        return [row if {keep} else {built} for row in rows]\n"
                   f"    return [{built} for row in rows]\n")
     exec(compile(source, "<tuple reader>", "exec"), namespace)

@@ -33,7 +33,7 @@ import time
 from typing import Any
 
 from ... import errors
-from ..base.errors import raise_wrapped, wrap_dbapi_exceptions
+from ..base.errors import raise_wrapped
 from ..base.pool import Pool
 from ..base.provider import DBAPIProvider, UpdateShape
 from ..base.streams import buffer_open_streams
@@ -85,8 +85,9 @@ class MySQLProvider(DBAPIProvider):
     VARCHAR_DEFAULT_MAX_LEN = 255
     # Is the server MariaDB (its JSON, index and locking syntax differ a little)?
     IS_MARIADB = False
-    # mysqlclient's SSCursor and connection class, for unbuffered_cursor(); None with PyMySQL
-    _unbuffered_cursor_class: Any = None
+    # the driver's unbuffered cursor class (streams, and plain reads with mysqlclient)
+    _ss_cursor: Any = None
+    # mysqlclient's connection class, for unbuffered_cursor(); None with PyMySQL
     _mysqldb_connection: Any = None
 
     # --- connections --------------------------------------------------------------------------
@@ -100,7 +101,8 @@ class MySQLProvider(DBAPIProvider):
             kwargs[name] = value
         is_mysqldb = driver.__name__ == "MySQLdb"
         self._mysqldb_connection = importlib.import_module("MySQLdb.connections").Connection if is_mysqldb else None
-        self._unbuffered_cursor_class = importlib.import_module("MySQLdb.cursors").SSCursor if is_mysqldb else None
+        # imported here: ``import MySQLdb`` alone does not make ``MySQLdb.cursors`` an attribute
+        self._ss_cursor = importlib.import_module(f"{driver.__name__}.cursors").SSCursor
         renames = (
             {"password": "passwd", "database": "db"}
             if is_mysqldb
@@ -178,11 +180,13 @@ class MySQLProvider(DBAPIProvider):
     def stream_cursor(self, con: Any) -> Any:
         if self.open_streams:
             buffer_open_streams(self, con)
-        unbuffered = getattr(getattr(self.dbapi_module, "cursors", None), "SSCursor", None)
-        if unbuffered is None:
+        if self._ss_cursor is None:
             return super().stream_cursor(con)
-        with wrap_dbapi_exceptions():
-            return con.cursor(unbuffered)
+        # try/except rather than the context manager: plain reads with mysqlclient come here too
+        try:
+            return con.cursor(self._ss_cursor)
+        except Exception as exc:
+            raise_wrapped(exc)
 
     def unbuffered_cursor(self, con: Any) -> Any:
         # mysqlclient's ordinary cursor stores the whole result in the C library's buffer, then
@@ -190,15 +194,9 @@ class MySQLProvider(DBAPIProvider):
         # buffer's freed memory often stays in the process (1M rows read as objects: some 60 MB
         # of a 550 MB peak). Its SSCursor converts the rows as they are fetched. PyMySQL builds
         # the Python rows as it reads in either cursor: nothing to gain there.
-        cursor_class = self._unbuffered_cursor_class
-        if cursor_class is None or not isinstance(con, self._mysqldb_connection):
+        if self._mysqldb_connection is None or not isinstance(con, self._mysqldb_connection):
             return None  # PyMySQL, or an async session's bridged aiomysql connection
-        if self.open_streams:
-            buffer_open_streams(self, con)
-        try:
-            return con.cursor(cursor_class)
-        except Exception as exc:
-            raise_wrapped(exc)
+        return self.stream_cursor(con)
 
     def cursor(self, con: Any) -> Any:
         if self.open_streams:

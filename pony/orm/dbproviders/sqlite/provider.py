@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 import sqlite3
@@ -22,7 +21,6 @@ from .ddl import SQLiteDDLCompiler
 from .functions import register_functions
 
 _shared_memory_ids = itertools.count(1)
-_NO_WAIT = contextlib.nullcontext()
 
 
 class SQLitePool(Pool):
@@ -178,7 +176,7 @@ class SQLiteProvider(DBAPIProvider):
 
     def autocommit_lock(self, con: Any) -> Any:
         # An async session's statement waits for the file lock in its worker thread (see begin).
-        return _NO_WAIT if isinstance(con, BridgeConnection) else self.write_lock
+        return super().autocommit_lock(con) if isinstance(con, BridgeConnection) else self.write_lock
 
     def _end(self, con: Any, action: str) -> None:
         try:
