@@ -164,6 +164,15 @@ def selected_backends() -> tuple[str, ...]:
 MYSQL_DRIVERS = ("default", "pymysql", "mysqlclient")
 
 
+def skip_unless_driver_applies(backend_name: str, driver: str) -> None:
+    """Skip a test of ``driver`` (one of ``MYSQL_DRIVERS``) on a backend it does not apply to: a
+    named driver is for MySQL/MariaDB, "default" for the others; mysqlclient needs installing."""
+    if (backend_name == "mysql") == (driver == "default"):
+        pytest.skip("the driver choice exists on MySQL/MariaDB only; there it is named")
+    if driver == "mysqlclient" and importlib.util.find_spec("MySQLdb") is None:
+        pytest.skip("mysqlclient is not installed")
+
+
 @dataclass
 class Backend:
     """One database to run a test against, with the ``bind`` arguments for it."""
@@ -212,10 +221,7 @@ class Backend:
         on MySQL/MariaDB, "default" on the other backends; other pairs, or mysqlclient where it is
         not installed, skip the test."""
         from pony.orm import Database
-        if (self.name == "mysql") == (driver == "default"):
-            pytest.skip("the driver choice exists on MySQL/MariaDB only; there it is named")
-        if driver == "mysqlclient" and importlib.util.find_spec("MySQLdb") is None:
-            pytest.skip("mysqlclient is not installed")
+        skip_unless_driver_applies(self.name, driver)
         db = Database()
         define_entities(db)
         args, kwargs = self.bind_args

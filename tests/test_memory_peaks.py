@@ -12,7 +12,6 @@ warm-up query (so interpreter and library noise cancels out):
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -20,6 +19,8 @@ import sys
 
 import pytest
 from soak import size
+
+from tests.conftest import MYSQL_DRIVERS, skip_unless_driver_applies
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MB = 1.0
@@ -37,17 +38,12 @@ def run_bench(backend, rows, driver=None):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture(params=["pymysql", "mysqlclient"])
+@pytest.fixture(params=MYSQL_DRIVERS)
 def driver(request, backend):
     """On MySQL/MariaDB both drivers (mysqlclient reads plain queries on an unbuffered cursor);
     elsewhere the one driver, once."""
-    if backend.name != "mysql":
-        if request.param == "mysqlclient":
-            pytest.skip("the driver choice exists on MySQL/MariaDB only")
-        return None
-    if request.param == "mysqlclient" and importlib.util.find_spec("MySQLdb") is None:
-        pytest.skip("mysqlclient is not installed")
-    return request.param
+    skip_unless_driver_applies(backend.name, request.param)
+    return None if request.param == "default" else request.param
 
 
 def test_big_result_peaks_against_the_raw_driver(backend, driver, record_property):
