@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pony.orm import Database, Optional, Required, TransactionError, commit, db_session, flush, rollback
+from pony.orm.core import Entity
 
 LOG: list = []
 
@@ -146,3 +147,63 @@ def test_before_update_changing_its_own_object_saves_it_once(backend):
         article.title = "Third"
     with db_session:
         assert db.Article.select().fetch()[0].revision == 2
+
+
+def define_plain(db: Database) -> None:
+    class Base(db.Entity):
+        name = Required(str)
+
+    class Child(Base):
+        extra = Optional(int)
+
+
+@pytest.fixture
+def plain_db(backend):
+    LOG.clear()
+    return backend.make_db(define_plain)
+
+
+def test_a_hook_assigned_after_objects_were_saved_runs_from_then_on(plain_db):
+    """The flush caches each class's hooks: assigning, inheriting or deleting one must count."""
+    Base, Child = plain_db.Base, plain_db.Child
+    with db_session:
+        Child(name="before")  # saved with no hooks: the class's (empty) hooks are cached
+    Base.before_insert = lambda self: LOG.append(("before_insert", self.name))
+    Base.after_insert = lambda self: LOG.append(("after_insert", self.name))
+    try:
+        with db_session:
+            Child(name="inherited")
+        assert LOG == [("before_insert", "inherited"), ("after_insert", "inherited")]
+        LOG.clear()
+        del Base.after_insert
+        with db_session:
+            Base(name="own")
+        assert LOG == [("before_insert", "own")]
+    finally:
+        del Base.before_insert
+    LOG.clear()
+    with db_session:
+        Child(name="after")
+    assert LOG == []
+    with db_session:
+        assert sorted(b.name for b in Base.select()) == ["after", "before", "inherited", "own"]
+
+
+def test_a_save_hook_assigned_later_replaces_the_single_statement_commit(plain_db):
+    Base = plain_db.Base
+    with db_session:
+        Base(name="plain")
+
+    def _save_(self, dependent_objects=None):
+        LOG.append(("_save_", self.name))
+        Entity._save_(self, dependent_objects)  # the base class's own save
+
+    Base._save_ = _save_
+    try:
+        with db_session:
+            Base(name="hooked")
+    finally:
+        del Base._save_
+    assert LOG == [("_save_", "hooked")]
+    with db_session:
+        assert sorted(b.name for b in Base.select()) == ["hooked", "plain"]

@@ -15,7 +15,7 @@ from .query.upsert import upsert, write_rows
 from .session import changes, loading
 from .session.collections import SetInstance
 from .session.context import current_session
-from .session.flush import save_one
+from .session.flush import HOOK_NAMES, hooks_changed, save_one
 from .session.objects import (
     CREATED,
     DELETED,
@@ -68,9 +68,7 @@ class AttributeAccess:
         changes.writable_vals(obj)[attr] = tracked
         return tracked
 
-    @staticmethod
-    def set(obj: Any, attr: Any, value: Any) -> None:
-        changes.set_attribute(obj, attr, value)
+    set = staticmethod(changes.set_attribute)  # (obj, attr, value): the hot path, no extra frame
 
     @staticmethod
     def validate_relation(obj: Any, attr: Any, value: Any) -> Any:
@@ -155,6 +153,16 @@ class EntityMeta(EntityMetaBase):
     ``Person[pk]`` (``Person["CS", 1]`` for a composite key) returns the object with that primary key
     or raises ``ObjectNotFound``; ``Person.name`` is the attribute, used in ``order_by`` and in queries.
     """
+
+    def __setattr__(cls, name: str, value: Any) -> None:
+        if name in HOOK_NAMES:
+            hooks_changed()  # the flush caches each class's hooks
+        super().__setattr__(name, value)
+
+    def __delattr__(cls, name: str) -> None:
+        if name in HOOK_NAMES:
+            hooks_changed()
+        super().__delattr__(name)
 
     def _require_mapping(cls) -> None:
         if not cls._database_._mapping_generated:

@@ -528,6 +528,7 @@ def _finish_entity(entity: Any) -> None:
     entity._load_attrs_ = tuple(a for a in sub_attrs if not a.is_collection and not a.lazy and a.columns)
     entity._lazy_attrs_ = tuple(a for a in sub_attrs if not a.is_collection and a.lazy)
     entity._collection_attrs_ = tuple(a for a in entity._attrs_ if a.is_collection)
+    entity._relation_attrs_ = tuple(a for a in entity._attrs_ if a.is_relation)
     if entity._discriminator_attr_ is not None:
         root = entity._root_
         values = {}

@@ -547,12 +547,13 @@ def delete_object(obj: Any) -> None:
         materialize(obj)
     if status != CREATED and len(obj._dbvals_) <= len(entity._pk_attrs_) and obj._vals_ is obj._dbvals_:
         load_seeds(cache, obj)
-    _check_can_delete(cache, obj, set())
+    relations = entity._relation_attrs_
+    if relations:  # without relations there is nothing to cascade, check or unlink
+        _check_can_delete(cache, obj, set())
     obj._status_ = MARKED_TO_DELETE if status != CREATED else CANCELLED
     try:
-        for attr in entity._attrs_:
-            if attr.is_relation:
-                _unlink_for_delete(cache, obj, attr)
+        for attr in relations:
+            _unlink_for_delete(cache, obj, attr)
     except BaseException:
         obj._status_ = status
         raise

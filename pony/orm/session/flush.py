@@ -43,11 +43,11 @@ def flush(cache: SessionCache) -> None:
         if rounds > MAX_ROUNDS:
             raise errors.TransactionError("Recursion depth limit reached in obj._after_save_() call")
         objects = _take_objects(cache)
-        _call_before_hooks(cache, objects)
-        # objects the hooks changed or created; one a hook changed itself is already in the list
-        # and must be written once, with all its changes, or its second UPDATE fails the check
-        taken = {id(obj) for obj in objects}
-        objects += [obj for obj in _take_objects(cache) if id(obj) not in taken]
+        if _call_before_hooks(cache, objects) and cache.objects_to_save:
+            # objects the hooks changed or created; one a hook changed itself is already in the list
+            # and must be written once, with all its changes, or its second UPDATE fails the check
+            taken = {id(obj) for obj in objects}
+            objects += [obj for obj in _take_objects(cache) if id(obj) not in taken]
         links = cache.modified_collections
         cache.modified_collections = {}
         _remove_links(cache, links)
@@ -81,16 +81,17 @@ def _autocommit_possible(cache: SessionCache, obj: Any) -> bool:
         return False
     status = obj._status_
     name = _AFTER_HOOKS.get(status)
-    if name is None or _hook(obj, name) is not None or _hook(obj, "_after_save_") is not None \
-            or _hook(obj, "_save_") is not None:
+    if name is None:
+        return False
+    hooks = _hooks(type(obj))
+    if hooks and (name in hooks or "_after_save_" in hooks or "_save_" in hooks):
         return False
     if status == CREATED:
         vals = obj._vals_
-        for attr in _column_attrs(obj.__class__):
-            if attr.is_relation:
-                value = vals.get(attr)
-                if value is not None and value._status_ == CREATED:
-                    return False
+        for attr in _plan(obj.__class__).relations:
+            value = vals.get(attr)
+            if value is not None and value._status_ == CREATED:
+                return False
     return True
 
 
@@ -148,24 +149,58 @@ def _take_objects(cache: SessionCache) -> list:
     return objects
 
 
+HOOK_NAMES = frozenset(("before_insert", "before_update", "before_delete", "after_insert", "after_update",
+                        "after_delete", "_save_", "_after_save_"))
+# Bumped when a hook is assigned to or deleted from an entity class (EntityMeta.__setattr__):
+# every class's cached hooks are then worked out again, subclasses' included.
+_hooks_version = [0]
+
+
+def hooks_changed() -> None:
+    _hooks_version[0] += 1
+
+
+def _hooks(entity: Any) -> dict:
+    """The hooks ``entity`` defines or inherits (name -> function), leaving out the base class's
+    do-nothing methods; cached on the class until a hook is assigned anywhere."""
+    cached = entity.__dict__.get("_hooks_")
+    version = _hooks_version[0]
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    base = entity._database_.Entity
+    found = {}
+    for name in HOOK_NAMES:
+        method = getattr(entity, name, None)
+        if method is not None and method is not getattr(base, name, None):
+            found[name] = method
+    type.__setattr__(entity, "_hooks_", (version, found))
+    return found
+
+
 def _hook(obj: Any, name: str) -> Any:
-    method = getattr(type(obj), name, None)
-    base = getattr(obj._database_.Entity, name, None)
-    return None if method is None or method is base else method
+    return _hooks(type(obj)).get(name)
 
 
-def _call_before_hooks(cache: SessionCache, objects: list) -> None:
+_BEFORE_HOOKS = {CREATED: "before_insert", MODIFIED: "before_update", MARKED_TO_DELETE: "before_delete"}
+
+
+def _call_before_hooks(cache: SessionCache, objects: list) -> bool:
+    """Run the objects' before_* hooks; whether any ran."""
+    called = False
     cache.noflush_counter += 1
     try:
         for obj in objects:
+            hooks = _hooks(type(obj))
+            if not hooks:
+                continue
             status = obj._status_
-            name = {CREATED: "before_insert", MODIFIED: "before_update",
-                    MARKED_TO_DELETE: "before_delete"}.get(status)
+            name = _BEFORE_HOOKS.get(status)
             if name is None:
                 continue
-            method = _hook(obj, name)
+            method = hooks.get(name)
             if method is None:
                 continue
+            called = True
             if status == MARKED_TO_DELETE:
                 dead = obj._vals_
                 obj._vals_ = saved_values(obj)
@@ -177,15 +212,19 @@ def _call_before_hooks(cache: SessionCache, objects: list) -> None:
                 method(obj)
     finally:
         cache.noflush_counter -= 1
+    return called
 
 
 def _call_after_hooks(cache: SessionCache, objects: list) -> None:
     for obj in objects:
+        hooks = _hooks(type(obj))
+        if not hooks:
+            continue
         status = obj._status_
         name = _AFTER_HOOK_NAMES.get(status)
         if name is None or getattr(obj, "_hook_done_", None) == name:
             continue
-        if _hook(obj, "_after_save_") is not None or _hook(obj, name) is not None:
+        if "_after_save_" in hooks or name in hooks:
             obj._after_save_(status)
 
 
@@ -209,7 +248,7 @@ def _save(cache: SessionCache, obj: Any, saving: set, batch: _Batch | None = Non
 
 def _save_all(cache: SessionCache, objects: list) -> None:
     """Save ``objects`` in order; consecutive statements of one shape go to the database together."""
-    if len(objects) == 1 and _hook(objects[0], "_save_") is None:
+    if len(objects) == 1 and "_save_" not in _hooks(type(objects[0])):
         _save(cache, objects[0], set())  # a batch of one is sent as one statement anyway
         _save_postponed(cache)
         return
@@ -217,7 +256,8 @@ def _save_all(cache: SessionCache, objects: list) -> None:
     saving: set = set()
     for obj in objects:
         status = obj._status_
-        if _hook(obj, "_save_") is not None:
+        hooks = _hooks(type(obj))
+        if hooks and "_save_" in hooks:
             if status in (CREATED, MODIFIED, MARKED_TO_DELETE):
                 batch.send()  # keep the order of the statements
                 obj._save_()
@@ -317,9 +357,33 @@ def _insert(cache: SessionCache, obj: Any, saving: set, batch: _Batch | None = N
     saving.add(obj)
     entity = obj.__class__
     vals = obj._vals_
-    postponed = []
-    attrs = []
     plan = _plan(entity)
+    if plan.relations:
+        attrs, postponed = _insert_attrs(cache, obj, plan, saving, batch)
+        template = _InsertTemplate(entity, tuple(attrs), vals)
+    else:  # no object to insert first: the columns depend only on which skippable values are None
+        postponed = []
+        shape = tuple([vals.get(attr) is None for attr in plan.skippable])
+        template = plan.inserts.get(shape)
+        if template is None:
+            attrs = [a for a in plan.column_attrs if not (a in plan.skippable and vals.get(a) is None)]
+            template = plan.inserts[shape] = _InsertTemplate(entity, tuple(attrs), vals)
+    statement = compiled(cache, template.key, template.build)
+    arguments = _column_values(template.attrs, vals, plan.relations)
+    extra = (template.auto_pk, template.attrs, postponed)
+    if batch is None:
+        _insert_one(cache, obj, statement, arguments, extra)
+    else:
+        batch.add("insert", template.key, statement, _insert_node(cache, template.key, template.build), obj,
+                  arguments, extra)
+
+
+def _insert_attrs(cache: SessionCache, obj: Any, plan: _Plan, saving: set, batch: _Batch | None) -> tuple:
+    """The attributes ``obj``'s INSERT writes, after inserting the new objects it refers to, and
+    the ones left NULL to break a cycle (``postponed``, set by UPDATE after the flush)."""
+    vals = obj._vals_
+    postponed: list = []
+    attrs = []
     skippable, relations = plan.skippable, plan.relations
     for attr in plan.column_attrs:
         value = vals.get(attr)
@@ -340,29 +404,31 @@ def _insert(cache: SessionCache, obj: Any, saving: set, batch: _Batch | None = N
                 if batch is not None and batch.pending(value):
                     batch.send()
         attrs.append(attr)
-    pk_attr = entity._pk_attrs_[0]
-    auto_pk = pk_attr if pk_attr.auto and vals.get(pk_attr) is None else None
-    key = ("insert", entity, tuple(attrs), auto_pk is not None)
-    returning = auto_pk.columns[0] if auto_pk is not None else None
-    node: list = []
-
-    def build() -> ast.Insert:
-        columns = tuple(c for attr in attrs for c in attr.columns)
-        node.append(ast.Insert(entity._table_, columns, tuple(ast.Param(i) for i in range(len(columns))),
-                               returning=returning))
-        return node[0]
-
-    statement = compiled(cache, key, build)
-    arguments = _insert_arguments(attrs, vals, relations)
-    extra = (auto_pk, attrs, postponed)
-    if batch is None:
-        _insert_one(cache, obj, statement, arguments, extra)
-    else:
-        batch.add("insert", key, statement, _insert_node(cache, key, node, build), obj, arguments, extra)
+    return attrs, postponed
 
 
-def _insert_arguments(attrs: list, vals: dict, relations: frozenset) -> list:
-    """``raw_value`` of every attribute, inlined for plain columns (the common case)."""
+class _InsertTemplate:
+    """An INSERT of ``attrs`` into ``entity``'s table: its cache key and how to build its ast."""
+
+    __slots__ = ("entity", "attrs", "auto_pk", "key")
+
+    def __init__(self, entity: Any, attrs: tuple, vals: dict) -> None:
+        pk_attr = entity._pk_attrs_[0]
+        self.entity = entity
+        self.attrs = attrs
+        self.auto_pk = pk_attr if pk_attr.auto and vals.get(pk_attr) is None else None
+        self.key = ("insert", entity, attrs, self.auto_pk is not None)
+
+    def build(self) -> ast.Insert:
+        columns = tuple(c for attr in self.attrs for c in attr.columns)
+        returning = self.auto_pk.columns[0] if self.auto_pk is not None else None
+        return ast.Insert(self.entity._table_, columns, tuple(ast.Param(i) for i in range(len(columns))),
+                          returning=returning)
+
+
+def _column_values(attrs: list, vals: dict, relations: frozenset) -> list:
+    """The column values of ``attrs`` in ``vals``: ``raw_value`` of each, inlined for plain
+    columns (the common case)."""
     arguments: list = []
     for attr in attrs:
         value = vals.get(attr)
@@ -375,12 +441,12 @@ def _insert_arguments(attrs: list, vals: dict, relations: frozenset) -> list:
     return arguments
 
 
-def _insert_node(cache: SessionCache, key: Any, built: list, build: Any) -> ast.Insert:
+def _insert_node(cache: SessionCache, key: Any, build: Any) -> ast.Insert:
     """The ast of an INSERT (for its multi-row form), kept beside the compiled statement."""
     nodes = cache.provider.__dict__.setdefault("_insert_nodes", {})
     node = nodes.get(key)
     if node is None:
-        node = nodes[key] = built[0] if built else build()
+        node = nodes[key] = build()
     return node
 
 
@@ -457,7 +523,7 @@ def _save_postponed(cache: SessionCache) -> None:
 class _Plan:
     """What the flush needs to know of an entity, computed once."""
 
-    __slots__ = ("column_attrs", "db_generated", "volatile", "relations", "checkable", "skippable")
+    __slots__ = ("column_attrs", "db_generated", "volatile", "relations", "checkable", "skippable", "inserts")
 
     def __init__(self, entity: Any) -> None:
         self.column_attrs = tuple(a for a in entity._attrs_ if not a.is_collection and a.columns)
@@ -471,6 +537,8 @@ class _Plan:
             a for a in self.column_attrs
             if not a.is_pk and not a.volatile and a.optimistic is not False and a.py_type is not float
             and not (a.converters and not a.converters[0].optimistic))
+        # INSERT templates of an entity without relations, by which skippable values are None
+        self.inserts: dict = {}
 
 
 def _plan(entity: Any) -> _Plan:
@@ -551,7 +619,7 @@ def _update(cache: SessionCache, obj: Any, batch: _Batch | None = None) -> None:
         return ast.Update(entity._table_, tuple(assignments), ast.and_(*conditions))
 
     statement = compiled(cache, key, build)
-    arguments = [v for attr in changed for v in raw_value(attr, vals.get(attr))]
+    arguments = _column_values(changed, vals, relations)
     arguments += raw_pk(obj)
     for attr, is_null in checks:
         if not is_null:

@@ -44,7 +44,7 @@ class DeadValues(dict):
     __slots__ = ("obj", "kind", "saved")
 
     def __init__(self, obj: Any, kind: str, saved: dict | None = None) -> None:
-        super().__init__()
+        # (empty as dict.__new__ made it: no dict.__init__ call needed)
         self.obj = obj
         self.kind = kind
         self.saved = saved  # the values it had, for hooks and the DELETE statement
