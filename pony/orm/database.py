@@ -189,27 +189,6 @@ class Database(DatabaseMappingMixin, SecurityMixin):
             raise errors.TransactionError("db_session is required when working with the database")
         return session
 
-    def _session_cache_created(self, cache: Any) -> None:
-        pass
-
-    def _flush_cache(self, cache: Any) -> None:
-        flush = getattr(self, "_flush_hook", None)
-        if flush is not None:
-            flush(cache)
-
-    def _after_commit(self, cache: Any) -> None:
-        pass
-
-    def _after_rollback(self, cache: Any) -> None:
-        hook = getattr(self, "_rollback_hook", None)
-        if hook is not None:
-            hook(cache)
-
-    def _session_cache_closed(self, cache: Any, strict: bool) -> None:
-        hook = getattr(self, "_close_hook", None)
-        if hook is not None:
-            hook(cache, strict)
-
     def get_connection(self) -> Any:
         cache = self._get_cache()
         cache.immediate = True

@@ -161,16 +161,18 @@ class DatabaseMappingMixin:
             finally:
                 self.provider.enable_fk_checks(con, prev)
 
-    # --- session hooks ------------------------------------------------------------------------
+    # --- what the session calls (session/session.py) --------------------------------------------
 
-    def _flush_hook(self, cache: Any) -> None:
+    def _flush_cache(self, cache: Any) -> None:
+        """Send ``cache``'s pending changes."""
         flush_module.flush(cache)
 
     def _flush_object(self, cache: Any, obj: Any) -> None:
         """``obj.flush()``: save this object now (its hooks included)."""
         flush_module.flush_one(cache, obj)
 
-    def _rollback_hook(self, cache: Any) -> None:
+    def _after_rollback(self, cache: Any) -> None:
+        """Detach the objects of a rolled-back transaction."""
         detached = _DetachedCache()
         for index in list(cache.indexes.values()):
             for obj in index.values():
@@ -187,7 +189,8 @@ class DatabaseMappingMixin:
         cache.for_update.clear()
         cache.dirty = False
 
-    def _close_hook(self, cache: Any, strict: bool) -> None:
+    def _session_cache_closed(self, cache: Any, strict: bool) -> None:
+        """The session is over: a strict session's objects can no longer be read."""
         if strict:
             seen = set()
             for index in cache.indexes.values():

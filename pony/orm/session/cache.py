@@ -139,7 +139,9 @@ class SessionCache:
             self.begin()
         elif write and (self.router is not None or self.readonly):
             self._check_writable()
-        con = self.get_connection()
+        con = self.connection  # (None once the session is over: get_connection then raises)
+        if con is None:
+            con = self.get_connection()
         provider = self.provider
         started = time.perf_counter()
         stream_cursor = None

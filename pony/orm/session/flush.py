@@ -49,8 +49,9 @@ def flush(cache: SessionCache) -> None:
             taken = {id(obj) for obj in objects}
             objects += [obj for obj in _take_objects(cache) if id(obj) not in taken]
         links = cache.modified_collections
-        cache.modified_collections = {}
-        _remove_links(cache, links)
+        if links:
+            cache.modified_collections = {}
+            _remove_links(cache, links)
         if rounds == 1 and cache.committing and not links and objects and (
                 _autocommit_possible(cache, objects[0]) if len(objects) == 1
                 else _one_statement_batch(cache, objects)):
@@ -64,7 +65,8 @@ def flush(cache: SessionCache) -> None:
                 cache.modified = cache.in_transaction
         else:
             _save_all(cache, objects)
-        _add_links(cache, links)
+        if links:
+            _add_links(cache, links)
         wrote = True
         _call_after_hooks(cache, objects)
     cache.dirty = False
@@ -250,7 +252,8 @@ def _save_all(cache: SessionCache, objects: list) -> None:
     """Save ``objects`` in order; consecutive statements of one shape go to the database together."""
     if len(objects) == 1 and "_save_" not in _hooks(type(objects[0])):
         _save(cache, objects[0], set())  # a batch of one is sent as one statement anyway
-        _save_postponed(cache)
+        if cache.postponed:
+            _save_postponed(cache)
         return
     batch = _Batch(cache)
     saving: set = set()

@@ -35,7 +35,6 @@ class Session:
             if not self.is_active:
                 raise errors.DatabaseSessionIsOver("The database session is over")
             cache = self.caches[database] = SessionCache(database, self)
-            database._session_cache_created(cache)
         return cache
 
     def ordered_caches(self) -> list[SessionCache]:
@@ -88,8 +87,6 @@ class Session:
                 failures.append(sys.exc_info())
         if failures:
             raise errors.PartialCommitException("Some databases were not committed", failures)
-        for cache in caches:
-            cache.database._after_commit(cache)
 
     def rollback(self) -> None:
         failures = []
@@ -111,7 +108,7 @@ class Session:
                 self.rollback()
         finally:
             self.is_active = False
-            for cache in self.ordered_caches():
+            for cache in self.caches.values():  # (in any order: each gives its connection back)
                 try:
                     cache.release()
                 finally:
