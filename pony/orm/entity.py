@@ -169,9 +169,18 @@ class EntityMeta(EntityMetaBase):
             raise errors.ERDiagramError(f"Mapping is not generated for entity {cls.__name__!r}")
 
     def __getitem__(cls, key: Any) -> Any:
-        cls._require_mapping()
-        pkval = _validate_pk(cls, key)
-        cache = current_cache(cls._database_)
+        database = cls._database_
+        if not database._mapping_generated:
+            cls._require_mapping()
+        pk_attrs = cls._pk_attrs_
+        if len(pk_attrs) == 1 and key is not None and key.__class__ is not tuple and not pk_attrs[0].is_relation:
+            pkval = pk_attrs[0].converters[0].validate(key)  # the usual key: one plain column
+        else:
+            pkval = _validate_pk(cls, key)
+        session = current_session.get()
+        cache = session.caches.get(database) if session is not None else None
+        if cache is None:
+            cache = current_cache(database)
         obj = loading.get_by_pk(cache, cls, pkval)
         if obj is None:
             raise errors.ObjectNotFound(cls, pkval)

@@ -10,7 +10,7 @@ from typing import Any
 from .. import errors
 from ..sql import ast
 from .cache import SessionCache
-from .objects import MISSING, RowReader, link_one_to_one, materialize, pk_index, pkval_from_raw, seed
+from .objects import MISSING, RowReader, link_one_to_one, materialize, pkval_from_raw, seed
 
 ALIAS = "t"
 
@@ -153,7 +153,8 @@ _PLAIN_KEY_TYPES = (int, str)
 
 def get_by_pk(cache: SessionCache, entity: Any, pkval: Any, for_update: str | None = None) -> Any:
     """``Entity[pk]``: identity map first, then one SELECT; None when there is no such row."""
-    obj = pk_index(cache, entity).get(pkval)
+    index = cache.indexes.get(entity._root_)
+    obj = index.get(pkval) if index is not None else None
     if obj is not None and for_update is None:
         if obj._status_ in ("marked_to_delete", "deleted", "cancelled"):
             return None

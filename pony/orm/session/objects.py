@@ -394,6 +394,11 @@ class RowReader:
     def read_all(self, cache: SessionCache, rows: list) -> list:
         """All rows at once: a loop generated for this entity's column layout when it is simple."""
         fast = self.__dict__.get("_fast")
+        if fast and len(rows) < _GC_PAUSE_ROWS:  # the usual case, inlined: a few rows, the fast loop
+            index = cache.indexes.get(self.entity._root_)
+            if index is None:
+                index = pk_index(cache, self.entity)
+            return fast(cache, rows, index, self.check_empty)
         if fast is None:
             # readers of one entity layout are interchangeable: generate the loop once for all
             shared = self.entity.__dict__.get("_fast_readers_")

@@ -120,6 +120,8 @@ class SQLiteProvider(DBAPIProvider):
     # A commit whose flush is one statement sends it alone: SQLite commits each statement by
     # itself outside BEGIN (isolation_level=None), under the same write lock as ``begin``.
     AUTOCOMMIT_WRITES = True
+    # sqlite3 prepares every statement it runs (its statement cache): any cursor is a prepared one
+    prepared_cursor = DBAPIProvider.cursor
 
     # One lock per database file: SQLite allows one writer, and in-process writers that wait
     # on each other here never hit "database is locked".
