@@ -323,19 +323,24 @@ class Query:
                 cache.stats.cache_hit(compiled.sql)
                 return cached
         prepared = self._database.provider.preparable_select_arguments(arguments) if arguments else None
-        if prepared is not None:  # the driver may prepare a statement sent again and again (PostgreSQL)
-            cursor, _ = cache.execute(compiled.sql, prepared, prepared=True)
-        else:
-            # Rows read chunk by chunk need not be buffered whole by the driver first (mysqlclient
-            # would hold them twice); an unbuffered cursor costs a little more per statement, so
-            # one whose last result was small, or a small LIMIT, keeps the ordinary cursor.
-            unbuffered = reader is not None and not compiled.small_result and (limit is None or limit > FETCH_CHUNK)
-            cursor, _ = cache.execute(compiled.sql, arguments, unbuffered=unbuffered)
-        if reader is not None:
-            items = _read_in_chunks(cursor, cache, reader)
-            compiled.small_result = len(items) < FETCH_CHUNK
-        else:
+        if reader is None:  # every row is read at once, below: any cursor will do
+            cursor, _ = cache.execute(compiled.sql, prepared if prepared is not None else arguments,
+                                      prepared=prepared is not None, reusable=True)
             items = cursor.fetchall()
+            if cacheable:
+                cache.query_results[key] = items
+            return items
+        # A result expected to be small (the last one was, or a small LIMIT) is fetched whole
+        # before any object is made, so it may run on a reusable cursor. A big one is read chunk
+        # by chunk, and need not be buffered whole by the driver first (mysqlclient would hold it
+        # twice): an unbuffered cursor costs a little more per statement, so only big ones get it.
+        small = compiled.small_result or (limit is not None and limit <= FETCH_CHUNK)
+        if prepared is not None:  # the driver may prepare a statement sent again and again (PostgreSQL)
+            cursor, _ = cache.execute(compiled.sql, prepared, prepared=True, reusable=small)
+        else:
+            cursor, _ = cache.execute(compiled.sql, arguments, unbuffered=not small, reusable=small)
+        items = reader(cache, cursor.fetchall()) if small else _read_in_chunks(cursor, cache, reader)
+        compiled.small_result = len(items) < FETCH_CHUNK
         if cacheable:
             cache.query_results[key] = items
         return items

@@ -128,13 +128,16 @@ class SessionCache:
         return self.provider.autocommit_lock(self.get_connection())
 
     def execute(self, sql: str, arguments: Any = None, write: bool = False,
-                returning_id: bool = False, prepared: bool = False, unbuffered: bool = False) -> Any:
+                returning_id: bool = False, prepared: bool = False, unbuffered: bool = False,
+                reusable: bool = False) -> Any:
         """Run one statement and return ``(cursor, new_id)``; ``write`` begins the transaction.
         ``prepared``: an ORM statement with plain parameters the driver may prepare.
         ``unbuffered``: a SELECT the caller reads to its end at once with ``fetchmany``; where the
         provider has an unbuffered cursor (``Provider.unbuffered_cursor``) the "cursor" returned
         is an unregistered ``RowStream`` over it (``fetch``), which the caller must ``register``
-        before it runs anything between two fetches, and ``close``."""
+        before it runs anything between two fetches, and ``close``.
+        ``reusable``: the caller reads the rows at once, before anything else runs, so the
+        cursor may be one the provider hands out again (``Provider.reusable_cursor``)."""
         if (write or self.immediate) and not self.in_transaction and not self.autocommit_write:
             self.begin()
         elif write and (self.router is not None or self.readonly):
@@ -150,6 +153,8 @@ class SessionCache:
                 stream_cursor = provider.unbuffered_cursor(con)
             if stream_cursor is not None:
                 cursor = stream_cursor
+            elif reusable:
+                cursor = provider.reusable_cursor(con, prepared)
             else:
                 cursor = provider.prepared_cursor(con) if prepared else provider.cursor(con)
             new_id = provider.execute(cursor, sql, arguments, returning_id)

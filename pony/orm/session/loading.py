@@ -183,7 +183,7 @@ def get_by_pk(cache: SessionCache, entity: Any, pkval: Any, for_update: str | No
         cache.seeds.get(entity._root_, {}).pop(obj, None)
     if cache.dirty:
         cache.database._flush_cache(cache)
-    cursor, _ = cache.execute(statement[1], arguments, prepared=prepared)
+    cursor, _ = cache.execute(statement[1], arguments, prepared=prepared, reusable=True)
     rows = cursor.fetchall()
     if not rows:
         return None

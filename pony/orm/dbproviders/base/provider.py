@@ -306,6 +306,12 @@ class DBAPIProvider:
         one that lets the driver prepare it on the server where the driver can."""
         return self.cursor(con)
 
+    def reusable_cursor(self, con: Any, prepared: bool) -> Any:
+        """A cursor for a statement whose rows the caller reads at once, before anything else
+        runs on the connection (``Entity[pk]``); a provider whose driver makes costly cursors
+        may hand out the same one again. ``prepared``: as ``prepared_cursor``."""
+        return self.prepared_cursor(con) if prepared else self.cursor(con)
+
     def preparable_select_arguments(self, arguments: list) -> list | None:
         """The arguments of a query's SELECT, ready for a prepared cursor, when binding them on the
         server gives the same results as binding them in the SQL text; otherwise None (the query

@@ -120,6 +120,20 @@ class PGProvider(DBAPIProvider):
         except Exception as exc:
             raise_wrapped(exc)
 
+    def reusable_cursor(self, con: Any, prepared: bool) -> Any:
+        # A psycopg 3 cursor works out its row loaders again for each new cursor (about as long
+        # as the server takes to answer a primary-key SELECT here): one kept per connection
+        # and kind saves that. The caller reads the rows at once, so reusing it loses nothing.
+        if not self.is_psycopg3 or isinstance(con, BridgeConnection):
+            return super().reusable_cursor(con, prepared)
+        cursors = getattr(con, "_pony_reusable_cursors_", None)
+        if cursors is None:
+            cursors = con._pony_reusable_cursors_ = {}
+        cursor = cursors.get(prepared)
+        if cursor is None or cursor.closed:
+            cursor = cursors[prepared] = self.prepared_cursor(con) if prepared else self.cursor(con)
+        return cursor
+
     def preparable_select_arguments(self, arguments: list) -> list | None:
         # Only plain ints, each typed as PostgreSQL types the same number written in the SQL text
         # (integer, or bigint beyond its range): then operators, functions and overflow behave as
