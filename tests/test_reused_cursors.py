@@ -54,3 +54,17 @@ def test_a_read_of_several_chunks_between_gets_is_whole(db):
     with db_session:  # the next session's connection (the same pooled one) still answers
         assert Item[ROWS].text == f"item {ROWS}"
         assert count(i for i in Item if i.n % 2 == 0) == ROWS // 2
+
+
+def test_a_query_whose_small_result_grows_big_reads_it_whole_and_the_next_ones_still_work(db):
+    Item = db.Item
+    with db_session:
+        def upto(limit):  # one query shape, so the size of its last result is remembered
+            return select(i for i in Item if i.id <= limit).order_by(Item.id)[:]
+
+        assert [i.id for i in upto(3)] == [1, 2, 3]
+        assert [i.id for i in upto(ROWS)] == list(range(1, ROWS + 1))  # expected small, read whole
+        assert Item[ROWS - 1].n == 3 * (ROWS - 1)
+        assert count(i for i in Item if i.id <= 10) == 10
+        assert [i.id for i in upto(2)] == [1, 2]
+        assert [i.id for i in upto(ROWS)][-1] == ROWS

@@ -339,7 +339,13 @@ class Query:
             cursor, _ = cache.execute(compiled.sql, prepared, prepared=True, reusable=small)
         else:
             cursor, _ = cache.execute(compiled.sql, arguments, unbuffered=not small, reusable=small)
-        items = reader(cache, cursor.fetchall()) if small else _read_in_chunks(cursor, cache, reader)
+        if small:
+            rows = cursor.fetchall()
+            if len(rows) >= FETCH_CHUNK:  # bigger than expected: a kept cursor would hold it on
+                cursor.close()
+            items = reader(cache, rows)
+        else:
+            items = _read_in_chunks(cursor, cache, reader)
         compiled.small_result = len(items) < FETCH_CHUNK
         if cacheable:
             cache.query_results[key] = items
