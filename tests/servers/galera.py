@@ -16,7 +16,7 @@ from types import TracebackType
 from tests.servers.common import (
     LOCALHOST,
     ServerUnavailable,
-    free_port,
+    free_ports,
     make_temp_dir,
     port_open,
     run,
@@ -108,9 +108,9 @@ class GaleraCluster:
         self.base = make_temp_dir("pony-galera-", self.user)
         try:
             template = self._install(self.user)
+            ports = free_ports(4 * self.size)  # all different: MariaDB, gcomm, IST and SST of each node
             for i in range(self.size):
-                node = Node(f"node{i + 1}", free_port(), free_port(), free_port(), free_port(),
-                            self.base / f"node{i + 1}")
+                node = Node(f"node{i + 1}", *ports[4 * i:4 * i + 4], self.base / f"node{i + 1}")
                 shutil.copytree(template, node.data, symlinks=True)
                 if self.user:
                     run(["chown", "-R", f"{self.user}:{self.user}", str(node.data)])

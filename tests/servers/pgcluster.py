@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 from types import TracebackType
 
-from tests.servers.common import LOCALHOST, ServerUnavailable, as_user, free_port, make_temp_dir, run, service_user
+from tests.servers.common import LOCALHOST, ServerUnavailable, as_user, free_ports, make_temp_dir, run, service_user
 
 SETTINGS = {
     "listen_addresses": f"'{LOCALHOST}'",
@@ -63,7 +63,7 @@ class PgCluster:
             primary, replica = self.base / "primary", self.base / "replica"
             self._pg("initdb", "-D", str(primary), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                      "--locale=C", "--no-sync")
-            self.primary_port, self.replica_port = free_port(), free_port()
+            self.primary_port, self.replica_port = free_ports(2)
             self._configure(primary, self.primary_port)
             self._start(primary)
             self._pg("pg_basebackup", "-h", LOCALHOST, "-p", str(self.primary_port), "-U", "postgres",
