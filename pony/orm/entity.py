@@ -98,9 +98,12 @@ def _deref_proxy(value: Any) -> Any:
 def _validate_pk(entity: Any, key: Any) -> Any:
     pk_attrs = entity._pk_attrs_
     if len(pk_attrs) == 1:
+        attr = pk_attrs[0]
+        if key is not None and key.__class__ is not tuple and not attr.is_relation:
+            return attr.converters[0].validate(key)  # the usual key: one plain column, no call more
         if isinstance(key, tuple) and len(key) == 1:
             key = key[0]
-        return _validate_pk_part(pk_attrs[0], key)
+        return _validate_pk_part(attr, key)
     if not isinstance(key, tuple):
         raise TypeError(f"Invalid count of attrs in {entity.__name__} primary key "
                         f"(1 instead of {len(pk_attrs)})")
@@ -169,18 +172,9 @@ class EntityMeta(EntityMetaBase):
             raise errors.ERDiagramError(f"Mapping is not generated for entity {cls.__name__!r}")
 
     def __getitem__(cls, key: Any) -> Any:
-        database = cls._database_
-        if not database._mapping_generated:
-            cls._require_mapping()
-        pk_attrs = cls._pk_attrs_
-        if len(pk_attrs) == 1 and key is not None and key.__class__ is not tuple and not pk_attrs[0].is_relation:
-            pkval = pk_attrs[0].converters[0].validate(key)  # the usual key: one plain column
-        else:
-            pkval = _validate_pk(cls, key)
-        session = current_session.get()
-        cache = session.caches.get(database) if session is not None else None
-        if cache is None:
-            cache = current_cache(database)
+        cls._require_mapping()
+        pkval = _validate_pk(cls, key)
+        cache = current_cache(cls._database_)
         obj = loading.get_by_pk(cache, cls, pkval)
         if obj is None:
             raise errors.ObjectNotFound(cls, pkval)

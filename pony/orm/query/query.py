@@ -323,18 +323,12 @@ class Query:
                 cache.stats.cache_hit(compiled.sql)
                 return cached
         prepared = self._database.provider.preparable_select_arguments(arguments) if arguments else None
-        if reader is None:  # every row is read at once, below: any cursor will do
-            cursor, _ = cache.execute(compiled.sql, prepared if prepared is not None else arguments,
-                                      prepared=prepared is not None, reusable=True)
-            items = cursor.fetchall()
-            if cacheable:
-                cache.query_results[key] = items
-            return items
-        # A result expected to be small (the last one was, or a small LIMIT) is fetched whole
-        # before any object is made, so it may run on a reusable cursor. A big one is read chunk
-        # by chunk, and need not be buffered whole by the driver first (mysqlclient would hold it
-        # twice): an unbuffered cursor costs a little more per statement, so only big ones get it.
-        small = compiled.small_result or (limit is not None and limit <= FETCH_CHUNK)
+        # Rows without a reader (an aggregate, exists) and a result expected to be small (the last
+        # one was, or a small LIMIT) are fetched whole before any object is made, so they may run
+        # on a reusable cursor. A big result is read chunk by chunk, and need not be buffered whole
+        # by the driver first (mysqlclient would hold it twice): an unbuffered cursor costs a
+        # little more per statement, so only big ones get it.
+        small = reader is None or compiled.small_result or (limit is not None and limit <= FETCH_CHUNK)
         if prepared is not None:  # the driver may prepare a statement sent again and again (PostgreSQL)
             cursor, _ = cache.execute(compiled.sql, prepared, prepared=True, reusable=small)
         else:
@@ -343,7 +337,7 @@ class Query:
             rows = cursor.fetchall()
             if len(rows) >= FETCH_CHUNK:  # bigger than expected: a kept cursor would hold it on
                 cursor.close()
-            items = reader(cache, rows)
+            items = rows if reader is None else reader(cache, rows)
         else:
             items = _read_in_chunks(cursor, cache, reader)
         compiled.small_result = len(items) < FETCH_CHUNK

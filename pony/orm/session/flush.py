@@ -83,10 +83,7 @@ def _autocommit_possible(cache: SessionCache, obj: Any) -> bool:
         return False
     status = obj._status_
     name = _AFTER_HOOKS.get(status)
-    if name is None:
-        return False
-    hooks = _hooks(type(obj))
-    if hooks and (name in hooks or "_after_save_" in hooks or "_save_" in hooks):
+    if name is None or _saved_with_hooks(obj, name):
         return False
     if status == CREATED:
         vals = obj._vals_
@@ -124,8 +121,7 @@ def _one_statement_batch(cache: SessionCache, objects: list) -> bool:
             return False
         for obj in objects:
             if obj._status_ != MARKED_TO_DELETE or obj.__class__._root_ is not root or \
-                    _hook(obj, "after_delete") is not None or _hook(obj, "_after_save_") is not None \
-                    or _hook(obj, "_save_") is not None:
+                    _saved_with_hooks(obj, "after_delete"):
                 return False
         return provider.one_statement_batch("delete", len(objects), 1, False)
     return False
@@ -179,8 +175,11 @@ def _hooks(entity: Any) -> dict:
     return found
 
 
-def _hook(obj: Any, name: str) -> Any:
-    return _hooks(type(obj)).get(name)
+def _saved_with_hooks(obj: Any, after_name: str) -> bool:
+    """Does saving ``obj`` run code of the user's (``_save_``, ``_after_save_`` or the after-hook
+    ``after_name``), so that its statement cannot be the commit's last word?"""
+    hooks = _hooks(type(obj))
+    return bool(hooks) and (after_name in hooks or "_after_save_" in hooks or "_save_" in hooks)
 
 
 _BEFORE_HOOKS = {CREATED: "before_insert", MODIFIED: "before_update", MARKED_TO_DELETE: "before_delete"}

@@ -79,7 +79,8 @@ def current_cache(database: Any) -> SessionCache:
         session = implicit_session()
         if session is None:
             raise errors.TransactionError("db_session is required when working with the database")
-    return session.cache_for(database)
+    cache = session.caches.get(database)  # (the hot path of every statement: no call when it exists)
+    return cache if cache is not None else session.cache_for(database)
 
 
 def cache_of(obj: Any) -> SessionCache:
@@ -395,10 +396,7 @@ class RowReader:
         """All rows at once: a loop generated for this entity's column layout when it is simple."""
         fast = self.__dict__.get("_fast")
         if fast and len(rows) < _GC_PAUSE_ROWS:  # the usual case, inlined: a few rows, the fast loop
-            index = cache.indexes.get(self.entity._root_)
-            if index is None:
-                index = pk_index(cache, self.entity)
-            return fast(cache, rows, index, self.check_empty)
+            return fast(cache, rows, pk_index(cache, self.entity), self.check_empty)
         if fast is None:
             # readers of one entity layout are interchangeable: generate the loop once for all
             shared = self.entity.__dict__.get("_fast_readers_")

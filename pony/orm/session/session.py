@@ -54,12 +54,11 @@ class Session:
         try:
             if len(caches) == 1:
                 cache = caches[0]
-                if cache.dirty:  # (a flush of nothing returns at once: the call is skipped)
-                    cache.committing = True  # one database: its commit may be its only write
-                    try:
-                        cache.database._flush_cache(cache)
-                    finally:
-                        cache.committing = False
+                cache.committing = True  # one database: its commit may be its only write
+                try:
+                    cache.database._flush_cache(cache)
+                finally:
+                    cache.committing = False
             else:
                 for cache in caches:
                     cache.database._flush_cache(cache)

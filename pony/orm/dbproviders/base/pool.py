@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ...log import debug_flags, log_orm
+from ...log import log_orm
 from .pool_limit import ConnectionLimit
 
 
@@ -86,15 +86,14 @@ class Pool(threading.local):
 
     def connect(self) -> tuple[Any, bool]:
         """Return ``(connection, is_new)``; the pooled one when the thread has it free."""
-        limit = getattr(self, "limit", None)  # (the hot path of every session: no extra calls)
+        limit = self._limit()
         if limit is not None:
             return self._connect_limited(limit)
         con = self.con
         if con is not None:
             if self.in_use and self.extra_connections:
                 return self._new_connection(), True  # closed again by release()
-            if debug_flags.debug:
-                log_orm("GET CONNECTION FROM THE LOCAL POOL")
+            log_orm("GET CONNECTION FROM THE LOCAL POOL")
             self.in_use = True
             return con, False
         con = self.con = self._new_connection()
@@ -102,11 +101,10 @@ class Pool(threading.local):
         return con, True
 
     def release(self, con: Any) -> None:
-        if debug_flags.debug:
-            log_orm("RELEASE CONNECTION")
+        log_orm("RELEASE CONNECTION")
         if con is self.con:
             self.in_use = False  # stays open for the thread's next session
-            limit = getattr(self, "limit", None)
+            limit = self._limit()
             if limit is not None:
                 limit.idle_again(con)
         else:
