@@ -159,12 +159,12 @@ class EntityMeta(EntityMetaBase):
 
     def __setattr__(cls, name: str, value: Any) -> None:
         if name in HOOK_NAMES:
-            hooks_changed()  # the flush caches each class's hooks
+            hooks_changed(cls)  # the flush caches each class's hooks
         super().__setattr__(name, value)
 
     def __delattr__(cls, name: str) -> None:
         if name in HOOK_NAMES:
-            hooks_changed()
+            hooks_changed(cls)
         super().__delattr__(name)
 
     def _require_mapping(cls) -> None:

@@ -25,6 +25,22 @@ class DatabaseLike(Protocol):
 
 
 class SessionCache:
+    # Scalar state starts from these class attributes (an instance sets its own when it changes):
+    # a session is opened per request, so its constructor is on every request's path.
+    on_replica = False
+    on_primary = False
+    connection: Any = None
+    in_transaction = False
+    # Something was written in the current transaction: a lost connection can't be replaced.
+    modified = False
+    noflush_counter = 0
+    is_alive = True
+    dirty = False  # objects changed in memory since the last flush
+    # The flush of a commit is under way (the commit follows at once if it succeeds).
+    committing = False
+    # A write may run in the connection's autocommit mode (a commit's only statement).
+    autocommit_write = False
+
     def __init__(self, database: DatabaseLike, session: Any) -> None:
         self.database = database
         self.provider = database.provider
@@ -32,19 +48,11 @@ class SessionCache:
         # session to the primary for good (``provider`` is then the primary's again).
         self.router = getattr(database, "_router", None)
         self.readonly = getattr(session, "readonly", False)
-        self.on_replica = False
-        self.on_primary = False
         self.session = session
         self.stats = database._stats
-        self.connection: Any = None
-        self.in_transaction = False
-        # Something was written in the current transaction: a lost connection can't be replaced.
-        self.modified = False
         self.immediate = session.immediate
         self.serializable = session.serializable
         self.optimistic = session.optimistic and not session.serializable
-        self.noflush_counter = 0
-        self.is_alive = True
         # identity map: pk value -> object, per root entity; unique keys -> object
         self.indexes: dict = {}
         self.objects: set = set()
@@ -54,11 +62,6 @@ class SessionCache:
         self.query_results: dict = {}
         self.for_update: set = set()
         self.perm_cache: dict = {}
-        self.dirty = False  # objects changed in memory since the last flush
-        # The flush of a commit is under way (the commit follows at once if it succeeds).
-        self.committing = False
-        # A write may run in the connection's autocommit mode (a commit's only statement).
-        self.autocommit_write = False
         # (object, attributes) inserted as NULL to break a cycle, set by UPDATE after the flush
         self.postponed: list = []
         # names of the user's savepoints open in this transaction (session/savepoints.py)

@@ -115,16 +115,16 @@ def current_value(cache: SessionCache, obj: Any, attr: Any) -> Any:
 class _CreatePlan:
     """How ``Entity(**kwargs)`` fills each attribute, worked out once per entity."""
 
-    __slots__ = ("attrs", "relations", "check_keys")
+    __slots__ = ("attrs", "relations", "check_keys", "plain_names")
 
     def __init__(self, entity: Any) -> None:
         attrs = []
         for attr in entity._attrs_:
             if attr.is_collection:
-                attrs.append((attr, attr.name, _COLLECTION, None, False, False))
+                attrs.append((attr, attr.name, _COLLECTION, None, False, False, (None, False)))
                 continue
             if attr.is_discriminator:
-                attrs.append((attr, attr.name, _DISCRIMINATOR, None, False, False))
+                attrs.append((attr, attr.name, _DISCRIMINATOR, None, False, False, (None, False)))
                 continue
             default = attr.default
             if default is not None:
@@ -141,13 +141,24 @@ class _CreatePlan:
                 kind = _NONE
             none_fails = attr.is_required and not (attr.auto or attr.volatile or attr.sql_default is not None)
             validate_none = not attr.is_required and attr._nullable_ is False
-            attrs.append((attr, attr.name, kind, default, none_fails, validate_none))
+            attrs.append((attr, attr.name, kind, default, none_fails, validate_none, _value_check(attr)))
         self.attrs = attrs
         self.relations = [attr for attr in entity._attrs_ if attr.is_relation and not attr.is_collection]
         self.check_keys = bool(entity._keys_)  # secondary unique keys to check
+        # keyword names that need no check beyond being known (all but a discriminator's)
+        self.plain_names = frozenset(attr.name for attr in entity._attrs_ if not attr.is_discriminator)
 
 
 _COLLECTION, _DISCRIMINATOR, _CALL, _CONST, _NONE, _EMPTY = range(6)
+
+
+def _value_check(attr: Any) -> tuple:
+    """``(validate, empty_fails)`` for a value that is not None: ``attr.validate``, or for a
+    plain column without ``py_check`` its converter's ``validate`` (what ``attr.validate`` ends
+    in), then the required-attribute check of an empty string when ``empty_fails``."""
+    if attr.is_relation or not attr.converters or attr.py_check is not None:
+        return attr.validate, False
+    return attr.converters[0].validate, attr.is_required
 
 
 def _create_plan(entity: Any) -> _CreatePlan:
@@ -171,13 +182,14 @@ def _check_create_kwargs(entity: Any, kwargs: dict) -> None:
 def create_object(entity: Any, kwargs: dict, obj: Any = None) -> Any:
     """``Entity(**kwargs)``: a new object in the current session, validated, indexed and linked."""
     cache = current_cache(entity._database_)
-    _check_create_kwargs(entity, kwargs)
     plan = _create_plan(entity)
+    if not plan.plain_names.issuperset(kwargs):
+        _check_create_kwargs(entity, kwargs)
     obj = new_instance(cache, entity, CREATED, obj)
     vals: dict = {}
     collections: list = []
     get = kwargs.get
-    for attr, name, kind, default, none_fails, validate_none in plan.attrs:
+    for attr, name, kind, default, none_fails, validate_none, (validate, empty_fails) in plan.attrs:
         if kind == _COLLECTION:
             value = get(name, MISSING)
             data = SetData()
@@ -202,7 +214,9 @@ def create_object(entity: Any, kwargs: dict, obj: Any = None) -> Any:
             else:
                 value = None
         if value is not None:
-            value = attr.validate(value, obj)
+            value = validate(value, obj)
+            if empty_fails and value == "" and isinstance(value, str):
+                raise ValueError(f"Attribute {attr._owner_text(obj)} is required")
         elif none_fails:
             raise ValueError(f"Attribute {attr} is required")
         elif validate_none:

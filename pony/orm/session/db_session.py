@@ -115,7 +115,9 @@ class DBSessionContextManager:
 
     def _enter(self) -> None:
         session = current_session.get()
-        saved_flags = (debug_flags.debug, debug_flags.show_values)
+        # As in Pony, sql_debug= sets both switches for the session (show_values= alone does
+        # nothing), and only then are they restored on exit.
+        saved_flags = None if self.sql_debug is None else (debug_flags.debug, debug_flags.show_values)
         if session is None:
             session = Session(immediate=self.immediate, serializable=self.serializable,
                               optimistic=self.optimistic, strict=self.strict, ddl=self.ddl,
@@ -130,15 +132,13 @@ class DBSessionContextManager:
                 raise errors.TransactionError(
                     "Cannot start serializable transaction inside non-serializable transaction")
             outer = False
-        if self.sql_debug is not None:
-            debug_flags.debug = self.sql_debug
-        if self.show_values is not None:
-            debug_flags.show_values = self.show_values
+        if saved_flags is not None:
+            debug_flags.debug, debug_flags.show_values = self.sql_debug, self.show_values
         enter_stack.set(enter_stack.get() + ((outer, saved_flags),))
 
     def _exit(self, exc: BaseException | None) -> None:
         stack = enter_stack.get()
-        outer, (debug, show_values) = stack[-1]
+        outer, saved_flags = stack[-1]
         enter_stack.set(stack[:-1])
         try:
             if outer:
@@ -150,7 +150,8 @@ class DBSessionContextManager:
                 finally:
                     current_session.set(None)
         finally:
-            debug_flags.debug, debug_flags.show_values = debug, show_values
+            if saved_flags is not None:
+                debug_flags.debug, debug_flags.show_values = saved_flags
 
     # --- decorator --------------------------------------------------------------------------
 

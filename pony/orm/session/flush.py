@@ -149,29 +149,32 @@ def _take_objects(cache: SessionCache) -> list:
 
 HOOK_NAMES = frozenset(("before_insert", "before_update", "before_delete", "after_insert", "after_update",
                         "after_delete", "_save_", "_after_save_"))
-# Bumped when a hook is assigned to or deleted from an entity class (EntityMeta.__setattr__):
-# every class's cached hooks are then worked out again, subclasses' included.
-_hooks_version = [0]
 
 
-def hooks_changed() -> None:
-    _hooks_version[0] += 1
+def hooks_changed(entity: Any) -> None:
+    """A hook was assigned to or deleted from ``entity`` (``EntityMeta.__setattr__``): the cached
+    hooks of it and of every class inheriting from it are worked out again at the next flush."""
+    pending = [entity]
+    while pending:
+        cls = pending.pop()
+        if "_hooks_" in cls.__dict__:
+            type.__delattr__(cls, "_hooks_")
+        pending.extend(type.__subclasses__(cls))
 
 
 def _hooks(entity: Any) -> dict:
     """The hooks ``entity`` defines or inherits (name -> function), leaving out the base class's
-    do-nothing methods; cached on the class until a hook is assigned anywhere."""
-    cached = entity.__dict__.get("_hooks_")
-    version = _hooks_version[0]
-    if cached is not None and cached[0] == version:
-        return cached[1]
+    do-nothing methods; cached on the class until a hook is assigned to it or to a base."""
+    found = entity.__dict__.get("_hooks_")
+    if found is not None:
+        return found
     base = entity._database_.Entity
     found = {}
     for name in HOOK_NAMES:
         method = getattr(entity, name, None)
         if method is not None and method is not getattr(base, name, None):
             found[name] = method
-    type.__setattr__(entity, "_hooks_", (version, found))
+    type.__setattr__(entity, "_hooks_", found)
     return found
 
 
@@ -371,7 +374,11 @@ def _insert(cache: SessionCache, obj: Any, saving: set, batch: _Batch | None = N
             attrs = [a for a in plan.column_attrs if not (a in plan.skippable and vals.get(a) is None)]
             template = plan.inserts[shape] = _InsertTemplate(entity, tuple(attrs), vals)
     statement = compiled(cache, template.key, template.build)
-    arguments = _column_values(template.attrs, vals, plan.relations)
+    if plan.relations:
+        arguments = _column_values(template.attrs, vals, plan.relations)
+    else:  # one column per attribute: each value through its converter
+        get = vals.get
+        arguments = [None if (value := get(attr)) is None else to_sql(value) for attr, to_sql in template.writers]
     extra = (template.auto_pk, template.attrs, postponed)
     if batch is None:
         _insert_one(cache, obj, statement, arguments, extra)
@@ -412,12 +419,14 @@ def _insert_attrs(cache: SessionCache, obj: Any, plan: _Plan, saving: set, batch
 class _InsertTemplate:
     """An INSERT of ``attrs`` into ``entity``'s table: its cache key and how to build its ast."""
 
-    __slots__ = ("entity", "attrs", "auto_pk", "key")
+    __slots__ = ("entity", "attrs", "auto_pk", "key", "writers")
 
     def __init__(self, entity: Any, attrs: tuple, vals: dict) -> None:
         pk_attr = entity._pk_attrs_[0]
         self.entity = entity
         self.attrs = attrs
+        # (attribute, its converter's py2sql) for an entity without relations
+        self.writers = tuple((a, a.converters[0].py2sql) for a in attrs if not a.is_relation)
         self.auto_pk = pk_attr if pk_attr.auto and vals.get(pk_attr) is None else None
         self.key = ("insert", entity, attrs, self.auto_pk is not None)
 
@@ -457,7 +466,7 @@ def _insert_one(cache: SessionCache, obj: Any, statement: Any, arguments: list, 
     try:
         # plain values: the driver may bind them on the server and prepare the INSERT, as for batches
         _, new_id = cache.execute(statement.sql, arguments, write=True, returning_id=auto_pk is not None,
-                                  prepared=_plain((arguments,)))
+                                  prepared=_plain(cache, (arguments,)))
     except errors.IntegrityError as exc:
         raise _insert_error(obj, exc) from exc
     _inserted(cache, obj, new_id, extra)
@@ -466,7 +475,7 @@ def _insert_one(cache: SessionCache, obj: Any, statement: Any, arguments: list, 
 def _insert_many(cache: SessionCache, objs: list, statement: Any, node: Any, rows: list,
                  extras: list) -> bool:
     auto_pk = extras[0][0]
-    ids = cache.insert_rows(node, statement.sql, rows, auto_pk is not None, prepared=_plain(rows))
+    ids = cache.insert_rows(node, statement.sql, rows, auto_pk is not None, prepared=_plain(cache, rows))
     if auto_pk is not None and (ids is None or len(ids) != len(objs)):
         raise errors.UnexpectedError(f"The database returned {0 if ids is None else len(ids)} new ids "
                                      f"for {len(objs)} objects", None)
@@ -663,7 +672,7 @@ def _update_many(cache: SessionCache, objs: list, statement: Any, shape: Any, ro
     if shape is not None:
         matched = cache.update_rows(shape, rows)
     else:
-        matched = cache.executemany(statement.sql, rows, prepared=_plain(rows)).rowcount
+        matched = cache.executemany(statement.sql, rows, prepared=_plain(cache, rows)).rowcount
     if matched != len(objs):
         return False  # some row was changed or deleted by someone else: replay to name it
     for obj in objs:
@@ -786,7 +795,7 @@ def _deleted(cache: SessionCache, obj: Any) -> None:
 def _delete_many(cache: SessionCache, objs: list, statement: Any, root: Any, rows: list,
                  extras: list) -> bool:
     if len(rows[0]) != 1:  # a composite key: one statement per row, sent together
-        cache.executemany(statement.sql, rows, prepared=_plain(rows))
+        cache.executemany(statement.sql, rows, prepared=_plain(cache, rows))
     elif cache.provider.ATOMIC_STATEMENTS and cache.provider.one_statement_batch("delete", len(rows), 1, False):
         listed = _delete_listed(cache, root)
         cache.execute(listed.sql, listed.arguments([tuple(row[0] for row in rows)]), write=True)
@@ -798,7 +807,7 @@ def _delete_many(cache: SessionCache, objs: list, statement: Any, root: Any, row
             size = 1 << (min(limit, total - pos).bit_length() - 1)
             sql = statement.sql if size == 1 else _delete_in(cache, root, size).sql
             arguments = [row[0] for row in rows[pos:pos + size]]
-            cache.execute(sql, arguments, write=True, prepared=_plain((arguments,)))
+            cache.execute(sql, arguments, write=True, prepared=_plain(cache, (arguments,)))
             pos += size
     for obj in objs:
         _deleted(cache, obj)
@@ -835,7 +844,11 @@ _PLAIN_TYPES = frozenset({int, str, float, bool, Decimal, datetime.datetime, dat
                           datetime.timedelta, UUID, bytes, type(None)})
 
 
-def _plain(rows: Any) -> bool:
+def _plain(cache: SessionCache, rows: Any) -> bool:
+    """May ``rows`` go to a prepared cursor (only values of plain types, on a provider whose
+    prepared cursor is another kind of cursor)?"""
+    if not cache.provider.PREPARED_CURSORS:
+        return False
     plain = _PLAIN_TYPES
     for row in rows:
         for value in row:

@@ -257,3 +257,25 @@ def case_set_with_a_required_none_after_another_attribute():
 
 def case_set_with_a_wrongly_typed_value_after_a_unique_one():
     return _refused_set(name="green", score="many")
+
+
+def case_outside_sql_debug_switches_after_sessions():
+    """Which db_session options set the debug switches, and which are restored on leaving."""
+    from pony.orm.core import local
+    seen = []
+    set_sql_debug(False)
+    with db_session:
+        set_sql_debug(True)  # no sql_debug= option: nothing to restore
+    seen.append(("plain", local.debug, local.show_values))
+    set_sql_debug(False)
+    with db_session(show_values=True):  # show_values= alone changes nothing
+        seen.append(("show_values inside", local.debug, local.show_values))
+        set_sql_debug(True)
+    seen.append(("show_values after", local.debug, local.show_values))
+    set_sql_debug(False, show_values=True)
+    with db_session(sql_debug=True):  # sets both switches, show_values to the option's None
+        seen.append(("sql_debug inside", local.debug, local.show_values))
+        set_sql_debug(False, show_values=False)
+    seen.append(("sql_debug after", local.debug, local.show_values))
+    set_sql_debug(False)
+    return seen

@@ -92,6 +92,9 @@ class DBAPIProvider:
     # Between transactions, does a statement commit by itself (autocommit), so a flush of one
     # statement at commit time may skip BEGIN and COMMIT?
     AUTOCOMMIT_WRITES = False
+    # Does ``prepared_cursor`` differ from ``cursor`` (PostgreSQL with psycopg 3)? Elsewhere the
+    # flush does not look through its arguments for values a prepared statement can bind.
+    PREPARED_CURSORS = False
     # Does a statement that fails (an integrity error) change nothing and leave the transaction
     # usable (MySQL, unlike PostgreSQL), so a batch sent as one statement needs no savepoint?
     ATOMIC_STATEMENTS = False

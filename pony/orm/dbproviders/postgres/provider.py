@@ -58,6 +58,7 @@ class PGProvider(DBAPIProvider):
     INSERT_ROWS_RETURNING = True
     UPSERT_ROWS_PIPELINED = True  # psycopg pipelines executemany: ~25% faster than multi-row upserts
     AUTOCOMMIT_WRITES = True
+    PREPARED_CURSORS = True
     SUPPORTS_ARRAYS = True
     UNSIGNED_BIGINT = False
     TRANSACTIONAL_DDL = True
