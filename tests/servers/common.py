@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import random
 import shutil
 import signal
 import socket
@@ -28,15 +29,40 @@ def free_port() -> int:
 
 def free_ports(count: int) -> list[int]:
     """``count`` different free ports: every socket stays bound until all are chosen (ports
-    taken one by one may come back twice, and a server then fails to bind its second one)."""
-    sockets = [socket.socket() for _ in range(count)]
+    taken one by one may come back twice, and a server then fails to bind its second one).
+
+    They are picked below the kernel's ephemeral range where it leaves room: a port from that
+    range (what binding port 0 gives) can be taken as the local end of an outgoing connection,
+    a cluster node's own, in the moment before the server binds it."""
+    low, high = _ports_below_ephemeral()
+    rng = random.Random()
+    sockets: list[socket.socket] = []
+    ports: list[int] = []
     try:
-        for sock in sockets:
-            sock.bind((LOCALHOST, 0))
-        return [sock.getsockname()[1] for sock in sockets]
+        while len(ports) < count:
+            sock = socket.socket()
+            sockets.append(sock)
+            port = rng.randrange(low, high) if high > low else 0
+            try:
+                sock.bind((LOCALHOST, port))
+            except OSError:  # in use: try another
+                continue
+            port = sock.getsockname()[1]
+            if port not in ports:
+                ports.append(port)
+        return ports
     finally:
         for sock in sockets:
             sock.close()
+
+
+def _ports_below_ephemeral() -> tuple[int, int]:
+    """A range of ports below the ephemeral range (Linux: ip_local_port_range), or (0, 0)."""
+    try:
+        first = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0, 0
+    return (20000, first) if first > 21000 else (0, 0)
 
 
 def port_open(port: int, host: str = LOCALHOST) -> bool:
